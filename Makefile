@@ -1,0 +1,49 @@
+# TriMarket: `make run` serves the whole site with demo data, `make test` runs every test.
+# Both do their own set-up on a fresh machine (Debian packages, virtualenv, npm, services, migrations).
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test setup services lint format migrate demo bench clean
+
+setup:
+	@bash docker/dev/bootstrap.sh
+
+# Embedded defaults (SQLite, in-process cache / channel layer / tasks) unless DATABASE_URL or REDIS_URL is set;
+# with REDIS_URL a Celery worker and beat run beside the web process. Ctrl-C stops all of them.
+run: setup
+	@if [[ "$${DATABASE_URL:-}" == mysql* ]]; then bash docker/dev/services.sh mariadb; fi
+	@if [[ -n "$${REDIS_URL:-}" ]]; then bash docker/dev/services.sh redis; fi
+	@$(MANAGE) database_ensure
+	@echo "==> 마이그레이션"; $(MANAGE) migrate --noinput
+	@echo "==> 데모 데이터"; $(MANAGE) demo --banner
+	@if [[ -n "$${REDIS_URL:-}" ]]; then \
+		exec $(VENV)/bin/honcho -f docker/dev/Procfile -d . start web worker beat; \
+	else \
+		exec $(VENV)/bin/honcho -f docker/dev/Procfile -d . start web; \
+	fi
+
+# ruff, then the whole pytest suite against the real MariaDB and Redis on 127.0.0.1 and Debian's Chromium.
+test: setup
+	@bash docker/dev/services.sh mariadb redis
+	@bash -c '. docker/dev/lib.sh && apt_ensure chromium'
+	@echo "==> ruff"; $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	@echo "==> pytest"; $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+
+migrate: setup
+	$(MANAGE) migrate
+
+demo: setup
+	$(MANAGE) demo --banner
+
+clean:
+	rm -rf var/staticfiles var/screenshots .pytest_cache

@@ -1,0 +1,19 @@
+from django.db import transaction
+
+from apps.accounts.models import User
+
+
+@transaction.atomic
+def user_ensure_demo(*, username: str, password: str, name: str = "", **flags: bool) -> User:
+    """Create or reset a demo account so its documented password always works."""
+    user, _created = User.objects.get_or_create(
+        username=username, defaults={"name": name, "email": f"{username}@trimarket.local"}
+    )
+    user.name = name or user.name
+    user.is_active = True
+    for flag, value in flags.items():
+        setattr(user, flag, value)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user

@@ -1,0 +1,24 @@
+"""Tests: the real MariaDB and Redis on 127.0.0.1, set up by `make test`.
+
+The defaults name the database user and Redis the set-up creates; CI and developers may override them.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "mysql://trimarket:trimarket-dev-pw@127.0.0.1:3306/trimarket")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+from trimarket.settings.base import *  # noqa: E402, F403
+from trimarket.settings.base import CACHES, CHANNEL_LAYERS  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run where they are sent, so a test sees their effect; the broker itself is still the real Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES["default"]["KEY_PREFIX"] = f"tm-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"tm-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
