@@ -9,15 +9,20 @@ os.environ.setdefault("DATABASE_URL", "mysql://trimarket:trimarket-dev-pw@127.0.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from trimarket.settings.base import *  # noqa: E402, F403
-from trimarket.settings.base import CACHES, CHANNEL_LAYERS  # noqa: E402
+from trimarket.settings.base import CACHES, CHANNEL_LAYERS, DATABASES, env  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run where they are sent, so a test sees their effect; the broker itself is still the real Redis.
 CELERY_TASK_ALWAYS_EAGER = True
-CACHES["default"]["KEY_PREFIX"] = f"tm-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"tm-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+# Several suites may share one MariaDB and Redis (developers working side by side): TRIMARKET_TEST_RUN
+# names the run, and the test database (which must start with test_trimarket) and key prefixes follow it.
+_run = env("TRIMARKET_TEST_RUN", default="")
+if _run:
+    DATABASES["default"]["TEST"]["NAME"] = f"test_trimarket_{_run}"
+CACHES["default"]["KEY_PREFIX"] = f"tm-test-{_run}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"tm-test-{_run}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
