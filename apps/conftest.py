@@ -51,10 +51,10 @@ def pytest_sessionstart(session) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Each test starts with an empty cache (the test prefix keeps developers' data apart)."""
+    """Each test starts with an empty cache; only this run's keys go (another suite may share the Redis)."""
     from django.core.cache import cache
 
-    cache.clear()
+    cache.delete_pattern("*")
     yield
 
 

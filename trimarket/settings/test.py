@@ -9,7 +9,7 @@ os.environ.setdefault("DATABASE_URL", "mysql://trimarket:trimarket-dev-pw@127.0.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from trimarket.settings.base import *  # noqa: E402, F403
-from trimarket.settings.base import CACHES, CHANNEL_LAYERS, DATABASES, env  # noqa: E402
+from trimarket.settings.base import CACHES, CHANNEL_LAYERS, DATABASES, VAR_DIR, env  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -27,3 +27,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+MEDIA_ROOT = VAR_DIR / "test-media"
