@@ -28,6 +28,9 @@ if [ "$(cat "$VENV/.pyproject-hash" 2>/dev/null)" != "$py_hash" ]; then
   step "Python 패키지 설치 (pyproject.toml)"
   "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip
   "$VENV/bin/pip" install -q --disable-pip-version-check -e ".[dev]"
+  # Packages whose own pins are outdated (iamport-rest-client: requests==2.26.0) come without dependencies.
+  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps \
+    $("$VENV/bin/python" -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["trimarket"]["no-deps"]))')
   echo "$py_hash" > "$VENV/.pyproject-hash"
 fi
 
