@@ -34,7 +34,9 @@ def _services_down() -> list[str]:
                 host=db["HOST"], port=int(db["PORT"] or 3306), user=db["USER"], password=db["PASSWORD"]
             ).close()
         except MySQLdb.OperationalError as exc:
-            down.append(f"MariaDB at {db['HOST']}:{db['PORT']} ({exc.args[-1]}): run `bash docker/dev/services.sh mariadb`")
+            down.append(
+                f"MariaDB at {db['HOST']}:{db['PORT']} ({exc.args[-1]}): run `bash docker/dev/services.sh mariadb`"
+            )
     if settings.REDIS_URL:
         try:
             redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
@@ -46,7 +48,9 @@ def _services_down() -> list[str]:
 def pytest_sessionstart(session) -> None:
     down = _services_down()
     if down:
-        pytest.exit("The tests run against real services that are down:\n  " + "\n  ".join(down), returncode=3)
+        pytest.exit(
+            "The tests run against real services that are down:\n  " + "\n  ".join(down), returncode=3
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +59,6 @@ def _clean_cache():
     from django.core.cache import cache
 
     cache.delete_pattern("*")
-    yield
 
 
 @pytest.fixture(scope="session")

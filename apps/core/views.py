@@ -11,7 +11,9 @@ from apps.core.health import health_report
 def healthz(request):
     """200 when every part is up, 503 naming the parts that are down."""
     report = health_report()
-    return JsonResponse(report, status=503 if report["down"] else 200, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        report, status=503 if report["down"] else 200, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @require_GET

@@ -8,8 +8,8 @@ import os
 os.environ.setdefault("DATABASE_URL", "mysql://trimarket:trimarket-dev-pw@127.0.0.1:3306/trimarket")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
-from trimarket.settings.base import *  # noqa: E402, F403
-from trimarket.settings.base import CACHES, CHANNEL_LAYERS, DATABASES, VAR_DIR, env  # noqa: E402
+from trimarket.settings.base import *  # noqa: F403
+from trimarket.settings.base import CACHES, CHANNEL_LAYERS, DATABASES, VAR_DIR, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -22,7 +22,9 @@ _run = env("TRIMARKET_TEST_RUN", default="")
 if _run:
     DATABASES["default"]["TEST"]["NAME"] = f"test_trimarket_{_run}"
 CACHES["default"]["KEY_PREFIX"] = f"tm-test-{_run}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"tm-test-{_run}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = (
+    f"tm-test-{_run}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
