@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "apps.core",
     "apps.accounts",
+    "apps.payments",
 ]
 
 MIDDLEWARE = [
@@ -207,3 +208,33 @@ LOGGING = {
 # --- Media server (nginx-rtmp) --------------------------------------------------------------------------
 RTMP_INGEST_URL = env("RTMP_INGEST_URL", default="rtmp://127.0.0.1:1935/live")
 HLS_BASE_URL = env("HLS_BASE_URL", default="http://127.0.0.1:8080/hls")
+
+# --- Payments: PortOne (I'mport) REST API v1 --------------------------------------------------------------
+# Without PORTONE_IMP_KEY the site pays through the project's PG sandbox (apps/payments/sandbox, started by
+# `manage.py pg_sandbox`), which speaks the same API; the sandbox's own credentials are the defaults here.
+PORTONE_SANDBOX = not env("PORTONE_IMP_KEY", default="")
+PORTONE_IMP_KEY = env("PORTONE_IMP_KEY", default="imp_sandbox_key")
+PORTONE_IMP_SECRET = env("PORTONE_IMP_SECRET", default="imp_sandbox_secret" if PORTONE_SANDBOX else "")
+# iamport-rest-client joins paths onto this base: it must end with "/".
+_portone_api_default = "http://127.0.0.1:8090/" if PORTONE_SANDBOX else "https://api.iamport.kr/"
+PORTONE_API_URL = env("PORTONE_API_URL", default=_portone_api_default).rstrip("/") + "/"
+PORTONE_IMP_CODE = env("PORTONE_IMP_CODE", default="imp00000000" if PORTONE_SANDBOX else "")
+# The browser SDK: PortOne's CDN, or the sandbox's stand-in with the same IMP.init / IMP.request_pay.
+_portone_sdk_default = "https://cdn.iamport.kr/v1/iamport.js"
+PORTONE_SDK_URL = env("PORTONE_SDK_URL", default=_portone_sdk_default if not PORTONE_SANDBOX else "")
+PORTONE_SDK_URL = PORTONE_SDK_URL or f"{PORTONE_API_URL}sandbox/iamport.js"
+# PortOne's documented webhook sources; the sandbox posts from this machine.
+PORTONE_WEBHOOK_ALLOWED_IPS = env.list(
+    "PORTONE_WEBHOOK_ALLOWED_IPS",
+    default=["52.78.100.19", "52.78.48.223"] + (["127.0.0.1", "::1"] if PORTONE_SANDBOX else []),
+)
+# The sandbox's stand-in for the console's notification URL (PortOne posts there besides notice_url).
+PORTONE_SANDBOX_WEBHOOK_URL = env("PORTONE_SANDBOX_WEBHOOK_URL", default="")
+# Resilience of apps.payments.gateway: timeouts (s), retries with exponential backoff, circuit breaker.
+PORTONE_CONNECT_TIMEOUT = env.float("PORTONE_CONNECT_TIMEOUT", default=3.05)
+PORTONE_READ_TIMEOUT = env.float("PORTONE_READ_TIMEOUT", default=10.0)
+PORTONE_RETRY_ATTEMPTS = env.int("PORTONE_RETRY_ATTEMPTS", default=3)
+PORTONE_RETRY_BACKOFF = env.float("PORTONE_RETRY_BACKOFF", default=0.5)
+PORTONE_RETRY_BACKOFF_MAX = env.float("PORTONE_RETRY_BACKOFF_MAX", default=4.0)
+PORTONE_BREAKER_FAIL_MAX = env.int("PORTONE_BREAKER_FAIL_MAX", default=5)
+PORTONE_BREAKER_RESET_TIMEOUT = env.float("PORTONE_BREAKER_RESET_TIMEOUT", default=30.0)

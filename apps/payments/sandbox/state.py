@@ -1,0 +1,314 @@
+"""What the PG sandbox remembers: tokens, pre-registered amounts, payments, faults and webhook deliveries.
+
+Every read and write holds one lock, so the threaded server never shows half a payment. With a state file
+the prepared amounts and the payments survive a restart (``make run`` keeps its orders in the database too).
+"""
+
+import json
+import secrets
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# PortOne's message for an unknown payment, word for word.
+NOT_FOUND_MESSAGE = "존재하지 않는 결제정보입니다."
+# The one card number the window declines, as a real PG's test cards do; any other well-formed number pays.
+DECLINED_CARD_NUMBER = "4000000000000002"
+DECLINED_MESSAGE = "카드사 승인 거절: 한도 초과 또는 사용할 수 없는 카드입니다."
+USER_CANCEL_MESSAGE = "사용자가 결제를 취소하셨습니다."
+AMOUNT_MISMATCH_MESSAGE = "사전 등록된 결제 금액과 요청 금액이 일치하지 않습니다."
+ALREADY_PAID_MESSAGE = "이미 결제가 완료된 주문번호(merchant_uid)입니다."
+TOKEN_TTL = 30 * 60
+FAULT_MODES = ("none", "error500", "timeout")
+
+
+class Refused(Exception):
+    """A request the PG turns down: answered with ``code`` != 0 (HTTP 200 unless ``http_status`` says else)."""
+
+    def __init__(self, message: str, *, code: int = 1, http_status: int = 200):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.http_status = http_status
+
+
+class NotFound(Refused):
+    def __init__(self):
+        super().__init__(NOT_FOUND_MESSAGE, code=-1, http_status=404)
+
+
+def _amount(value) -> int | float:
+    """A JSON amount as PortOne writes it: an integer when it is whole (KRW always is)."""
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+@dataclass
+class Fault:
+    """Makes the next ``count`` API calls fail (``count`` < 0: until cleared)."""
+
+    mode: str = "none"
+    count: int = 0
+    delay: float = 5.0
+
+    def take(self) -> str:
+        if self.mode == "none" or self.count == 0:
+            return "none"
+        if self.count > 0:
+            self.count -= 1
+        return self.mode
+
+
+@dataclass
+class Ledger:
+    imp_key: str
+    imp_secret: str
+    state_file: Path | None = None
+    token_ttl: int = TOKEN_TTL
+    payments: dict[str, dict] = field(default_factory=dict)
+    prepared: dict[str, dict] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)
+    fault: Fault = field(default_factory=Fault)
+    webhook_mode: str = "sync"
+    webhook_delay: float = 0.5
+    webhook_log: list[dict] = field(default_factory=list)
+    calls: Counter = field(default_factory=Counter)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    # Set to cut every hanging (timeout-fault) reply short, e.g. when the tests reset the sandbox.
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self):
+        if self.state_file and self.state_file.exists():
+            saved = json.loads(self.state_file.read_text())
+            self.payments, self.prepared = saved.get("payments", {}), saved.get("prepared", {})
+
+    def _save(self) -> None:
+        if self.state_file:
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.state_file.with_suffix(".tmp")
+            tmp.write_text(
+                json.dumps({"payments": self.payments, "prepared": self.prepared}, ensure_ascii=False)
+            )
+            tmp.replace(self.state_file)
+
+    def reset(self) -> None:
+        """Forget everything (tests call it between cases); hanging replies are let go."""
+        with self.lock:
+            self.payments.clear()
+            self.prepared.clear()
+            self.tokens.clear()
+            self.fault = Fault()
+            self.webhook_mode, self.webhook_delay = "sync", 0.5
+            self.webhook_log.clear()
+            self.calls.clear()
+            self.release.set()
+            self.release = threading.Event()
+            self._save()
+
+    # --- Faults ----------------------------------------------------------------------------------------------
+    def set_fault(self, mode: str, count: int = 1, delay: float = 5.0) -> Fault:
+        if mode not in FAULT_MODES:
+            raise Refused(f"mode must be one of {', '.join(FAULT_MODES)}")
+        with self.lock:
+            self.fault = Fault(mode=mode, count=int(count), delay=float(delay))
+            return self.fault
+
+    def take_fault(self) -> tuple[str, float, threading.Event]:
+        with self.lock:
+            return self.fault.take(), self.fault.delay, self.release
+
+    # --- Tokens -----------------------------------------------------------------------------------------------
+    def token_issue(self, imp_key: str, imp_secret: str) -> dict:
+        """The same token is returned until it expires, as PortOne does."""
+        if (imp_key, imp_secret) != (self.imp_key, self.imp_secret):
+            raise Refused("imp_key, imp_secret 파라메터가 올바르지 않습니다.", code=-1, http_status=401)
+        now = int(time.time())
+        with self.lock:
+            for token, expires in self.tokens.items():
+                if expires > now:
+                    return {"access_token": token, "now": now, "expired_at": expires}
+            token = secrets.token_hex(20)
+            self.tokens = {token: now + self.token_ttl}
+            return {"access_token": token, "now": now, "expired_at": now + self.token_ttl}
+
+    def token_valid(self, authorization: str) -> bool:
+        token = authorization.removeprefix("Bearer ").strip()
+        with self.lock:
+            return self.tokens.get(token, 0) > time.time()
+
+    # --- Prepare ----------------------------------------------------------------------------------------------
+    def prepare(self, merchant_uid: str, amount, *, update: bool = False) -> dict:
+        if not merchant_uid or amount in (None, ""):
+            raise Refused("merchant_uid, amount 파라메터는 필수입니다.")
+        with self.lock:
+            if merchant_uid in self.prepared and not update:
+                raise Refused("이미 등록된 merchant_uid입니다.")
+            if update and merchant_uid not in self.prepared:
+                raise Refused("사전 등록된 결제정보가 존재하지 않습니다.")
+            self.prepared[merchant_uid] = {"merchant_uid": merchant_uid, "amount": _amount(amount)}
+            self._save()
+            return dict(self.prepared[merchant_uid])
+
+    def prepared_get(self, merchant_uid: str) -> dict:
+        with self.lock:
+            if merchant_uid not in self.prepared:
+                raise Refused("사전 등록된 결제정보가 존재하지 않습니다.", code=-1, http_status=404)
+            return dict(self.prepared[merchant_uid])
+
+    # --- Payments ---------------------------------------------------------------------------------------------
+    def payment_get(self, imp_uid: str) -> dict:
+        with self.lock:
+            if imp_uid not in self.payments:
+                raise NotFound
+            return json.loads(json.dumps(self.payments[imp_uid]))
+
+    def payment_find(self, merchant_uid: str) -> dict:
+        """The paid payment of the order if there is one, else its latest attempt."""
+        with self.lock:
+            attempts = [p for p in self.payments.values() if p["merchant_uid"] == merchant_uid]
+            if not attempts:
+                raise NotFound
+            attempts.sort(key=lambda p: (p["status"] in ("paid", "cancelled"), p["started_at"], p["imp_uid"]))
+            return json.loads(json.dumps(attempts[-1]))
+
+    def pay(self, params: dict, *, base_url: str, card_number: str, outcome: str) -> dict:
+        """Record what the window did: ``outcome`` is "approve" or "user_cancel".
+
+        An approval is refused (the payment is recorded as failed) when the amount differs from the one
+        pre-registered for the merchant_uid, or the card is the declining test card. A merchant_uid already
+        paid is refused without a record, so nobody is charged twice for one order.
+        """
+        merchant_uid = params.get("merchant_uid", "")
+        amount = _amount(params.get("amount") or 0)
+        now = int(time.time())
+        with self.lock:
+            if any(
+                p["merchant_uid"] == merchant_uid and p["status"] == "paid" for p in self.payments.values()
+            ):
+                raise Refused(ALREADY_PAID_MESSAGE)
+            imp_uid = f"imp_{now % 10**6:06d}{secrets.randbelow(10**6):06d}"
+            pg_provider = (params.get("pg") or "html5_inicis").split(".")[0]
+            payment = {
+                "imp_uid": imp_uid,
+                "merchant_uid": merchant_uid,
+                "pay_method": params.get("pay_method") or "card",
+                "channel": params.get("channel") or "pc",
+                "pg_provider": pg_provider,
+                "emb_pg_provider": None,
+                "pg_tid": f"SBX{now}{secrets.token_hex(4).upper()}",
+                "pg_id": "INIpayTest",
+                "escrow": False,
+                "apply_num": "",
+                "bank_code": None,
+                "bank_name": None,
+                "card_code": "366",
+                "card_name": "신한카드",
+                "card_quota": int(params.get("card_quota") or 0),
+                "card_number": f"{card_number[:6]}******{card_number[-4:]}" if card_number else None,
+                "card_type": 0,
+                "name": params.get("name") or "",
+                "amount": amount,
+                "cancel_amount": 0,
+                "currency": params.get("currency") or "KRW",
+                "buyer_name": params.get("buyer_name") or "",
+                "buyer_email": params.get("buyer_email") or "",
+                "buyer_tel": params.get("buyer_tel") or "",
+                "buyer_addr": params.get("buyer_addr") or "",
+                "buyer_postcode": params.get("buyer_postcode") or "",
+                "custom_data": params.get("custom_data") or None,
+                "user_agent": params.get("user_agent") or "",
+                "status": "ready",
+                "started_at": now,
+                "paid_at": 0,
+                "failed_at": 0,
+                "cancelled_at": 0,
+                "fail_reason": None,
+                "cancel_reason": None,
+                "receipt_url": f"{base_url}sandbox/receipts/{imp_uid}",
+                "cancel_history": [],
+                "cancel_receipt_urls": [],
+                "cash_receipt_issued": False,
+                "customer_uid": None,
+                "customer_uid_usage": None,
+            }
+            prepared = self.prepared.get(merchant_uid)
+            if outcome == "user_cancel":
+                reason = USER_CANCEL_MESSAGE
+            elif prepared is not None and prepared["amount"] != amount:
+                reason = AMOUNT_MISMATCH_MESSAGE
+            elif card_number == DECLINED_CARD_NUMBER:
+                reason = DECLINED_MESSAGE
+            else:
+                reason = None
+            if reason:
+                payment.update(status="failed", failed_at=now, fail_reason=reason)
+            else:
+                payment.update(status="paid", paid_at=now, apply_num=f"{secrets.randbelow(10**8):08d}")
+            self.payments[imp_uid] = payment
+            self._save()
+            return json.loads(json.dumps(payment))
+
+    def cancel(self, body: dict) -> dict:
+        """Refund all (no amount) or part of a paid payment; ``checksum`` must equal the refundable amount."""
+        reason = body.get("reason") or ""
+        with self.lock:
+            if body.get("imp_uid"):
+                payment = self.payments.get(body["imp_uid"])
+            elif body.get("merchant_uid"):
+                payment = next(
+                    (
+                        p
+                        for p in self.payments.values()
+                        if p["merchant_uid"] == body["merchant_uid"] and p["paid_at"]
+                    ),
+                    None,
+                )
+            else:
+                raise Refused("imp_uid 또는 merchant_uid 파라메터가 필요합니다.")
+            if payment is None:
+                raise NotFound
+            if payment["status"] == "cancelled":
+                raise Refused("이미 전액취소된 주문입니다.")
+            if payment["status"] != "paid":
+                raise Refused("결제완료 상태가 아닌 결제건은 취소할 수 없습니다.")
+            refundable = payment["amount"] - payment["cancel_amount"]
+            if body.get("checksum") not in (None, "") and _amount(body["checksum"]) != refundable:
+                raise Refused(
+                    f"취소 가능 금액(checksum)이 일치하지 않습니다. 현재 취소 가능 금액은 {refundable}원입니다."
+                )
+            amount = _amount(body["amount"]) if body.get("amount") not in (None, "", 0) else refundable
+            if amount <= 0:
+                raise Refused("취소할 금액은 0보다 커야 합니다.")
+            if amount > refundable:
+                raise Refused(f"취소할 금액이 취소 가능 금액({refundable}원)을 초과합니다.")
+            now = int(time.time())
+            receipt = f"{payment['receipt_url']}?cancel={len(payment['cancel_history']) + 1}"
+            payment["cancel_history"].append(
+                {
+                    "pg_tid": payment["pg_tid"],
+                    "amount": amount,
+                    "cancelled_at": now,
+                    "reason": reason,
+                    "receipt_url": receipt,
+                }
+            )
+            payment["cancel_receipt_urls"].append(receipt)
+            payment["cancel_amount"] = _amount(payment["cancel_amount"] + amount)
+            payment["cancel_reason"], payment["cancelled_at"] = reason, now
+            if payment["cancel_amount"] >= payment["amount"]:
+                payment["status"] = "cancelled"
+            self._save()
+            return json.loads(json.dumps(payment))
+
+    # --- Webhooks ---------------------------------------------------------------------------------------------
+    def set_webhook_mode(self, mode: str, delay: float = 0.5) -> None:
+        if mode not in ("sync", "delayed", "off"):
+            raise Refused("mode must be one of sync, delayed, off")
+        with self.lock:
+            self.webhook_mode, self.webhook_delay = mode, float(delay)
+
+    def webhook_logged(self, entry: dict) -> None:
+        with self.lock:
+            self.webhook_log.append(entry)
