@@ -2,15 +2,52 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import User
+from apps.accounts.models import EmailVerification, ShippingAddress, User
+
+
+class ShippingAddressInline(admin.TabularInline):
+    model = ShippingAddress
+    extra = 0
+    fields = ("label", "recipient", "phone", "postcode", "road_address", "detail_address", "is_default")
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "name", "email", "phone", "join_channel", "is_active", "is_staff", "date_joined")
-    list_filter = ("is_active", "is_staff", "join_channel", "date_joined")
-    search_fields = ("username", "name", "email", "phone")
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("쇼핑몰 정보"), {"fields": ("name", "phone", "join_channel")}),
+    list_display = (
+        "username",
+        "name",
+        "email",
+        "phone",
+        "status",
+        "join_channel",
+        "is_seller",
+        "is_staff",
+        "date_joined",
     )
+    list_filter = ("status", "join_channel", "is_seller", "is_staff", "date_joined", "withdrawn_at")
+    search_fields = ("username", "name", "email", "phone")
+    date_hierarchy = "date_joined"
+    readonly_fields = ("email_verified_at", "withdrawn_at", "last_login", "date_joined")
+    inlines = [ShippingAddressInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("회원 정보"), {"fields": ("name", "email", "phone", "email_verified_at")}),
+        (_("상태"), {"fields": ("status", "join_channel", "is_seller", "withdrawn_at", "is_active")}),
+        (_("관리 권한"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("주요 일시"), {"fields": ("last_login", "date_joined")}),
+    )
+
+
+@admin.register(ShippingAddress)
+class ShippingAddressAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "user", "postcode", "road_address", "is_default", "created_at")
+    list_filter = ("is_default", "created_at")
+    search_fields = ("recipient", "user__username", "user__name", "road_address", "phone")
+    raw_id_fields = ("user",)
+
+
+@admin.register(EmailVerification)
+class EmailVerificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "email", "sent_at", "expires_at", "failed_attempts")
+    search_fields = ("user__username", "email")
+    readonly_fields = ("user", "email", "code_hash", "sent_at", "expires_at", "failed_attempts")

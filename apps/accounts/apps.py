@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "apps.accounts"
     verbose_name = "회원"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from apps.accounts.adapters import provider_hosts_follow_settings
+
+        provider_hosts_follow_settings()
+        # Every login (ID/password, Kakao, Naver, admin) indexes its session, so withdrawal can end them all.
+        user_logged_in.connect(_index_session, dispatch_uid="accounts.index_session")
+
+
+def _index_session(sender, request, user, **kwargs) -> None:
+    from apps.accounts.services import session_register
+
+    if request is not None and getattr(request, "session", None) is not None and request.session.session_key:
+        session_register(user_id=user.pk, session_key=request.session.session_key)
