@@ -1,5 +1,4 @@
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -14,8 +13,3 @@ def healthz(request):
     return JsonResponse(
         report, status=503 if report["down"] else 200, json_dumps_params={"ensure_ascii": False}
     )
-
-
-@require_GET
-def home(request):
-    return render(request, "core/home.html")

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.naver",
     "apps.core",
     "apps.accounts",
+    "apps.catalog",
     "apps.payments",
 ]
 
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.site",
+                "apps.catalog.context_processors.catalog_nav",
             ],
         },
     },

@@ -1,0 +1,33 @@
+"""The catalog's cache keys and their invalidation (Redis with REDIS_URL, local memory otherwise).
+
+Readers fill the keys (``selectors``); writers drop them (``services``) once their transaction commits,
+so a request running beside the write cannot cache the old rows again after the drop.
+"""
+
+from django.core.cache import cache
+from django.db import transaction
+
+CATEGORY_TREE_KEY = "catalog:category-tree:v1"
+HOME_KEY = "catalog:home:v1"
+# The main page's product sections may lag a change by this much (stock moves do not drop them).
+HOME_SECONDS = 5 * 60
+PRODUCT_SECONDS = 60 * 60
+
+
+def product_key(product_id: int) -> str:
+    return f"catalog:product:v1:{product_id}"
+
+
+def _drop_on_commit(*keys: str) -> None:
+    transaction.on_commit(lambda: cache.delete_many(list(keys)))
+
+
+def category_tree_changed() -> None:
+    # The main page shows category shortcuts too.
+    _drop_on_commit(CATEGORY_TREE_KEY, HOME_KEY)
+
+
+def product_changed(*product_ids: int, home: bool = False) -> None:
+    """Drop the cached detail of these products (and the main page's sections when ``home``)."""
+    keys = [product_key(product_id) for product_id in product_ids]
+    _drop_on_commit(*keys, *([HOME_KEY] if home else []))
