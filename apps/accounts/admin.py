@@ -26,7 +26,6 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_filter = ("status", "join_channel", "is_seller", "is_staff", "date_joined", "withdrawn_at")
     search_fields = ("username", "name", "email", "phone")
-    date_hierarchy = "date_joined"
     readonly_fields = ("email_verified_at", "withdrawn_at", "last_login", "date_joined")
     inlines = [ShippingAddressInline]
     fieldsets = (
