@@ -39,7 +39,7 @@
       if (typeof callback === "function") callback(event.data.response);
     }
     global.addEventListener("message", onMessage);
-    document.body.appendChild(frame);
+    (document.body || document.documentElement).appendChild(frame);
   }
 
   global.IMP = {

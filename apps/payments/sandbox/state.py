@@ -80,6 +80,7 @@ class Ledger:
     release: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self):
+        self.default_token_ttl = self.token_ttl
         if self.state_file and self.state_file.exists():
             saved = json.loads(self.state_file.read_text())
             self.payments, self.prepared = saved.get("payments", {}), saved.get("prepared", {})
@@ -99,6 +100,7 @@ class Ledger:
             self.payments.clear()
             self.prepared.clear()
             self.tokens.clear()
+            self.token_ttl = self.default_token_ttl
             self.fault = Fault()
             self.webhook_mode, self.webhook_delay = "sync", 0.5
             self.webhook_log.clear()
