@@ -91,7 +91,6 @@ def verify(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.info(request, "인증할 가입 정보가 없어요. 로그인하면 인증을 이어서 할 수 있어요.")
         return redirect("accounts:login")
-    form = VerificationCodeForm(request.POST if request.POST.get("action") != "resend" else None)
     if request.method == "POST" and request.POST.get("action") == "resend":
         try:
             services.email_verification_resend(user=user)
@@ -100,6 +99,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "새 인증 코드를 보냈어요. 이전 코드는 더 이상 쓸 수 없어요.")
         return redirect("accounts:verify")
+    form = VerificationCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.email_verification_confirm(user=user, code=form.cleaned_data["code"])

@@ -43,8 +43,9 @@ def test_the_whole_journey_signup_code_mail_verify_login_my_page(
     assert not user.is_active
     assert user.status == User.Status.PENDING
 
-    page = client.get("/accounts/verify/")
-    assert "newbie@example.com" in page.content.decode()
+    page = client.get("/accounts/verify/").content.decode()
+    assert "newbie@example.com" in page
+    assert "data-field-error" not in page
     response = client.post("/accounts/verify/", {"action": "verify", "code": mailed_code()})
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
