@@ -6,7 +6,6 @@ Celery tasks in-process); DATABASE_URL and REDIS_URL switch to MariaDB and Redis
 """
 
 from datetime import timedelta
-from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,12 +39,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "rest_framework_simplejwt.token_blacklist",
-    "allauth",
-    "allauth.account",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.kakao",
-    "allauth.socialaccount.providers.naver",
     "rest_framework_simplejwt.token_blacklist",
     "allauth",
     "allauth.account",
@@ -212,47 +205,6 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": True,
 }
 
-# --- Accounts: login, sessions, allauth (social login, password reset), JWT ------------------------------
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
-PASSWORD_RESET_TIMEOUT = 30 * 60
-# "자동 로그인" sessions live this long after the last request (sliding: every request saves the session).
-ACCOUNTS_REMEMBER_ME_TTL = env.int("ACCOUNTS_REMEMBER_ME_TTL", default=2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
-ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
-SOCIALACCOUNT_ADAPTER = "apps.accounts.adapters.SocialAccountAdapter"
-ACCOUNT_LOGIN_METHODS = {"username"}
-ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
-# Password signups verify their email by the 6-digit code of apps.accounts.services, not allauth's flow.
-ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TriMarket] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-SOCIALACCOUNT_FORMS = {"signup": "apps.accounts.forms.SocialSignupForm"}
-SOCIALACCOUNT_LOGIN_ON_GET = False
-SOCIALACCOUNT_STORE_TOKENS = False
-# Kakao and Naver appear only when their client id is set. The hosts can point at a local fake (tests, demo).
-KAKAO_AUTH_URL = env("KAKAO_AUTH_URL", default="https://kauth.kakao.com")
-KAKAO_API_URL = env("KAKAO_API_URL", default="https://kapi.kakao.com")
-NAVER_AUTH_URL = env("NAVER_AUTH_URL", default="https://nid.naver.com")
-NAVER_API_URL = env("NAVER_API_URL", default="https://openapi.naver.com")
-SOCIALACCOUNT_PROVIDERS = {
-    provider: {
-        "APPS": [{"client_id": client_id, "secret": env(f"{provider.upper()}_CLIENT_SECRET", default="")}]
-    }
-    for provider in ("kakao", "naver")
-    if (client_id := env(f"{provider.upper()}_CLIENT_ID", default=""))
-}
-SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=14),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
-    "UPDATE_LAST_LOGIN": True,
-}
-
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "ko-kr"
 LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]
@@ -283,10 +235,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
 }
