@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from apps.accounts import views
 
@@ -23,4 +24,9 @@ urlpatterns = [
     path("me/addresses/<int:address_id>/delete/", views.address_delete, name="address_delete"),
     path("me/addresses/<int:address_id>/default/", views.address_make_default, name="address_default"),
     path("me/withdraw/", views.withdraw, name="withdraw"),
+    # allauth pages TriMarket does its own way: send shoppers to the my-page equivalents.
+    path("email/", RedirectView.as_view(pattern_name="accounts:me")),
+    path("password/change/", RedirectView.as_view(pattern_name="accounts:password_change")),
+    path("password/set/", RedirectView.as_view(pattern_name="accounts:password_change")),
+    path("3rdparty/", RedirectView.as_view(pattern_name="accounts:me")),
 ]

@@ -191,3 +191,9 @@ def test_staff_find_members_in_admin_with_korean_filters(client):
     assert "가입 경로" in body
     assert "상태" in body
     assert "이메일 인증 대기" in body
+
+
+def test_allauths_own_account_pages_lead_to_the_my_page(logged_in):
+    """allauth's email and password pages, which TriMarket does its own way, redirect to the my page's."""
+    assert logged_in.get("/accounts/email/")["Location"] == "/accounts/me/"
+    assert logged_in.get("/accounts/password/change/")["Location"] == "/accounts/me/password/"
