@@ -48,4 +48,4 @@ if [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$js_hash" ] || [ ! -d stat
   cp -r node_modules/pretendard/dist/web/variable/woff2-dynamic-subset static/vendor/pretendard/
   echo "$js_hash" > node_modules/.lock-hash
 fi
-mkdir -p var/staticfiles var/media
+mkdir -p var/staticfiles var/media var/sessions

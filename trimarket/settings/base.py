@@ -135,7 +135,10 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trimarket"}
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # Files, not the database: sessions are saved on every request (sliding expiry), and with SQLite a page
+    # view must never wait for the write lock.
+    SESSION_ENGINE = "django.contrib.sessions.backends.file"
+    SESSION_FILE_PATH = str(VAR_DIR / "sessions")
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"

@@ -10,8 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         db = settings.DATABASES["default"]
+        # The embedded defaults keep the database and the sessions under var/.
+        (settings.VAR_DIR / "sessions").mkdir(parents=True, exist_ok=True)
         if db["ENGINE"] != "django.db.backends.mysql":
-            settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
             return
         name = db["NAME"]
         try:
