@@ -95,6 +95,16 @@ def screenshot():
         paths = []
         for label, size in VIEWPORTS.items():
             page.set_viewport_size(size)
+            # Lazy images load only near the viewport: walk down the page so the full-page shot shows them.
+            page.evaluate(
+                """async () => {
+                    for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
+                        window.scrollTo(0, y);
+                        await new Promise((resolve) => setTimeout(resolve, 50));
+                    }
+                    window.scrollTo(0, 0);
+                }"""
+            )
             page.wait_for_load_state("networkidle")
             path = SCREENSHOT_DIR / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}-{label}.png"
             page.screenshot(path=str(path), full_page=True)
