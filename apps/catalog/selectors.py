@@ -6,6 +6,7 @@ The category tree, the main page's product sections and each product's detail ar
 
 import dataclasses
 import datetime
+import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -227,6 +228,8 @@ def _home_build() -> dict:
     return {
         "recommended": product_cards(recommended[:HOME_PRODUCTS]),
         "new_arrivals": product_cards(new_arrivals),
+        # Names this build's rendered fragments (the main page caches them under it).
+        "version": time.time_ns(),
     }
 
 
@@ -271,6 +274,7 @@ def _product_detail_build(product_id: int) -> dict | None:
         "reviews": reviews,
         "rating_bars": rating_bars,
         "sold_out_options": [option for option in product.options.all() if option.is_sold_out],
+        "version": time.time_ns(),
     }
 
 

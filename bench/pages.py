@@ -1,0 +1,241 @@
+"""Requests/s and p50/p99 of the catalog pages on the production-like ASGI server, beside a bare view.
+
+    .venv/bin/python bench/pages.py                 # MariaDB + Redis, then the embedded defaults
+    .venv/bin/python bench/pages.py --backend embedded --seconds 5
+
+For each backend: load 2,000 demo products, start daphne with production settings (DEBUG off,
+``bench.settings``), then drive /bench/bare, the main page, a category page and product pages with 32
+keep-alive clients (asyncio, HTTP/1.1) and print each page's figures, its ratio to the bare view and
+the targets: cached main and product pages >= 50 % of the bare view's requests/s, p99 < 100 ms, and no
+error response. The clients are anonymous, like most shoppers: no session, nothing written per view.
+"""
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PRODUCTS = 2000
+CLIENTS = 32
+PORT = 8765
+RATIO_TARGET = 0.5
+P99_TARGET_MS = 100.0
+MARIADB_URL = "mysql://trimarket:trimarket-dev-pw@127.0.0.1:3306/trimarket_bench"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+BACKENDS = {
+    "mariadb": {"DATABASE_URL": MARIADB_URL, "REDIS_URL": REDIS_URL},
+    "embedded": {"DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'bench' / 'bench.sqlite3'}", "REDIS_URL": ""},
+}
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, fraction: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000
+
+
+def _env(backend: str) -> dict:
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env |= {key: value for key, value in BACKENDS[backend].items() if value}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "SECRET_KEY": "bench-only-secret-key-9f8e7d6c5b4a39281726354453627180",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "MEDIA_ROOT": str(ROOT / "var" / "bench" / "media"),
+        "PYTHONPATH": str(ROOT),
+    }
+    return env
+
+
+def _manage(env: dict, *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare(backend: str) -> None:
+    """Database, migrations, static files and the 2,000-product catalog (skipped when already there)."""
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    env = _env(backend)
+    print(f"==> {backend}: database, migrations, static files, {PRODUCTS} products", flush=True)
+    _manage(env, "database_ensure")
+    _manage(env, "migrate", "--noinput", "-v0")
+    _manage(env, "collectstatic", "--noinput", "-v0")
+    _manage(env, "catalog_demo", "--products", str(PRODUCTS), "--images", "1")
+
+
+def discover(env: dict) -> dict[str, list[str]]:
+    """The URLs to drive: a top category and a spread of product pages."""
+    code = (
+        "import django; django.setup();"
+        "from apps.catalog.models import Product, Category;"
+        "print(Category.objects.filter(depth=0).order_by('position').first().slug);"
+        "print(' '.join(str(pk) for pk in Product.objects.filter(status='on_sale').order_by('pk')"
+        ".values_list('pk', flat=True)[:400:8]))"
+    )
+    out = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    slug, ids = out.stdout.strip().splitlines()[-2:]
+    return {
+        "bare view": ["/bench/bare"],
+        "main page": ["/"],
+        "category page": [f"/c/{slug}/"],
+        "product page": [f"/p/{pk}/" for pk in ids.split()],
+    }
+
+
+async def _fetch(reader, writer, path: str) -> int:
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n\r\n".encode())
+    await writer.drain()
+    status_line = await reader.readline()
+    status = int(status_line.split()[1])
+    length, chunked = 0, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    else:
+        await reader.readexactly(length)
+    return status
+
+
+async def drive(paths: list[str], *, seconds: float, clients: int) -> Result:
+    result = Result()
+    stop = time.perf_counter() + seconds
+
+    async def client(number: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+        turn = number
+        try:
+            while time.perf_counter() < stop:
+                path = paths[turn % len(paths)]
+                turn += clients
+                started = time.perf_counter()
+                try:
+                    status = await _fetch(reader, writer, path)
+                except (ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError):
+                    result.errors += 1
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+                    continue
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                if status != 200:
+                    result.errors += 1
+                result.latencies.append(time.perf_counter() - started)
+        finally:
+            writer.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client(number) for number in range(clients)))
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def _wait_until_up(deadline_seconds: float = 30) -> None:
+    import urllib.request
+
+    deadline = time.time() + deadline_seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/bare", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("daphne did not answer within 30 s")
+
+
+def run(backend: str, *, seconds: float, clients: int) -> bool:
+    prepare(backend)
+    env = _env(backend)
+    pages = discover(env)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(PORT),
+            "trimarket.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_until_up()
+        # Warm the caches (category tree, main page, product details) and the server's threads.
+        asyncio.run(drive([path for paths in pages.values() for path in paths], seconds=2, clients=4))
+        results = {
+            name: asyncio.run(drive(paths, seconds=seconds, clients=clients)) for name, paths in pages.items()
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return report(backend, results, clients=clients)
+
+
+def report(backend: str, results: dict[str, Result], *, clients: int) -> bool:
+    bare = results["bare view"].rps
+    ok = True
+    print(f"\n{backend}: {PRODUCTS} products, {clients} concurrent keep-alive clients, daphne, DEBUG off")
+    print(f"{'page':<15}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs bare':>9}  target")
+    for name, result in results.items():
+        ratio = result.rps / bare if bare else 0.0
+        targets = [f"p99 < {P99_TARGET_MS:.0f} ms", "no error"]
+        met = result.percentile(0.99) < P99_TARGET_MS and result.errors == 0
+        if name in ("main page", "product page"):
+            targets.insert(0, f">= {RATIO_TARGET:.0%} of bare")
+            met = met and ratio >= RATIO_TARGET
+        ok = ok and met
+        print(
+            f"{name:<15}{result.rps:>9.0f}{result.percentile(0.5):>9.1f}{result.percentile(0.99):>9.1f}"
+            f"{result.errors:>8}{ratio:>9.0%}  {', '.join(targets)}: {'met' if met else 'MISSED'}"
+        )
+        if result.errors:
+            print(f"{'':<15}statuses: {result.statuses}")
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=8.0, help="per page")
+    parser.add_argument("--clients", type=int, default=CLIENTS)
+    args = parser.parse_args()
+    backends = list(BACKENDS) if args.backend == "both" else [args.backend]
+    outcomes = [run(backend, seconds=args.seconds, clients=args.clients) for backend in backends]
+    print("\nall targets met" if all(outcomes) else "\nsome targets missed")
+    sys.exit(0 if all(outcomes) else 1)
+
+
+if __name__ == "__main__":
+    main()
