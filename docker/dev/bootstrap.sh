@@ -34,16 +34,18 @@ if [ "$(cat "$VENV/.pyproject-hash" 2>/dev/null)" != "$py_hash" ]; then
   echo "$py_hash" > "$VENV/.pyproject-hash"
 fi
 
-js_hash=$(sha256sum package-lock.json | cut -c1-16)
+# The stamp covers this script too, so a change to what is copied re-runs the copy.
+js_hash=$(cat package-lock.json "$0" | sha256sum | cut -c1-16)
 if [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$js_hash" ] || [ ! -d static/vendor/htmx ]; then
   step "프런트엔드 라이브러리 설치 (npm ci → static/vendor/)"
   npm ci --no-audit --no-fund --loglevel=error
   rm -rf static/vendor
   mkdir -p static/vendor/htmx static/vendor/hls static/vendor/stomp static/vendor/chartjs static/vendor/pretendard
   cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
-  cp node_modules/hls.js/dist/hls.min.js static/vendor/hls/
+  # Source maps ship beside the bundles that name them: collectstatic's manifest storage follows the reference.
+  cp node_modules/hls.js/dist/hls.min.js node_modules/hls.js/dist/hls.min.js.map static/vendor/hls/
   cp node_modules/@stomp/stompjs/bundles/stomp.umd.min.js static/vendor/stomp/
-  cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+  cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/chartjs/
   cp node_modules/pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css static/vendor/pretendard/
   cp -r node_modules/pretendard/dist/web/variable/woff2-dynamic-subset static/vendor/pretendard/
   echo "$js_hash" > node_modules/.lock-hash
