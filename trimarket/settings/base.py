@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "constance",
+    "django_prometheus",
     "rest_framework_simplejwt.token_blacklist",
     "allauth",
     "allauth.account",
@@ -49,9 +51,11 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.catalog",
     "apps.payments",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "trimarket.urls"
@@ -115,7 +120,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tm",
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "SOCKET_CONNECT_TIMEOUT": 2},
@@ -133,7 +138,7 @@ if REDIS_URL:
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trimarket"}
+        "default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache", "LOCATION": "trimarket"}
     }
     # Files, not the database: sessions are saved on every request (sliding expiry), and with SQLite a page
     # view must never wait for the write lock.
@@ -297,3 +302,40 @@ PORTONE_RETRY_BACKOFF = env.float("PORTONE_RETRY_BACKOFF", default=0.5)
 PORTONE_RETRY_BACKOFF_MAX = env.float("PORTONE_RETRY_BACKOFF_MAX", default=4.0)
 PORTONE_BREAKER_FAIL_MAX = env.int("PORTONE_BREAKER_FAIL_MAX", default=5)
 PORTONE_BREAKER_RESET_TIMEOUT = env.float("PORTONE_BREAKER_RESET_TIMEOUT", default=30.0)
+
+# --- Reports: scheduled jobs, runtime settings, metrics (apps.reports, apps.core.metrics) ---------------------
+# A scheduled job that fails is retried this many times with exponential backoff, then mailed to staff.
+REPORTS_JOB_MAX_RETRIES = env.int("REPORTS_JOB_MAX_RETRIES", default=4)
+REPORTS_JOB_RETRY_BACKOFF = env.int("REPORTS_JOB_RETRY_BACKOFF", default=60)
+REPORTS_JOB_RETRY_BACKOFF_MAX = env.int("REPORTS_JOB_RETRY_BACKOFF_MAX", default=60 * 60)
+# /metrics answers loopback, staff, the networks listed here, and a request bearing METRICS_TOKEN.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+# Runtime settings staff change in admin without a restart; code reads them through ``constance.config``.
+if REDIS_URL:
+    CONSTANCE_BACKEND = "constance.backends.redisd.RedisBackend"
+    CONSTANCE_REDIS_CONNECTION = REDIS_URL
+    CONSTANCE_REDIS_PREFIX = "tm:constance:"
+else:
+    CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
+CONSTANCE_SUPERUSER_ONLY = False
+CONSTANCE_ADDITIONAL_FIELDS = {
+    "latency_preset": [
+        "django.forms.fields.ChoiceField",
+        {"widget": "django.forms.Select", "choices": (("low", _("저지연")), ("normal", _("일반")))},
+    ],
+}
+CONSTANCE_CONFIG = {
+    "FREE_SHIPPING_THRESHOLD": (50000, _("무료배송 기준 금액(원): 상품 금액이 이 이상이면 배송비 0원"), int),
+    "RESERVATION_HOLD_MINUTES": (15, _("재고 예약 유지 시간(분): 결제 전까지 재고를 잡아 두는 시간"), int),
+    "CHAT_RATE_LIMIT_COUNT": (5, _("채팅 도배 제한: 기간 안에 보낼 수 있는 메시지 수"), int),
+    "CHAT_RATE_LIMIT_SECONDS": (10, _("채팅 도배 제한: 기간(초)"), int),
+    "CHAT_SLOW_MODE_SECONDS": (0, _("채팅 슬로우 모드 간격(초): 0이면 끔"), int),
+    "PLAYER_LATENCY_PRESET": ("low", _("플레이어 지연 설정: 저지연 또는 일반"), "latency_preset"),
+}
+# Fieldset titles are dict keys, hashed at import: plain strings, not lazy translations.
+CONSTANCE_CONFIG_FIELDSETS = {
+    "주문·배송": ("FREE_SHIPPING_THRESHOLD", "RESERVATION_HOLD_MINUTES"),
+    "라이브 채팅": ("CHAT_RATE_LIMIT_COUNT", "CHAT_RATE_LIMIT_SECONDS", "CHAT_SLOW_MODE_SECONDS"),
+    "플레이어": ("PLAYER_LATENCY_PRESET",),
+}

@@ -25,6 +25,8 @@ CACHES["default"]["KEY_PREFIX"] = f"tm-test-{_run}-{os.environ.get('PYTEST_XDIST
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = (
     f"tm-test-{_run}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 )
+# Runtime settings (django-constance) live in Redis under this run's own prefix.
+CONSTANCE_REDIS_PREFIX = f"{CACHES['default']['KEY_PREFIX']}:constance:"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

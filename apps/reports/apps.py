@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ReportsConfig(AppConfig):
+    name = "apps.reports"
+    verbose_name = "통계·배치"
+
+    def ready(self) -> None:
+        from apps.core.metrics import install_database_metrics
+        from apps.reports import jobs  # noqa: F401  (declares every job in the registry)
+        from apps.reports.schedules import schedules_ensure
+
+        install_database_metrics()
+        # After every migrate (and every test-database flush) each registered job has its beat schedule.
+        post_migrate.connect(schedules_ensure, sender=self, dispatch_uid="reports-schedules-ensure")
