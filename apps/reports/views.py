@@ -27,7 +27,7 @@ def staff_required(view: Callable) -> Callable:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.is_staff:
-            raise PermissionDenied("운영자만 볼 수 있는 페이지예요.")
+            return render(request, "reports/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
     return guarded
