@@ -1,0 +1,137 @@
+"""The demo broadcasts of `make run`, all by the `seller` demo account: one that goes really live (the
+``demo-stream`` process pushes an ffmpeg test pattern into it), a few scheduled ones and two ended ones with
+a replay made from a short generated recording, with "이 순간 상품" chapters.
+
+Idempotent: broadcasts are found by seller and title; a second run only puts the live one back on the
+schedule if it ended.
+"""
+
+import datetime
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from apps.catalog.images import demo_picture
+from apps.catalog.models import Category, Product
+from apps.live import services
+from apps.live.models import Broadcast, BroadcastPin
+
+ORDER = 40
+SELLER = "seller"
+LIVE_TITLE = "봄 신상 원피스 라이브 특가 🌷 지금 입어보는 중"
+REPLAY_SECONDS = 24
+
+
+# (title, category slug, days from today, hour, product count, cover hue, state)
+BROADCASTS = [
+    (LIVE_TITLE, "dress", 0, None, 5, 0.92, "live"),
+    ("수분 폭탄 토너패드 1+1 런칭 방송", "beauty", 1, 20, 4, 0.55, "scheduled"),
+    ("캠핑 가기 전 필수템 총정리", "sports-camping", 2, 19, 4, 0.30, "scheduled"),
+    ("남성 셔츠 룩북 · 출근룩 5가지", "fashion-men", 4, 21, 4, 0.62, "scheduled"),
+    ("신상 니트 입어보기 · 사이즈 고민 해결", "knit", -1, 20, 4, 0.08, "ended"),
+    ("데일리 가방 언박싱 라이브", "bag", -3, 19, 3, 0.75, "ended"),
+]
+
+
+def _quiet(iterable, desc: str):
+    return iterable
+
+
+def _cover(title: str, hue: float) -> ContentFile:
+    image, _thumb = demo_picture(seed=len(title), letter=title[0], hue=hue)
+    return ContentFile(image, name="cover.jpg")
+
+
+def _products(slug: str, count: int) -> list[Product]:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        return []
+    return list(
+        Product.objects.filter(
+            category__path__startswith=category.path, status=Product.Status.ON_SALE
+        ).order_by("-sales_count", "id")[:count]
+    )
+
+
+def _recording(path: Path, *, seconds: int) -> bool:
+    """A short FLV like the media server records (test pattern and a tone); False when ffmpeg is missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        settings.FFMPEG_BINARY,
+        *("-hide_banner", "-loglevel", "error", "-y", "-nostdin"),
+        *("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine=frequency=660"),
+        *("-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", "-pix_fmt", "yuv420p"),
+        *("-c:a", "aac", "-f", "flv", str(path)),
+    ]
+    try:
+        return subprocess.run(command, capture_output=True, timeout=120).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _air_in_the_past(broadcast: Broadcast, *, started_at: datetime.datetime) -> None:
+    """Take an ended demo broadcast through the real publish flow, then date it and its pins back."""
+    services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
+    items = list(broadcast.items.all())
+    for item in items:
+        services.broadcast_product_pin(item=item)
+    services.broadcast_publish_stop(public_name=broadcast.public_name)
+    step = REPLAY_SECONDS / (len(items) + 1)
+    for index, pin in enumerate(broadcast.pins.order_by("id"), start=1):
+        BroadcastPin.objects.filter(pk=pin.pk).update(
+            offset_seconds=round(index * step - 2, 1),
+            pinned_at=started_at + datetime.timedelta(seconds=index * step),
+        )
+    Broadcast.objects.filter(pk=broadcast.pk).update(
+        started_at=started_at, ended_at=started_at + datetime.timedelta(minutes=58)
+    )
+    recording = Path(settings.LIVE_MEDIA_SERVER_DIR) / "demo-recordings" / f"{broadcast.public_name}.flv"
+    if _recording(recording, seconds=REPLAY_SECONDS):
+        services.broadcast_recording_done(public_name=broadcast.public_name, path=str(recording))
+
+
+def load(*, progress=_quiet) -> list:
+    seller = get_user_model().objects.filter(username=SELLER).first()
+    if seller is None:
+        return []
+    today = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    for title, slug, days, hour, count, hue, state in progress(BROADCASTS, desc="데모 라이브"):
+        broadcast = Broadcast.objects.filter(seller=seller, title=title).first()
+        if broadcast is not None:
+            continue
+        category = Category.objects.filter(slug=slug).first()
+        if category is None:
+            continue
+        when = today + datetime.timedelta(days=days)
+        if hour is not None:
+            when = when.replace(hour=hour)
+        with transaction.atomic():
+            broadcast = services.broadcast_create(
+                seller=seller,
+                title=title,
+                category=category,
+                scheduled_at=when,
+                description=f"{category.name} 라이브: 방송 중에만 열리는 특가와 실시간 Q&A.",
+                cover=_cover(title, hue),
+            )
+            for index, product in enumerate(_products(slug, count)):
+                discount = (10 + 5 * (index % 3)) if index % 2 == 0 else 0
+                live_price = product.sale_price * (100 - discount) // 100 // 100 * 100 if discount else None
+                services.broadcast_product_add(broadcast=broadcast, product=product, live_price=live_price)
+        if state == "ended":
+            _air_in_the_past(broadcast, started_at=when)
+    live_broadcast_ready()
+    return []
+
+
+def live_broadcast_ready() -> Broadcast | None:
+    """The broadcast the demo stream pushes into, put back on the schedule if an earlier airing ended."""
+    broadcast = Broadcast.objects.filter(seller__username=SELLER, title=LIVE_TITLE).first()
+    if broadcast is not None and broadcast.is_ended:
+        broadcast = services.broadcast_reopen(broadcast=broadcast)
+    return broadcast

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils import timezone
+
+from apps.catalog.models import Category
+from apps.live.models import Broadcast
+
+
+class BroadcastForm(forms.ModelForm):
+    """A seller's new broadcast in the studio (stream key and public name are issued by the service)."""
+
+    scheduled_at = forms.DateTimeField(
+        label="방송 예정 시각", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    class Meta:
+        model = Broadcast
+        fields = ("title", "category", "scheduled_at", "description", "cover")
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.order_by("path")
+
+    def clean_scheduled_at(self):
+        value = self.cleaned_data["scheduled_at"]
+        if value < timezone.now() - timezone.timedelta(minutes=5):
+            raise forms.ValidationError("지난 시각으로는 예약할 수 없어요.")
+        return value
+
+
+class ProductAddForm(forms.Form):
+    product = forms.IntegerField(label="상품", min_value=1)
+    live_price = forms.IntegerField(label="라이브 특가 (원)", min_value=0, required=False)

@@ -1,0 +1,207 @@
+"""Every read of the live module, shaped for the page that shows it. No read here writes."""
+
+import dataclasses
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from apps.catalog.models import Category
+from apps.catalog.selectors import ProductCard, product_cards, products_visible
+from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct
+
+TABS: dict[str, str] = {"live": "라이브", "scheduled": "예정", "replay": "다시보기"}
+DEFAULT_TAB = "live"
+LIVE_NOW_MAX = 10
+PRODUCT_BROADCASTS_MAX = 8
+STUDIO_PRODUCT_CHOICES_MAX = 300
+
+
+def viewer_count_key(broadcast_id: int) -> str:
+    """The cache key holding a broadcast's current viewer count (the chat's presence keeps it)."""
+    return f"live:viewers:{broadcast_id}"
+
+
+def viewer_count(*, broadcast_id: int) -> int:
+    return int(cache.get(viewer_count_key(broadcast_id)) or 0)
+
+
+def _broadcasts() -> QuerySet[Broadcast]:
+    return Broadcast.objects.select_related("seller", "category")
+
+
+def broadcast_listing(*, tab: str, category_slug: str = "") -> QuerySet[Broadcast]:
+    """The list page's tab: on air now (newest first), coming up (soonest first), or replays (newest first).
+
+    ``category_slug`` narrows to that category and everything under it.
+    """
+    broadcasts = _broadcasts()
+    if category_slug:
+        category = Category.objects.filter(slug=category_slug).first()
+        if category is None:
+            return broadcasts.none()
+        broadcasts = broadcasts.filter(category__path__startswith=category.path)
+    if tab == "scheduled":
+        return broadcasts.filter(status=Broadcast.Status.SCHEDULED).order_by("scheduled_at", "id")
+    if tab == "replay":
+        return broadcasts.filter(
+            status=Broadcast.Status.ENDED, replay_status=Broadcast.ReplayStatus.READY
+        ).order_by("-started_at", "-id")
+    return broadcasts.filter(status=Broadcast.Status.LIVE).order_by("-started_at", "-id")
+
+
+def listing_categories() -> list[Category]:
+    """The category chips of the list page: the roots of the tree."""
+    return list(Category.objects.filter(parent__isnull=True).order_by("position", "name"))
+
+
+def broadcast_get(*, pk: int) -> Broadcast:
+    broadcast = _broadcasts().filter(pk=pk).first()
+    if broadcast is None:
+        raise Http404("방송을 찾을 수 없어요.")
+    return broadcast
+
+
+def broadcast_get_for_user(*, pk: int, user) -> Broadcast:
+    """The broadcast as its studio sees it: only its seller (or staff) gets it, anyone else a 404."""
+    broadcast = broadcast_get(pk=pk)
+    if not (user.is_authenticated and (broadcast.seller_id == user.pk or user.is_staff)):
+        raise Http404("방송을 찾을 수 없어요.")
+    return broadcast
+
+
+def broadcasts_of_seller(*, user) -> QuerySet[Broadcast]:
+    return _broadcasts().filter(seller=user).order_by("-scheduled_at", "-id")
+
+
+@dataclasses.dataclass
+class ItemCard:
+    """A product on sale in a broadcast: the catalog's card plus the live price and flags."""
+
+    item_id: int
+    card: ProductCard
+    price: int
+    is_live_price: bool
+    is_sold_out: bool
+    is_pinned: bool
+
+    @property
+    def discount_percent(self) -> int:
+        base = self.card.list_price
+        return (base - self.price) * 100 // base if base and self.price < base else 0
+
+
+def broadcast_item_cards(*, broadcast: Broadcast) -> list[ItemCard]:
+    """The broadcast's products in the seller's order (two queries: items, then the catalog's cards)."""
+    items = list(BroadcastProduct.objects.filter(broadcast=broadcast).order_by("position", "id"))
+    cards = {
+        card.pk: card
+        for card in product_cards(products_visible().filter(pk__in=[i.product_id for i in items]))
+    }
+    result = []
+    for item in items:
+        card = cards.get(item.product_id)
+        if card is None:
+            continue
+        price = item.live_price if item.live_price is not None else card.sale_price
+        result.append(
+            ItemCard(
+                item_id=item.pk,
+                card=card,
+                price=price,
+                is_live_price=item.live_price is not None,
+                is_sold_out=item.is_sold_out or card.sold_out,
+                is_pinned=item.is_pinned,
+            )
+        )
+    return result
+
+
+@dataclasses.dataclass
+class Chapter:
+    """A replay chapter: the moment (seconds into the replay) a product was presented."""
+
+    offset_seconds: float
+    card: ProductCard
+
+    @property
+    def label(self) -> str:
+        total = int(self.offset_seconds)
+        hours, rest = divmod(total, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+def broadcast_chapters(*, broadcast: Broadcast) -> list[Chapter]:
+    pins = list(BroadcastPin.objects.filter(broadcast=broadcast).order_by("offset_seconds", "id"))
+    cards = {
+        card.pk: card
+        for card in product_cards(products_visible().filter(pk__in={p.product_id for p in pins}))
+    }
+    return [Chapter(pin.offset_seconds, cards[pin.product_id]) for pin in pins if pin.product_id in cards]
+
+
+def broadcast_item_get_for_user(*, broadcast: Broadcast, item_id: int) -> BroadcastProduct:
+    """An item of a broadcast already checked by ``broadcast_get_for_user``."""
+    item = BroadcastProduct.objects.select_related("product").filter(broadcast=broadcast, pk=item_id).first()
+    if item is None:
+        raise Http404("방송 상품을 찾을 수 없어요.")
+    return item
+
+
+def studio_product_choices(*, broadcast: Broadcast) -> QuerySet:
+    """Products a seller may add: visible ones of the broadcast's category tree not yet in the broadcast."""
+    return (
+        products_visible()
+        .filter(category__path__startswith=broadcast.category.path)
+        .exclude(pk__in=broadcast.items.values("product_id"))
+        .order_by("name")[:STUDIO_PRODUCT_CHOICES_MAX]
+    )
+
+
+def alarm_is_set(*, broadcast: Broadcast, user) -> bool:
+    return bool(user.is_authenticated and broadcast.alarms.filter(user=user).exists())
+
+
+def cover_url(broadcast: Broadcast) -> str:
+    return default_storage.url(broadcast.cover.name) if broadcast.cover else ""
+
+
+# ---- Providers of apps.catalog.hooks -------------------------------------------------------------------
+
+
+def live_now_cards() -> list[dict]:
+    """The main page's "지금 라이브" strip."""
+    broadcasts = _broadcasts().filter(status=Broadcast.Status.LIVE).order_by("-started_at")[:LIVE_NOW_MAX]
+    return [
+        {
+            "url": broadcast.get_absolute_url(),
+            "title": broadcast.title,
+            "image_url": cover_url(broadcast),
+            "seller": broadcast.seller.name or broadcast.seller.username,
+            "viewer_count": viewer_count(broadcast_id=broadcast.pk),
+        }
+        for broadcast in broadcasts
+    ]
+
+
+def product_broadcast_cards(*, product_id: int) -> list[dict]:
+    """A product page's "이 상품을 소개한 라이브": live ones first, then replays, newest first."""
+    broadcasts = Broadcast.objects.filter(items__product_id=product_id).filter(
+        Q(status=Broadcast.Status.LIVE)
+        | Q(status=Broadcast.Status.ENDED, replay_status=Broadcast.ReplayStatus.READY)
+    )
+    rows = sorted(
+        broadcasts, key=lambda b: (not b.is_live, -(b.started_at.timestamp() if b.started_at else 0))
+    )
+    return [
+        {
+            "url": broadcast.get_absolute_url(),
+            "title": broadcast.title,
+            "image_url": cover_url(broadcast),
+            "is_live": broadcast.is_live,
+            "starts_at": broadcast.started_at or broadcast.scheduled_at,
+        }
+        for broadcast in rows[:PRODUCT_BROADCASTS_MAX]
+    ]
