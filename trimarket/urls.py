@@ -11,6 +11,7 @@ admin.site.index_title = "쇼핑몰 운영"
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.catalog.urls")),
+    path("", include("apps.live.urls")),
     path("", include("apps.reports.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),

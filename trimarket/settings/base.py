@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.catalog",
     "apps.payments",
+    "apps.live",
     "apps.reports",
 ]
 
@@ -270,8 +271,17 @@ LOGGING = {
 }
 
 # --- Media server (nginx-rtmp) --------------------------------------------------------------------------
+# What OBS publishes to, and where viewers fetch the HLS; the media server listens on these addresses.
 RTMP_INGEST_URL = env("RTMP_INGEST_URL", default="rtmp://127.0.0.1:1935/live")
 HLS_BASE_URL = env("HLS_BASE_URL", default="http://127.0.0.1:8080/hls")
+# Where nginx-rtmp calls Django back (on_publish, on_publish_done, on_record_done), and the secret in those
+# URLs (empty: derived from SECRET_KEY). `manage.py media_server` renders both into its nginx.conf.
+LIVE_CALLBACK_BASE_URL = env("LIVE_CALLBACK_BASE_URL", default="http://127.0.0.1:8000")
+LIVE_CALLBACK_SECRET = env("LIVE_CALLBACK_SECRET", default="")
+LIVE_MEDIA_SERVER_DIR = env.path("LIVE_MEDIA_SERVER_DIR", default=str(VAR_DIR / "media-server"))
+NGINX_BINARY = env("NGINX_BINARY", default="/usr/sbin/nginx")
+NGINX_RTMP_MODULE = env("NGINX_RTMP_MODULE", default="/usr/lib/nginx/modules/ngx_rtmp_module.so")
+FFMPEG_BINARY = env("FFMPEG_BINARY", default="ffmpeg")
 
 # --- Payments: PortOne (I'mport) REST API v1 --------------------------------------------------------------
 # Without PORTONE_IMP_KEY the site pays through the project's PG sandbox (apps/payments/sandbox, started by
