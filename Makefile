@@ -13,18 +13,18 @@ setup:
 	@bash docker/dev/bootstrap.sh
 
 # Embedded defaults (SQLite, in-process cache / channel layer / tasks) unless DATABASE_URL or REDIS_URL is set;
-# with REDIS_URL a Celery worker and beat run beside the web process. Ctrl-C stops all of them.
+# with REDIS_URL a Celery worker and beat run beside the web process, and without PORTONE_IMP_KEY the PG
+# sandbox (`pg`, port 8090) takes the payments. Ctrl-C stops all of them.
 run: setup
 	@if [[ "$${DATABASE_URL:-}" == mysql* ]]; then bash docker/dev/services.sh mariadb; fi
 	@if [[ -n "$${REDIS_URL:-}" ]]; then bash docker/dev/services.sh redis; fi
 	@$(MANAGE) database_ensure
 	@echo "==> 마이그레이션"; $(MANAGE) migrate --noinput
 	@echo "==> 데모 데이터"; $(MANAGE) demo --banner
-	@if [[ -n "$${REDIS_URL:-}" ]]; then \
-		exec $(VENV)/bin/honcho -f docker/dev/Procfile -d . start web worker beat; \
-	else \
-		exec $(VENV)/bin/honcho -f docker/dev/Procfile -d . start web; \
-	fi
+	@procs="web"; \
+	if [[ -z "$${PORTONE_IMP_KEY:-}" ]]; then procs="$$procs pg"; fi; \
+	if [[ -n "$${REDIS_URL:-}" ]]; then procs="$$procs worker beat"; fi; \
+	exec $(VENV)/bin/honcho -f docker/dev/Procfile -d . start $$procs
 
 # ruff, then the whole pytest suite against the real MariaDB and Redis on 127.0.0.1 and Debian's Chromium.
 test: setup

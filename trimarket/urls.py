@@ -11,6 +11,8 @@ admin.site.index_title = "쇼핑몰 운영"
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.catalog.urls")),
+    path("", include("apps.orders.urls")),
+    path("payments/", include("apps.payments.urls")),
     path("", include("apps.live.urls")),
     path("", include("apps.reports.urls")),
     path("admin/", admin.site.urls),

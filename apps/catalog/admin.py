@@ -99,7 +99,7 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = ("rating_avg", "review_count", "sales_count", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("category", "name", "brand", "status")}),
-        (_("가격"), {"fields": ("list_price", "sale_price")}),
+        (_("가격"), {"fields": ("list_price", "sale_price", "purchase_limit")}),
         (_("상세 설명"), {"fields": ("description",)}),
         (_("집계"), {"fields": ("rating_avg", "review_count", "sales_count", "created_at", "updated_at")}),
     )

@@ -70,6 +70,12 @@ class Product(models.Model):
     )
     review_count = models.PositiveIntegerField(_("리뷰 수"), default=0, editable=False)
     sales_count = models.PositiveIntegerField(_("판매량"), default=0, editable=False)
+    purchase_limit = models.PositiveSmallIntegerField(
+        _("1인 구매 한도"),
+        null=True,
+        blank=True,
+        help_text=_("한 회원이 이 상품을 살 수 있는 최대 수량 (라이브 한정 판매 등). 비우면 제한 없음."),
+    )
 
     class Meta:
         verbose_name = _("상품")

@@ -263,6 +263,44 @@ def option_stock_adjust(*, option_id: int, delta: int) -> ProductOption:
     return option_save(option=option)
 
 
+def option_stock_reserve(*, option_id: int, quantity: int) -> bool:
+    """Take ``quantity`` from an option's stock in one conditional UPDATE (``stock >= quantity``).
+
+    Returns False, changing nothing, when there is not enough. Never oversells with any number of
+    processes: the database checks and decrements in one statement. The row stays locked until the
+    caller's transaction ends, so call it last in a short transaction (orders reserve at checkout).
+    """
+    if quantity <= 0:
+        raise ValueError("quantity must be positive")
+    taken = ProductOption.objects.filter(pk=option_id, stock__gte=quantity).update(
+        stock=F("stock") - quantity
+    )
+    if not taken:
+        return False
+    option = ProductOption.objects.filter(pk=option_id).values("product_id", "stock").get()
+    if option["stock"] == 0:
+        _product_status_follow_stock(product_id=option["product_id"])
+    caching.product_changed(option["product_id"])
+    return True
+
+
+def option_stock_release(*, option_id: int, quantity: int) -> None:
+    """Give back ``quantity`` taken by ``option_stock_reserve`` (a reservation expired, an order cancelled).
+
+    Stock coming back from 0 un-sells-out the product and tells the shoppers waiting for a restock.
+    """
+    if quantity <= 0:
+        raise ValueError("quantity must be positive")
+    option = ProductOption.objects.filter(pk=option_id).values("product_id", "stock").first()
+    if option is None:
+        return
+    ProductOption.objects.filter(pk=option_id).update(stock=F("stock") + quantity)
+    if option["stock"] == 0:
+        _product_status_follow_stock(product_id=option["product_id"])
+        publish(OPTION_RESTOCKED, {"option_id": option_id})
+    caching.product_changed(option["product_id"])
+
+
 def _product_status_follow_stock(*, product_id: int) -> None:
     """판매중 becomes 품절 when every option is at 0, and back when one returns; 숨김 is left as staff set it."""
     product = Product.objects.select_for_update().get(pk=product_id)

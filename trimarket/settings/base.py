@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.catalog",
+    "apps.orders",
     "apps.payments",
     "apps.live",
     "apps.reports",
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.site",
                 "apps.catalog.context_processors.catalog_nav",
+                "apps.orders.context_processors.cart",
             ],
         },
     },
@@ -160,6 +162,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# django-celery-beat copies these into its database schedule at start (then editable in admin).
+CELERY_BEAT_SCHEDULE = {
+    "orders-reservations-release-expired": {
+        "task": "apps.orders.tasks.reservations_release_expired",
+        "schedule": 60.0,
+    },
+    "payments-reconcile": {"task": "apps.payments.tasks.payments_reconcile", "schedule": 60.0},
+}
 
 # --- Auth -----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -312,6 +322,15 @@ PORTONE_RETRY_BACKOFF = env.float("PORTONE_RETRY_BACKOFF", default=0.5)
 PORTONE_RETRY_BACKOFF_MAX = env.float("PORTONE_RETRY_BACKOFF_MAX", default=4.0)
 PORTONE_BREAKER_FAIL_MAX = env.int("PORTONE_BREAKER_FAIL_MAX", default=5)
 PORTONE_BREAKER_RESET_TIMEOUT = env.float("PORTONE_BREAKER_RESET_TIMEOUT", default=30.0)
+# Pending orders older than this are asked about at the PG by the reconciliation task (payments.tasks).
+PAYMENTS_RECONCILE_AFTER_SECONDS = env.int("PAYMENTS_RECONCILE_AFTER_SECONDS", default=120)
+
+# --- Orders ---------------------------------------------------------------------------------------------
+# Shipping is free from this many 원 (after discounts); below it ORDERS_SHIPPING_FEE is charged.
+ORDERS_FREE_SHIPPING_THRESHOLD = env.int("ORDERS_FREE_SHIPPING_THRESHOLD", default=50_000)
+ORDERS_SHIPPING_FEE = env.int("ORDERS_SHIPPING_FEE", default=3_000)
+# How long checkout holds the stock of an unpaid order.
+ORDERS_RESERVATION_MINUTES = env.int("ORDERS_RESERVATION_MINUTES", default=15)
 
 # --- Reports: scheduled jobs, runtime settings, metrics (apps.reports, apps.core.metrics) ---------------------
 # A scheduled job that fails is retried this many times with exponential backoff, then mailed to staff.

@@ -1,0 +1,292 @@
+"""Staff's order desk: find orders, move them through fulfilment in bulk, tracking numbers, cancels, refunds.
+
+Every change goes through ``apps.orders.services`` (so it is logged, published and mailed); refunds are
+requested here and made by payments through the PG.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from apps.orders import services
+from apps.orders.models import Cart, CartItem, Order, OrderLine, OrderStatusChange, StockReservation
+
+ORDER_FIELDS_SNAPSHOT = (
+    "merchant_uid", "user", "status", "status_note", "cancel_reason", "items_amount", "discount_amount",
+    "shipping_fee", "total_amount", "refunded_amount", "imp_uid", "paid_at", "recipient", "recipient_phone",
+    "postcode", "road_address", "detail_address", "delivery_request", "orderer_name", "orderer_phone",
+    "orderer_email", "from_cart", "created_at", "updated_at",
+)  # fmt: skip
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ("product_name", "option_name", "unit_price", "quantity", "status")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderStatusChangeInline(admin.TabularInline):
+    model = OrderStatusChange
+    extra = 0
+    can_delete = False
+    fields = ("at", "from_status", "to_status", "note", "actor")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class StockReservationInline(admin.TabularInline):
+    model = StockReservation
+    extra = 0
+    can_delete = False
+    fields = ("option", "quantity", "state", "expires_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _advance(to_status: str, label: str):
+    def action(modeladmin, request, queryset):
+        moved, skipped = services.orders_status_advance(
+            orders=queryset, to_status=to_status, actor=request.user.username
+        )
+        if moved:
+            modeladmin.message_user(request, f"{moved}건을 {label}(으)로 옮겼어요.", messages.SUCCESS)
+        for reason in skipped[:10]:
+            modeladmin.message_user(request, reason, messages.WARNING)
+
+    action.__name__ = f"advance_to_{to_status}"
+    action.short_description = _(f"선택한 주문을 {label}(으)로")
+    return action
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "merchant_uid", "created_at", "user", "orderer_name", "total_amount", "status", "tracking_number", "paid_at",
+    )  # fmt: skip
+    list_filter = ("status", "cancel_reason", "from_cart", ("created_at", admin.DateFieldListFilter))
+    list_editable = ("tracking_number",)
+    search_fields = (
+        "merchant_uid",
+        "imp_uid",
+        "user__username",
+        "orderer_name",
+        "orderer_phone",
+        "recipient",
+        "tracking_number",
+    )
+    date_hierarchy = "created_at"
+    list_select_related = ("user",)
+    readonly_fields = ORDER_FIELDS_SNAPSHOT
+    fieldsets = (
+        (
+            None,
+            {"fields": ("merchant_uid", "user", "status", "status_note", "cancel_reason", "tracking_number")},
+        ),
+        (
+            _("금액"),
+            {
+                "fields": (
+                    "items_amount",
+                    "discount_amount",
+                    "shipping_fee",
+                    "total_amount",
+                    "refunded_amount",
+                )
+            },
+        ),
+        (_("결제"), {"fields": ("imp_uid", "paid_at")}),
+        (
+            _("배송지"),
+            {
+                "fields": (
+                    "recipient",
+                    "recipient_phone",
+                    "postcode",
+                    "road_address",
+                    "detail_address",
+                    "delivery_request",
+                )
+            },
+        ),
+        (
+            _("주문자"),
+            {
+                "fields": (
+                    "orderer_name",
+                    "orderer_phone",
+                    "orderer_email",
+                    "from_cart",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+    inlines = (OrderLineInline, StockReservationInline, OrderStatusChangeInline)
+    actions = (
+        _advance(Order.Status.PREPARING, "배송준비중"),
+        _advance(Order.Status.SHIPPING, "배송중"),
+        _advance(Order.Status.DELIVERED, "배송완료"),
+        _advance(Order.Status.CONFIRMED, "구매확정"),
+        "cancel_orders",
+        "refund_orders",
+        "review_resolve_paid",
+        "review_resolve_cancelled",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if "tracking_number" in form.changed_data:
+            services.order_tracking_set(
+                order=obj, tracking_number=obj.tracking_number, actor=request.user.username
+            )
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # Lines, reservations and history are read-only here: they change only through services.
+        return None
+
+    def _each(self, request, queryset, call, done: str) -> None:
+        count = 0
+        for order in queryset:
+            try:
+                call(order)
+                count += 1
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{order.merchant_uid}: {' '.join(error.messages)}", messages.WARNING
+                )
+        if count:
+            self.message_user(request, f"{count}건 {done}", messages.SUCCESS)
+
+    @admin.action(description=_("선택한 주문 취소 (배송 전, 결제 취소 포함)"))
+    def cancel_orders(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda order: services.order_cancel(order=order, actor=request.user.username, by_staff=True),
+            "취소했어요 (결제된 주문은 PG 취소 후 반영돼요).",
+        )
+
+    @admin.action(description=_("선택한 주문 전액 환불 (PG 취소)"))
+    def refund_orders(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda order: services.order_refund_request(order=order, actor=request.user.username),
+            "환불을 요청했어요 (PG 취소 후 반영돼요).",
+        )
+
+    @admin.action(description=_("확인필요 → 결제완료 (결제가 정상)"))
+    def review_resolve_paid(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda order: services.order_review_resolve(
+                order=order, to_status=Order.Status.PAID, actor=request.user.username
+            ),
+            "결제완료로 돌렸어요.",
+        )
+
+    @admin.action(description=_("확인필요 → 취소"))
+    def review_resolve_cancelled(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda order: services.order_review_resolve(
+                order=order, to_status=Order.Status.CANCELLED, actor=request.user.username
+            ),
+            "취소로 정리했어요.",
+        )
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(admin.ModelAdmin):
+    """Per-line refunds: pick the lines of one order and refund them through the PG."""
+
+    list_display = ("order", "product_name", "option_name", "unit_price", "quantity", "status")
+    list_filter = ("status",)
+    search_fields = ("order__merchant_uid", "product_name")
+    list_select_related = ("order",)
+    readonly_fields = (
+        "order",
+        "product",
+        "option",
+        "product_name",
+        "option_name",
+        "list_price",
+        "unit_price",
+        "quantity",
+        "status",
+    )
+    actions = ("refund_lines",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("선택한 주문 상품 환불 (PG 부분 취소)"))
+    def refund_lines(self, request, queryset):
+        by_order: dict[int, list[int]] = {}
+        for line in queryset:
+            by_order.setdefault(line.order_id, []).append(line.pk)
+        for order in Order.objects.filter(pk__in=by_order):
+            try:
+                services.order_refund_request(
+                    order=order, actor=request.user.username, line_ids=by_order[order.pk]
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{order.merchant_uid}: {' '.join(error.messages)}", messages.WARNING
+                )
+            else:
+                self.message_user(request, f"{order.merchant_uid}: 환불을 요청했어요.", messages.SUCCESS)
+
+
+class CartItemInline(admin.TabularInline):
+    model = CartItem
+    extra = 0
+    raw_id_fields = ("option",)
+
+
+@admin.register(Cart)
+class CartAdmin(admin.ModelAdmin):
+    list_display = ("user", "item_count", "updated_at")
+    search_fields = ("user__username",)
+    raw_id_fields = ("user",)
+    inlines = (CartItemInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").annotate(item_count=Count("items"))
+
+    @admin.display(description=_("상품 수"), ordering="item_count")
+    def item_count(self, cart) -> int:
+        return cart.item_count
+
+
+@admin.register(StockReservation)
+class StockReservationAdmin(admin.ModelAdmin):
+    list_display = ("order", "option", "quantity", "state", "expires_at")
+    list_filter = ("state",)
+    search_fields = ("order__merchant_uid",)
+    list_select_related = ("order", "option")
+    readonly_fields = ("order", "option", "quantity", "state", "expires_at", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False

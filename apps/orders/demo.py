@@ -1,0 +1,68 @@
+"""Demo orders for `make run`: the demo shopper's past orders, one delivered so a review can be written.
+
+Idempotent and quick: nothing happens once the shopper has an order. Orders are placed and moved through
+the same services the site uses (the payment is recorded as the PG sandbox would have confirmed it).
+"""
+
+from django.contrib.auth import get_user_model
+
+from apps.accounts import services as accounts_services
+from apps.catalog.models import Product, ProductOption
+from apps.orders import services
+from apps.orders.models import Order
+
+ORDER = 30
+SHOPPER = "shopper"
+# (status the order ends in, units of one option)
+DEMO_ORDERS = (
+    (Order.Status.DELIVERED, 1),
+    (Order.Status.SHIPPING, 2),
+    (Order.Status.PAID, 1),
+)
+
+
+def load(*, progress) -> list[tuple[str, str, str]]:
+    user = get_user_model().objects.filter(username=SHOPPER).first()
+    if user is None or Order.objects.filter(user=user).exists():
+        return []
+    if not user.addresses.exists():
+        accounts_services.address_create(
+            user=user,
+            label="집",
+            recipient=user.name or "김쇼핑",
+            phone="010-1234-5678",
+            postcode="04778",
+            road_address="서울 성동구 성수이로 100",
+            detail_address="101동 1001호",
+            is_default=True,
+        )
+    options = list(
+        ProductOption.objects.filter(product__status=Product.Status.ON_SALE, stock__gte=5)
+        .select_related("product")
+        .order_by("product_id", "id")[: len(DEMO_ORDERS) * 7 : 7]
+    )
+    address = user.addresses.first()
+    for (status, quantity), option in progress(
+        list(zip(DEMO_ORDERS, options, strict=False)), desc="데모 주문"
+    ):
+        order = services.order_place(
+            user=user,
+            items={option.pk: quantity},
+            delivery=services.Delivery(
+                recipient=address.recipient,
+                recipient_phone=address.phone,
+                postcode=address.postcode,
+                road_address=address.road_address,
+                detail_address=address.detail_address,
+                delivery_request="문 앞에 놓아 주세요",
+            ),
+            orderer=services.Orderer(name=address.recipient, phone=address.phone, email=user.email),
+            from_cart=False,
+        )
+        order = services.order_mark_paid_demo(order=order, imp_uid=f"imp_demo_{order.pk:08d}")
+        flow = services.FULFILMENT_FLOW
+        for step in flow[1 : flow.index(status) + 1]:
+            services.order_status_advance(
+                order=order, to_status=step, actor="demo", tracking_number=f"6{order.pk:011d}"
+            )
+    return []

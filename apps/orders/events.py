@@ -1,0 +1,46 @@
+"""Domain events of the orders module.
+
+Published (payload: ``order_id``, ``merchant_uid``, ``user_id``, ``from_status``, ``to_status`` and more):
+- ``order.placed``: a pending order was created and its stock reserved;
+- ``order.<status>`` on every status change (``order.paid``, ``order.preparing``, ``order.shipping``,
+  ``order.delivered``, ``order.confirmed``, ``order.cancelled``, ``order.refunded``, ``order.review``);
+  a partial cancel or refund publishes ``order.cancelled`` / ``order.refunded`` with ``partial`` true;
+- ``order.cancel_requested``: a paid order (or some ``line_ids``) is to be refunded for ``amount`` through the
+  PG; payments subscribes and calls ``services.order_refund_record`` (or ``order_refund_failed``).
+
+Subscribed: every status event mails the shopper; ``account.withdrawn`` empties the withdrawn member's cart.
+"""
+
+from apps.core.events import subscribe
+from apps.orders import notifications, services
+
+MAILED_EVENTS = (
+    "order.paid",
+    "order.preparing",
+    "order.shipping",
+    "order.delivered",
+    "order.confirmed",
+    "order.cancel_requested",
+    "order.cancelled",
+    "order.refunded",
+    "order.review",
+)
+
+
+def order_status_mail(*, event: str, payload: dict) -> None:
+    """Tell the shopper what happened to their order (one mail per event; resent on a retried task)."""
+    notifications.order_status_mail_send(
+        order_id=payload["order_id"],
+        event=event,
+        amount=payload.get("amount"),
+        partial=payload.get("partial", False),
+    )
+
+
+for _event in MAILED_EVENTS:
+    subscribe(_event)(order_status_mail)
+
+
+@subscribe("account.withdrawn")
+def cart_empty_on_withdrawal(*, event: str, payload: dict) -> None:
+    services.cart_empty(user_id=payload["user_id"])

@@ -1,0 +1,192 @@
+"""Reads of the orders module: the cart as the page shows it (re-checked against stock and price), orders."""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from apps.catalog.models import Product, ProductOption
+from apps.orders.models import CartItem, Order, OrderLine, OrderStatusChange
+from apps.orders.services import Amounts, amounts_for, cart_count_key, guest_cart_items, option_prices
+
+CART_COUNT_SECONDS = 10 * 60
+# What "my orders" shows under each tab.
+ORDER_TABS = {
+    "": None,
+    "progress": (Order.Status.PAID, Order.Status.PREPARING, Order.Status.SHIPPING),
+    "done": (Order.Status.DELIVERED, Order.Status.CONFIRMED),
+    "cancelled": (Order.Status.CANCEL_REQUESTED, Order.Status.CANCELLED, Order.Status.REFUNDED),
+}
+
+
+@dataclass
+class CartLine:
+    option: ProductOption
+    quantity: int
+    price_at_add: int = 0
+    problem: str = ""  # why it cannot be ordered as it is (sold out, not enough stock)
+    note: str = ""  # something that changed since it went in (the price)
+
+    @property
+    def product(self) -> Product:
+        return self.option.product
+
+    @property
+    def list_price(self) -> int:
+        return option_prices(self.option)[0]
+
+    @property
+    def unit_price(self) -> int:
+        return option_prices(self.option)[1]
+
+    @property
+    def amount(self) -> int:
+        return self.unit_price * self.quantity
+
+    @property
+    def orderable(self) -> bool:
+        return not self.problem
+
+
+@dataclass
+class CartView:
+    lines: list[CartLine] = field(default_factory=list)
+
+    @property
+    def orderable_lines(self) -> list[CartLine]:
+        return [line for line in self.lines if line.orderable]
+
+    @property
+    def amounts(self) -> Amounts:
+        return amounts_for((line.list_price, line.unit_price, line.quantity) for line in self.orderable_lines)
+
+    @property
+    def has_problems(self) -> bool:
+        return any(line.problem for line in self.lines)
+
+    @property
+    def notes(self) -> list[str]:
+        return [line.note for line in self.lines if line.note] + [
+            f"{line.product.name} ({line.option.name}): {line.problem}" for line in self.lines if line.problem
+        ]
+
+    def items(self) -> dict[int, int]:
+        """{option_id: quantity} of what can be ordered."""
+        return {line.option.pk: line.quantity for line in self.orderable_lines}
+
+
+def _options(option_ids) -> dict[int, ProductOption]:
+    return (
+        ProductOption.objects.select_related("product")
+        .prefetch_related("product__images")
+        .exclude(product__status=Product.Status.HIDDEN)
+        .in_bulk(list(option_ids))
+    )
+
+
+def _line_checked(option: ProductOption, quantity: int, price_at_add: int = 0) -> CartLine:
+    line = CartLine(option=option, quantity=quantity, price_at_add=price_at_add)
+    if not option.product.is_purchasable or option.stock == 0:
+        line.problem = _("품절")
+    elif option.stock < quantity:
+        line.problem = _("재고가 %(stock)d개 남았어요. 수량을 줄여 주세요.") % {"stock": option.stock}
+    if price_at_add and price_at_add != line.unit_price:
+        line.note = _("%(name)s의 가격이 %(old)s원에서 %(new)s원으로 바뀌었어요.") % {
+            "name": option.product.name,
+            "old": f"{price_at_add:,}",
+            "new": f"{line.unit_price:,}",
+        }
+    return line
+
+
+def cart_view(*, user=None, session=None) -> CartView:
+    """The member's cart (or the session's guest cart) with each line checked against stock and price now."""
+    if user is not None and user.is_authenticated:
+        items = list(
+            CartItem.objects.filter(cart__user=user)
+            .select_related("option__product")
+            .prefetch_related("option__product__images")
+            .exclude(option__product__status=Product.Status.HIDDEN)
+        )
+        return CartView([_line_checked(item.option, item.quantity, item.price_at_add) for item in items])
+    guest = guest_cart_items(session or {})
+    options = _options(guest)
+    return CartView([_line_checked(options[oid], qty) for oid, qty in guest.items() if oid in options])
+
+
+def items_view(*, items: dict[int, int]) -> CartView:
+    """Lines for "바로 구매" ({option_id: quantity}), checked like a cart's."""
+    options = _options(items)
+    return CartView([_line_checked(options[oid], qty) for oid, qty in items.items() if oid in options])
+
+
+def cart_count(*, user=None, session=None) -> int:
+    """How many lines the header's cart badge shows; a member's count is cached (dropped on each change)."""
+    if user is not None and user.is_authenticated:
+        key = cart_count_key(user.pk)
+        count = cache.get(key)
+        if count is None:
+            count = CartItem.objects.filter(cart__user=user).count()
+            cache.set(key, count, CART_COUNT_SECONDS)
+        return count
+    return len(guest_cart_items(session or {}))
+
+
+def _orders() -> QuerySet[Order]:
+    return Order.objects.prefetch_related(
+        Prefetch(
+            "lines", queryset=OrderLine.objects.select_related("product").prefetch_related("product__images")
+        )
+    )
+
+
+def orders_for_user(*, user, tab: str = "") -> QuerySet[Order]:
+    """A shopper's orders, newest first, with lines and their product pictures."""
+    orders = _orders().filter(user=user)
+    statuses = ORDER_TABS.get(tab)
+    if statuses:
+        orders = orders.filter(status__in=statuses)
+    return orders
+
+
+def order_get_for_user(*, user, merchant_uid: str) -> Order:
+    """One's own order with lines and history; another shopper's (or a missing) order is a 404."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("order")
+    order = (
+        _orders()
+        .prefetch_related(Prefetch("history", queryset=OrderStatusChange.objects.order_by("at", "id")))
+        .filter(merchant_uid=merchant_uid, user=user)
+        .first()
+    )
+    if order is None:
+        raise Http404("order")
+    return order
+
+
+def order_get(*, merchant_uid: str) -> Order | None:
+    """An order by its number, for payments' webhook and reconciliation (no access check: no user there)."""
+    return Order.objects.select_related("user").filter(merchant_uid=merchant_uid).first()
+
+
+def orders_pending_older_than(*, created_before, limit: int = 200) -> list[Order]:
+    """Pending orders created before ``created_before``: reconciliation asks the PG about each."""
+    return list(
+        Order.objects.filter(status=Order.Status.PENDING, created_at__lt=created_before).order_by(
+            "created_at"
+        )[:limit]
+    )
+
+
+def reviewable_order_line_ids(*, user, product_id: int) -> list[int]:
+    """The hook catalog asks (``apps.catalog.hooks``): the user's lines of the product delivered or confirmed."""
+    return list(
+        OrderLine.objects.filter(
+            order__user=user,
+            order__status__in=(Order.Status.DELIVERED, Order.Status.CONFIRMED),
+            product_id=product_id,
+            status=OrderLine.Status.ORDERED,
+        ).values_list("pk", flat=True)
+    )

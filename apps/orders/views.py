@@ -1,0 +1,293 @@
+"""Cart, checkout and my orders: parse the request, call a service or selector, render.
+
+The payment itself (PG prepare, the SDK, verification) is the payments module's: a placed order is handed
+to ``payments:pay`` by URL name, never by import.
+"""
+
+import contextlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts import services as accounts_services
+from apps.accounts.selectors import address_list_for_user
+from apps.catalog.models import ProductOption
+from apps.orders import selectors, services
+from apps.orders.forms import DELIVERY_REQUESTS, CancelForm, CartAddForm, CheckoutForm, QuantityForm
+from apps.orders.models import Order
+
+ORDERS_PER_PAGE = 20
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.headers.get("referer") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def cart(request: HttpRequest) -> HttpResponse:
+    view = selectors.cart_view(user=request.user, session=request.session)
+    return render(request, "orders/cart.html", {"cart": view, "amounts": view.amounts})
+
+
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    """The product page's form: 장바구니 puts the option in the cart, 바로 구매 goes straight to checkout."""
+    form = CartAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "옵션과 수량을 확인해 주세요.")
+        return redirect(_back(request, reverse("orders:cart")))
+    data = form.cleaned_data
+    option_id = data["option"]
+    if option_id is None:
+        # A product without a choice to make has a single option.
+        options = list(
+            ProductOption.objects.filter(product_id=data["product"]).values_list("pk", flat=True)[:2]
+        )
+        if len(options) != 1:
+            messages.error(request, "옵션을 선택해 주세요.")
+            return redirect(_back(request, reverse("orders:cart")))
+        option_id = options[0]
+    if data.get("action") == "buy":
+        if not ProductOption.objects.filter(
+            pk=option_id, product_id=data["product"], stock__gte=data["quantity"]
+        ).exists():
+            messages.error(request, "재고가 부족해요. 수량을 확인해 주세요.")
+            return redirect(_back(request, reverse("orders:cart")))
+        request.session[services.BUY_NOW_SESSION_KEY] = {str(option_id): data["quantity"]}
+        return redirect(reverse("orders:checkout") + "?now=1")
+    try:
+        if request.user.is_authenticated:
+            services.cart_item_add(user=request.user, option_id=option_id, quantity=data["quantity"])
+        else:
+            services.guest_cart_add(session=request.session, option_id=option_id, quantity=data["quantity"])
+    except ValidationError as error:
+        _error(request, error)
+        return redirect(_back(request, reverse("orders:cart")))
+    messages.success(request, "장바구니에 담았어요.")
+    return redirect(_back(request, reverse("orders:cart")))
+
+
+@require_POST
+def cart_item_update(request: HttpRequest, option_id: int) -> HttpResponse:
+    form = QuantityForm(request.POST)
+    if form.is_valid():
+        try:
+            if request.user.is_authenticated:
+                services.cart_item_quantity_set(
+                    user=request.user, option_id=option_id, quantity=form.cleaned_data["quantity"]
+                )
+            else:
+                services.guest_cart_quantity_set(
+                    session=request.session, option_id=option_id, quantity=form.cleaned_data["quantity"]
+                )
+        except ValidationError as error:
+            _error(request, error)
+    else:
+        messages.error(request, "수량은 1~99개로 정해 주세요.")
+    return redirect("orders:cart")
+
+
+@require_POST
+def cart_item_remove(request: HttpRequest, option_id: int) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.cart_item_remove(user=request.user, option_id=option_id)
+    else:
+        services.guest_cart_remove(session=request.session, option_id=option_id)
+    messages.info(request, "장바구니에서 뺐어요.")
+    return redirect("orders:cart")
+
+
+def _checkout_source(request: HttpRequest) -> tuple[selectors.CartView, bool]:
+    """(lines, from_cart): "바로 구매" lines when the URL says so and the session has them, else the cart."""
+    buy_now = request.session.get(services.BUY_NOW_SESSION_KEY)
+    if (request.GET.get("now") or request.POST.get("now")) and buy_now:
+        items = {int(option_id): int(quantity) for option_id, quantity in buy_now.items()}
+        return selectors.items_view(items=items), False
+    return selectors.cart_view(user=request.user, session=request.session), True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest) -> HttpResponse:
+    # A machine without a beat scheduler still gives expired stock back before a checkout needs it.
+    services.reservations_release_expired(limit=20)
+    source, from_cart = _checkout_source(request)
+    if not source.orderable_lines:
+        messages.info(request, "주문할 수 있는 상품을 먼저 담아 주세요.")
+        return redirect("orders:cart")
+    addresses = list(address_list_for_user(user=request.user))
+    amounts = source.amounts
+    user = request.user
+    initial = {
+        "address": str(addresses[0].pk) if addresses else "new",
+        "orderer_name": user.name or user.username,
+        "orderer_phone": user.phone,
+        "orderer_email": user.email,
+        "expected_total": amounts.total,
+        "recipient": user.name,
+        "recipient_phone": user.phone,
+    }
+    form = CheckoutForm(request.POST or None, initial=initial, addresses=addresses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_place(
+                user=user,
+                items=source.items(),
+                delivery=_delivery(form),
+                orderer=services.Orderer(
+                    name=form.cleaned_data["orderer_name"],
+                    phone=form.cleaned_data["orderer_phone"],
+                    email=form.cleaned_data["orderer_email"],
+                ),
+                from_cart=from_cart,
+                expected_total=form.cleaned_data["expected_total"],
+            )
+        except ValidationError as error:
+            _error(request, error)
+            return redirect(request.get_full_path())
+        if form.chosen_address is None and form.cleaned_data["save_address"]:
+            _address_save(user, form)
+        if not from_cart:
+            request.session.pop(services.BUY_NOW_SESSION_KEY, None)
+        return redirect("payments:pay", merchant_uid=order.merchant_uid)
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "form": form,
+            "lines": source.orderable_lines,
+            "notes": source.notes,
+            "has_problems": source.has_problems,
+            "amounts": amounts,
+            "addresses": addresses,
+            "delivery_requests": DELIVERY_REQUESTS[1:],
+            "buy_now": not from_cart,
+        },
+    )
+
+
+def _delivery(form: CheckoutForm) -> services.Delivery:
+    data = form.cleaned_data
+    chosen = form.chosen_address
+    if chosen is not None:
+        return services.Delivery(
+            recipient=chosen.recipient,
+            recipient_phone=chosen.phone,
+            postcode=chosen.postcode,
+            road_address=chosen.road_address,
+            detail_address=chosen.detail_address,
+            delivery_request=data["delivery_request"],
+        )
+    return services.Delivery(
+        recipient=data["recipient"],
+        recipient_phone=data["recipient_phone"],
+        postcode=data["postcode"],
+        road_address=data["road_address"],
+        detail_address=data["detail_address"],
+        delivery_request=data["delivery_request"],
+    )
+
+
+def _address_save(user, form: CheckoutForm) -> None:
+    data = form.cleaned_data
+    # The order is placed; an address that does not save is not worth stopping the payment for.
+    with contextlib.suppress(ValidationError):
+        accounts_services.address_create(
+            user=user,
+            recipient=data["recipient"],
+            phone=data["recipient_phone"],
+            postcode=data["postcode"],
+            road_address=data["road_address"],
+            detail_address=data["detail_address"],
+        )
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    tab = request.GET.get("tab", "")
+    if tab not in selectors.ORDER_TABS:
+        tab = ""
+    orders = selectors.orders_for_user(user=request.user, tab=tab)[:ORDERS_PER_PAGE]
+    return render(
+        request,
+        "orders/order_list.html",
+        {
+            "orders": orders,
+            "tab": tab,
+            "tabs": (("", "전체"), ("progress", "진행중"), ("done", "배송완료"), ("cancelled", "취소·환불")),
+        },
+    )
+
+
+@login_required
+def order_detail(request: HttpRequest, merchant_uid: str) -> HttpResponse:
+    order = selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
+    lines = list(order.lines.all())
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "lines": lines,
+            "history": list(order.history.all()),
+            "progress_steps": _progress_steps(order),
+            "partial_cancel": order.status in (Order.Status.PAID, Order.Status.PREPARING)
+            and sum(line.is_active for line in lines) > 1,
+        },
+    )
+
+
+def _progress_steps(order: Order) -> list[tuple[str, str, str]]:
+    """(status, label, done|current|todo) of each fulfilment step, for the detail page's progress bar."""
+    flow = services.FULFILMENT_FLOW
+    if order.status not in flow:
+        return []
+    current = flow.index(order.status)
+    return [
+        (status, Order.Status(status).label, "done" if i < current else "current" if i == current else "todo")
+        for i, status in enumerate(flow)
+    ]
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, merchant_uid: str) -> HttpResponse:
+    order = selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
+    form = CancelForm(request.POST, line_ids=[line.pk for line in order.lines.all()])
+    line_ids = form.cleaned_data["lines"] if form.is_valid() and form.cleaned_data["lines"] else None
+    try:
+        order = services.order_cancel(order=order, actor=request.user.username, line_ids=line_ids)
+    except ValidationError as error:
+        _error(request, error)
+        return redirect(order)
+    order.refresh_from_db()
+    if order.status == Order.Status.CANCELLED and line_ids is None:
+        messages.success(request, "주문을 취소했어요.")
+    else:
+        messages.success(request, "취소를 요청했어요. 결제 취소가 끝나면 알려 드릴게요.")
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def order_confirm(request: HttpRequest, merchant_uid: str) -> HttpResponse:
+    order = selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
+    try:
+        services.order_confirm(order=order, user=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "구매를 확정했어요. 리뷰를 남겨 주세요!")
+    return redirect(order)

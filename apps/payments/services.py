@@ -1,0 +1,354 @@
+"""Payments' writes: start a payment, verify it, refund it, reconcile what the PG knows with the orders.
+
+The PG (``apps.payments.gateway``) is the truth about money; a browser redirect or a webhook only says
+"go and look". Every decision about an order is taken with the order row locked (``orders.services.order_lock``)
+so the browser's return, the webhook and reconciliation, arriving together, give exactly one paid order.
+Orders are changed only through ``apps.orders.services``.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.orders import selectors as order_selectors
+from apps.orders import services as order_services
+from apps.orders.models import Order
+from apps.payments import gateway
+from apps.payments.gateway import PaymentNotFound, PGError, PGPayment, PGRefused, PGUnavailable
+from apps.payments.models import PaymentAttempt, Refund
+
+logger = logging.getLogger(__name__)
+
+PAID = "paid"
+PENDING = "pending"
+FAILED = "failed"
+REFUSED = "refused"
+# Orders that expired unpaid are still asked about for this long: a payment may have landed late.
+LATE_PAYMENT_WINDOW_SECONDS = 60 * 60
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a verification concluded: ``outcome`` (paid, pending, failed, refused) and what to tell the shopper."""
+
+    outcome: str
+    message: str
+    merchant_uid: str
+    pg_reachable: bool = True
+
+    @property
+    def paid(self) -> bool:
+        return self.outcome == PAID
+
+
+def pay_params(*, order: Order, redirect_url: str, notice_url: str) -> dict:
+    """IMP.request_pay's parameters for the order (card payment; the mobile redirect flow on every device)."""
+    return {
+        "pg": "html5_inicis",
+        "pay_method": "card",
+        "merchant_uid": order.merchant_uid,
+        "name": order.title[:40],
+        "amount": order.total_amount,
+        "buyer_email": order.orderer_email,
+        "buyer_name": order.orderer_name,
+        "buyer_tel": order.orderer_phone,
+        "buyer_addr": f"{order.road_address} {order.detail_address}".strip(),
+        "buyer_postcode": order.postcode,
+        "m_redirect_url": redirect_url,
+        "notice_url": notice_url,
+    }
+
+
+@transaction.atomic
+def payment_start(*, order: Order) -> PaymentAttempt:
+    """Pre-register the order's amount at the PG (payments/prepare) and record the attempt.
+
+    After this the payment window refuses any other amount for this merchant_uid. Raises PGUnavailable
+    (try again shortly: the order stays pending) or ValidationError when the order is not payable.
+    """
+    if order.status != Order.Status.PENDING:
+        raise ValidationError("결제할 수 있는 주문이 아니에요.")
+    gateway.payment_prepare(order.merchant_uid, order.total_amount)
+    attempt = PaymentAttempt.objects.filter(
+        order=order, imp_uid="", status=PaymentAttempt.Status.STARTED
+    ).first()
+    if attempt is None:
+        attempt = PaymentAttempt(order=order, merchant_uid=order.merchant_uid, amount=order.total_amount)
+        attempt.full_clean()
+        attempt.save()
+    return attempt
+
+
+def _attempt_record(
+    order: Order, *, imp_uid: str, status: str, source: str, message: str = "", pg: PGPayment | None = None
+) -> PaymentAttempt:
+    """Update (or add) the attempt of ``imp_uid``; the started attempt without an imp_uid takes it first."""
+    attempt = (
+        PaymentAttempt.objects.filter(order=order, imp_uid=imp_uid).first() if imp_uid else None
+    ) or PaymentAttempt.objects.filter(order=order, imp_uid="").order_by("-created_at").first()
+    attempt = attempt or PaymentAttempt(
+        order=order, merchant_uid=order.merchant_uid, amount=order.total_amount
+    )
+    attempt.imp_uid = imp_uid or attempt.imp_uid
+    attempt.status = status
+    attempt.source = source
+    attempt.message = message[:255]
+    if pg is not None:
+        attempt.pg_status = pg.status
+        attempt.paid_amount = pg.amount
+    attempt.verified_at = timezone.now()
+    attempt.full_clean()
+    attempt.save()
+    return attempt
+
+
+def _pg_cancel_whole(order: Order, pg: PGPayment, *, reason: str) -> bool:
+    """Cancel a payment the shop will not keep (wrong amount, duplicate, order gone); True when the PG did."""
+    if pg.refundable <= 0:
+        return True
+    try:
+        after = gateway.payment_cancel(imp_uid=pg.imp_uid, reason=reason, checksum=pg.refundable)
+    except PGError as error:
+        logger.error("PG cancel of %s (%s) failed: %s", pg.imp_uid, order.merchant_uid, error)
+        Refund.objects.create(
+            order=order, imp_uid=pg.imp_uid, amount=pg.refundable, checksum=pg.refundable, reason=reason,
+            status=Refund.Status.FAILED, message=str(error)[:255],
+        )  # fmt: skip
+        return False
+    Refund.objects.create(
+        order=order, imp_uid=pg.imp_uid, amount=pg.refundable - after.refundable, checksum=pg.refundable,
+        reason=reason, status=Refund.Status.DONE,
+    )  # fmt: skip
+    return True
+
+
+def payment_verify(*, merchant_uid: str, imp_uid: str | None = None, source: str = "browser") -> Verification:
+    """Ask the PG about the order's payment and act on the answer; safe to call any number of times.
+
+    Accepted only when the PG says ``paid`` for exactly the order's total: the order becomes 결제완료. A paid
+    payment with another amount, a second payment of a paid order, or a payment of an order that can no longer
+    be sold is cancelled at the PG (and a wrong amount sends the order to 확인필요 for staff). A failed or
+    abandoned payment cancels the unpaid order and gives its stock back. When the PG cannot be reached the
+    order stays pending (``pending``) and reconciliation asks again later.
+    """
+    order = order_selectors.order_get(merchant_uid=merchant_uid)
+    if order is None:
+        return Verification(REFUSED, "주문을 찾을 수 없어요.", merchant_uid)
+    try:
+        pg = gateway.payment_fetch(imp_uid) if imp_uid else gateway.payment_find_by_merchant_uid(merchant_uid)
+    except PaymentNotFound:
+        pg = None
+    except (PGUnavailable, PGRefused) as error:
+        logger.warning("payment of %s not verified (%s): %s", merchant_uid, source, error)
+        with transaction.atomic():
+            order = order_services.order_lock(merchant_uid=merchant_uid)
+            if order.status == Order.Status.PENDING:
+                _attempt_record(
+                    order,
+                    imp_uid=imp_uid or "",
+                    status=PaymentAttempt.Status.UNKNOWN,
+                    source=source,
+                    message=str(error),
+                )
+        return Verification(
+            PENDING,
+            "결제 확인이 늦어지고 있어요. 확인되는 대로 주문 내역에 반영되고, 결제되지 않았다면 청구되지 않아요.",
+            merchant_uid,
+            pg_reachable=False,
+        )
+    with transaction.atomic():
+        order = order_services.order_lock(merchant_uid=merchant_uid)
+        return _decide(order, pg, source=source)
+
+
+def _decide(order: Order, pg: PGPayment | None, *, source: str) -> Verification:
+    uid = order.merchant_uid
+    if pg is None:
+        if source == "browser" and order.status == Order.Status.PENDING:
+            order_services.order_mark_payment_failed(order=order, reason="결제가 완료되지 않았어요.")
+            _attempt_record(
+                order,
+                imp_uid="",
+                status=PaymentAttempt.Status.FAILED,
+                source=source,
+                message="PG에 결제 없음",
+            )
+        elif order.status == Order.Status.CANCELLED:
+            # An expired order nobody paid: reconciliation stops asking about it.
+            PaymentAttempt.objects.filter(
+                order=order, imp_uid="", status=PaymentAttempt.Status.STARTED
+            ).update(
+                status=PaymentAttempt.Status.FAILED, message="PG에 결제 없음", verified_at=timezone.now()
+            )
+        return Verification(FAILED, "결제가 완료되지 않았어요. 주문은 취소되었고 장바구니는 그대로예요.", uid)
+    if pg.merchant_uid != uid:
+        logger.error("imp_uid %s belongs to %s, not %s", pg.imp_uid, pg.merchant_uid, uid)
+        return Verification(REFUSED, "결제 정보가 주문과 일치하지 않아요.", uid)
+
+    if pg.status == "paid":
+        return _decide_paid(order, pg, source=source)
+    if pg.status == "ready":
+        _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.STARTED, source=source, pg=pg)
+        return Verification(PENDING, "결제가 아직 끝나지 않았어요.", uid)
+    # failed, or cancelled at the PG
+    if order.paid_at and order.imp_uid == pg.imp_uid:
+        if pg.cancel_amount > order.refunded_amount:
+            # Refunded outside the shop (PortOne's console): staff reconcile the order by hand.
+            order_services.order_mark_review(
+                order=order,
+                reason=f"PG에서 {pg.cancel_amount:,}원이 취소되었어요 (쇼핑몰 기록 {order.refunded_amount:,}원).",
+            )
+        return Verification(PAID, "결제가 완료된 주문이에요.", uid)
+    message = pg.fail_reason or "결제가 취소되었어요."
+    _attempt_record(
+        order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.FAILED, source=source, message=message, pg=pg
+    )
+    if order.status == Order.Status.PENDING:
+        order_services.order_mark_payment_failed(order=order, reason=message)
+    return Verification(FAILED, f"결제에 실패했어요: {message}", uid)
+
+
+def _decide_paid(order: Order, pg: PGPayment, *, source: str) -> Verification:
+    uid = order.merchant_uid
+    if order.paid_at and order.imp_uid == pg.imp_uid:
+        return Verification(PAID, "결제가 완료되었어요.", uid)
+    if order.paid_at:
+        cancelled = _pg_cancel_whole(order, pg, reason="중복 결제 취소")
+        _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.CANCELLED, source=source, pg=pg,
+                        message="중복 결제")  # fmt: skip
+        if not cancelled:
+            order_services.order_mark_review(order=order, reason=f"중복 결제 {pg.imp_uid}의 PG 취소 실패")
+        return Verification(REFUSED, "이미 결제된 주문이라 이번 결제는 취소했어요.", uid)
+    if pg.amount != order.total_amount:
+        cancelled = _pg_cancel_whole(order, pg, reason="결제 금액 불일치")
+        reason = (
+            f"결제 금액 불일치: 결제 {pg.amount:,}원 / 주문 {order.total_amount:,}원 "
+            f"({'PG 취소 완료' if cancelled else 'PG 취소 실패: 수동 환불 필요'})"
+        )
+        _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.MISMATCH, source=source, pg=pg,
+                        message=reason)  # fmt: skip
+        order_services.order_mark_review(order=order, reason=reason)
+        return Verification(
+            REFUSED, "결제 금액이 주문 금액과 달라 결제를 취소했어요. 다시 주문해 주세요.", uid
+        )
+    try:
+        with transaction.atomic():
+            order_services.order_mark_paid(order=order, imp_uid=pg.imp_uid, amount=pg.amount, actor=source)
+    except ValidationError as error:
+        why = " ".join(error.messages)
+        cancelled = _pg_cancel_whole(order, pg, reason=why[:100])
+        _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.CANCELLED, source=source, pg=pg,
+                        message=why)  # fmt: skip
+        if not cancelled:
+            order_services.order_mark_review(order=order, reason=f"{why} PG 취소 실패: 수동 환불 필요")
+        return Verification(REFUSED, f"{why} 결제는 취소했어요.", uid)
+    _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.PAID, source=source, pg=pg)
+    return Verification(PAID, "결제가 완료되었어요.", uid)
+
+
+def payment_refund(
+    *,
+    order_id: int,
+    line_ids: list[int],
+    amount: int,
+    reason: str,
+    final_status: str,
+    restock: bool,
+    cancel_reason: str = "",
+) -> Refund | None:
+    """Refund ``amount`` of a paid order for ``line_ids`` through payments/cancel with a checksum.
+
+    Idempotent: lines no longer waiting for a refund are skipped, and a refund the PG made on an earlier try
+    whose answer was lost is recognised (the PG's refundable amount already went down by ``amount``).
+    Raises PGUnavailable so the event task retries later; a refusal sends the order to 확인필요.
+    """
+    merchant_uid = Order.objects.filter(pk=order_id).values_list("merchant_uid", flat=True).first()
+    if merchant_uid is None:
+        return None
+    with transaction.atomic():
+        order = order_services.order_lock(merchant_uid=merchant_uid)
+        waiting = list(
+            order.lines.filter(pk__in=line_ids, status="cancel_requested").values_list("pk", flat=True)
+        )
+        if not waiting:
+            return None
+        checksum = order.refundable_amount
+        amount = min(amount, checksum)
+        try:
+            gateway.payment_cancel(
+                imp_uid=order.imp_uid, reason=reason[:100], amount=amount, checksum=checksum
+            )
+        except (PGRefused, PaymentNotFound) as error:
+            if not _refund_already_made(order, checksum=checksum, amount=amount):
+                refund = Refund.objects.create(
+                    order=order, imp_uid=order.imp_uid, amount=amount, checksum=checksum, line_ids=waiting,
+                    reason=reason[:255], status=Refund.Status.FAILED, message=str(error)[:255],
+                )  # fmt: skip
+                order_services.order_refund_failed(
+                    order=order, line_ids=waiting, reason=f"환불 실패: {error}"
+                )
+                return refund
+        refund = Refund.objects.create(
+            order=order, imp_uid=order.imp_uid, amount=amount, checksum=checksum, line_ids=waiting,
+            reason=reason[:255], status=Refund.Status.DONE,
+        )  # fmt: skip
+        order_services.order_refund_record(
+            order=order,
+            line_ids=waiting,
+            amount=amount,
+            final_status=final_status,
+            restock=restock,
+            cancel_reason=cancel_reason,
+        )
+        return refund
+
+
+def _refund_already_made(order: Order, *, checksum: int, amount: int) -> bool:
+    try:
+        pg = gateway.payment_fetch(order.imp_uid)
+    except PGError:
+        return False
+    return pg.refundable == checksum - amount
+
+
+def payments_reconcile(*, now=None) -> dict[str, int]:
+    """Ask the PG about orders the shop is unsure of (Celery beat, every minute); returns outcomes counted.
+
+    - pending orders older than PAYMENTS_RECONCILE_AFTER_SECONDS (the browser never came back, the PG was down);
+    - orders that expired unpaid in the last hour but had a payment attempt (a payment may have landed late).
+    Stops early when the PG is unreachable (the breaker is open): the next run tries again.
+    """
+    now = now or timezone.now()
+    cutoff = now - timezone.timedelta(seconds=settings.PAYMENTS_RECONCILE_AFTER_SECONDS)
+    candidates = [
+        order.merchant_uid for order in order_selectors.orders_pending_older_than(created_before=cutoff)
+    ]
+    late = (
+        PaymentAttempt.objects.filter(
+            order__status=Order.Status.CANCELLED,
+            order__cancel_reason=Order.CancelReason.EXPIRED,
+            order__created_at__gte=now - timezone.timedelta(seconds=LATE_PAYMENT_WINDOW_SECONDS),
+            status__in=(PaymentAttempt.Status.STARTED, PaymentAttempt.Status.UNKNOWN),
+        )
+        .values_list("merchant_uid", flat=True)
+        .distinct()
+    )
+    candidates += [uid for uid in late if uid not in candidates]
+    counts: dict[str, int] = {}
+    for merchant_uid in candidates:
+        imp_uid = (
+            PaymentAttempt.objects.filter(merchant_uid=merchant_uid)
+            .exclude(imp_uid="")
+            .order_by("-created_at")
+            .values_list("imp_uid", flat=True)
+            .first()
+        )
+        result = payment_verify(merchant_uid=merchant_uid, imp_uid=imp_uid, source="reconcile")
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+        if not result.pg_reachable:
+            break
+    return counts

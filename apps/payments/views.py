@@ -1,0 +1,100 @@
+"""The payment's pages: the step that opens the PG window, the return from it, and PortOne's webhook."""
+
+import json
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.orders import selectors as order_selectors
+from apps.orders.models import Order
+from apps.payments import gateway, services, tasks
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+@require_GET
+def pay(request: HttpRequest, merchant_uid: str) -> HttpResponse:
+    """Pre-register the amount, then the page hands the order to the PG window (IMP.request_pay)."""
+    order = order_selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
+    if order.status != Order.Status.PENDING:
+        return redirect(order)
+    try:
+        services.payment_start(order=order)
+    except gateway.PGError as error:
+        logger.warning("payment start of %s failed: %s", merchant_uid, error)
+        return render(request, "payments/pay.html", {"order": order, "unavailable": True}, status=503)
+    except ValidationError:
+        return redirect(order)
+    params = services.pay_params(
+        order=order,
+        redirect_url=request.build_absolute_uri(reverse("payments:complete")),
+        notice_url=request.build_absolute_uri(reverse("payments:webhook")),
+    )
+    return render(
+        request,
+        "payments/pay.html",
+        {
+            "order": order,
+            "params": params,
+            "imp_code": settings.PORTONE_IMP_CODE,
+            "sdk_url": settings.PORTONE_SDK_URL,
+            "sandbox": settings.PORTONE_SANDBOX,
+        },
+    )
+
+
+@login_required
+@require_GET
+def complete(request: HttpRequest) -> HttpResponse:
+    """m_redirect_url: the browser is back from the PG window. The PG is asked; the query is only a hint."""
+    merchant_uid = request.GET.get("merchant_uid", "")
+    # Someone else's order is a 404 here: it can be neither seen nor paid from this session.
+    order = order_selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
+    result = services.payment_verify(
+        merchant_uid=order.merchant_uid, imp_uid=request.GET.get("imp_uid") or None, source="browser"
+    )
+    if result.paid:
+        messages.success(request, "결제가 완료되었어요. 주문해 주셔서 감사합니다!")
+        return redirect(
+            reverse("orders:detail", kwargs={"merchant_uid": order.merchant_uid}) + "?completed=1"
+        )
+    if result.outcome == services.PENDING:
+        messages.warning(request, result.message)
+    else:
+        messages.error(request, result.message or request.GET.get("error_msg", "결제에 실패했어요."))
+    return redirect(order)
+
+
+@csrf_exempt
+@require_POST
+def webhook(request: HttpRequest) -> HttpResponse:
+    """PortOne's notification ({imp_uid, merchant_uid, status}, JSON or form): verified by asking the PG.
+
+    Answers at once; the verification runs as a task (in-process without a broker) that retries while the PG
+    cannot be reached. Only PortOne's documented addresses (and the sandbox in development) are heard.
+    """
+    if not gateway.webhook_ip_allowed(request.META.get("REMOTE_ADDR", "")):
+        logger.warning("webhook from %s refused", request.META.get("REMOTE_ADDR"))
+        return HttpResponseForbidden("forbidden")
+    if "json" in (request.content_type or ""):
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            return HttpResponse("invalid json", status=400)
+    else:
+        body = request.POST
+    merchant_uid = str(body.get("merchant_uid") or "")
+    imp_uid = str(body.get("imp_uid") or "") or None
+    if not merchant_uid:
+        return HttpResponse("merchant_uid required", status=400)
+    tasks.payment_verify.delay(merchant_uid=merchant_uid, imp_uid=imp_uid, source="webhook")
+    return HttpResponse("OK", content_type="text/plain")
