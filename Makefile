@@ -30,6 +30,8 @@ run: setup
 test: setup
 	@bash docker/dev/services.sh mariadb redis
 	@bash -c '. docker/dev/lib.sh && apt_ensure chromium'
+	@# The stack validators of apps/reports/tests/test_stack.py: `docker-compose config` and `nginx -t`.
+	@bash -c '. docker/dev/lib.sh && apt_ensure docker-compose nginx'
 	@echo "==> ruff"; $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 	@echo "==> pytest"; $(VENV)/bin/pytest $(PYTEST_ARGS)
 

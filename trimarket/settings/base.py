@@ -340,6 +340,10 @@ REPORTS_JOB_RETRY_BACKOFF_MAX = env.int("REPORTS_JOB_RETRY_BACKOFF_MAX", default
 # /metrics answers loopback, staff, the networks listed here, and a request bearing METRICS_TOKEN.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+# With METRICS_PORT each process (web replica, worker) also serves its metrics on that port, outside Django
+# (compose: 9100, reachable only inside the stack's network; Prometheus scrapes it there).
+if _metrics_port := env.int("METRICS_PORT", default=0):
+    PROMETHEUS_METRICS_EXPORT_PORT_RANGE = range(_metrics_port, _metrics_port + 1)
 # Runtime settings staff change in admin without a restart; code reads them through ``constance.config``.
 if REDIS_URL:
     CONSTANCE_BACKEND = "constance.backends.redisd.RedisBackend"
