@@ -84,7 +84,6 @@ class OrderAdmin(admin.ModelAdmin):
         "recipient",
         "tracking_number",
     )
-    date_hierarchy = "created_at"
     list_select_related = ("user",)
     readonly_fields = ORDER_FIELDS_SNAPSHOT
     fieldsets = (

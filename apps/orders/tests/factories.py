@@ -4,7 +4,14 @@ from apps.accounts.tests.factories import PASSWORD, ShippingAddressFactory, User
 from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
 from apps.orders import services
 
-__all__ = ["PASSWORD", "ProductFactory", "ProductOptionFactory", "ShippingAddressFactory", "UserFactory", "order_make"]
+__all__ = [
+    "PASSWORD",
+    "ProductFactory",
+    "ProductOptionFactory",
+    "ShippingAddressFactory",
+    "UserFactory",
+    "order_make",
+]
 
 DELIVERY = services.Delivery(
     recipient="김고객",

@@ -47,7 +47,12 @@ def test_shipping_is_free_from_the_threshold(shopper, option):
     one = order_make(user=shopper, option=option, quantity=1)
     three = order_make(user=shopper, option=option, quantity=3)
 
-    assert (one.items_amount, one.discount_amount, one.shipping_fee, one.total_amount) == (30000, 6000, 3000, 27000)
+    assert (one.items_amount, one.discount_amount, one.shipping_fee, one.total_amount) == (
+        30000,
+        6000,
+        3000,
+        27000,
+    )
     assert (three.shipping_fee, three.total_amount) == (0, 72000)
 
 
@@ -87,7 +92,9 @@ def test_last_unit_sells_the_product_out(shopper):
 def test_expired_reservation_releases_stock(shopper, option):
     """A pending order past its 15 minutes is cancelled by the sweep and its units go back on sale."""
     order = order_make(user=shopper, option=option, quantity=4)
-    StockReservation.objects.filter(order=order).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    StockReservation.objects.filter(order=order).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     fresh = order_make(user=UserFactory(), option=option, quantity=1)
 
     released = services.reservations_release_expired()
