@@ -6,25 +6,29 @@ Idempotent: broadcasts are found by seller and title; a second run only puts the
 schedule if it ended.
 """
 
+import colorsys
 import datetime
+import io
 import subprocess
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageOps
 
-from apps.catalog.images import demo_picture
 from apps.catalog.models import Category, Product
 from apps.live import services
 from apps.live.models import Broadcast, BroadcastPin
 
 ORDER = 40
 SELLER = "seller"
-LIVE_TITLE = "봄 신상 원피스 라이브 특가 🌷 지금 입어보는 중"
+LIVE_TITLE = "봄 신상 원피스 라이브 특가 · 지금 입어보는 중"
 REPLAY_SECONDS = 24
+COVER_SIZE = (600, 800)
 
 
 # (title, category slug, days from today, hour, product count, cover hue, state)
@@ -42,9 +46,48 @@ def _quiet(iterable, desc: str):
     return iterable
 
 
-def _cover(title: str, hue: float) -> ContentFile:
-    image, _thumb = demo_picture(seed=len(title), letter=title[0], hue=hue)
-    return ContentFile(image, name="cover.jpg")
+def _cover(products: list[Product], hue: float) -> ContentFile:
+    """A 3:4 cover like the apps' broadcast cards: a vivid gradient with the products fanned out on it."""
+    width, height = COVER_SIZE
+    top = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, 0.62, 0.75))
+    bottom = tuple(round(c * 255) for c in colorsys.hls_to_rgb((hue + 0.08) % 1, 0.30, 0.70))
+    ramp = Image.linear_gradient("L").resize((width, height))
+    cover = Image.composite(Image.new("RGB", COVER_SIZE, bottom), Image.new("RGB", COVER_SIZE, top), ramp)
+    draw = ImageDraw.Draw(cover, "RGBA")
+    for index, (x, y, radius) in enumerate(((0.15, 0.18, 0.22), (0.88, 0.30, 0.16), (0.78, 0.86, 0.26))):
+        alpha = 46 - index * 8
+        draw.ellipse(
+            (
+                width * x - width * radius,
+                height * y - width * radius,
+                width * x + width * radius,
+                height * y + width * radius,
+            ),
+            fill=(255, 255, 255, alpha),
+        )
+    side = int(width * 0.46)
+    pictures = []
+    for product in products[:3]:
+        image = product.images.order_by("position", "id").first()
+        if image is None:
+            continue
+        with default_storage.open((image.thumbnail or image.image).name) as source:
+            picture = ImageOps.fit(Image.open(source).convert("RGB"), (side, side))
+        mask = Image.new("L", (side, side), 0)
+        ImageDraw.Draw(mask).rounded_rectangle((0, 0, side, side), radius=side // 8, fill=255)
+        framed = Image.new("RGBA", (side + 16, side + 16), (255, 255, 255, 0))
+        ImageDraw.Draw(framed).rounded_rectangle(
+            (0, 0, side + 15, side + 15), radius=side // 7, fill=(255, 255, 255, 255)
+        )
+        framed.paste(picture, (8, 8), mask)
+        pictures.append(framed)
+    spots = [(-9, 0.08, 0.30), (7, 0.46, 0.24), (-3, 0.27, 0.48)]
+    for framed, (angle, x, y) in zip(pictures, spots, strict=False):
+        turned = framed.rotate(angle, expand=True, resample=Image.Resampling.BICUBIC)
+        cover.paste(turned, (int(width * x), int(height * y)), turned)
+    buffer = io.BytesIO()
+    cover.save(buffer, format="JPEG", quality=84, optimize=True)
+    return ContentFile(buffer.getvalue(), name="cover.jpg")
 
 
 def _products(slug: str, count: int) -> list[Product]:
@@ -110,6 +153,7 @@ def load(*, progress=_quiet) -> list:
         when = today + datetime.timedelta(days=days)
         if hour is not None:
             when = when.replace(hour=hour)
+        products = _products(slug, count)
         with transaction.atomic():
             broadcast = services.broadcast_create(
                 seller=seller,
@@ -117,9 +161,9 @@ def load(*, progress=_quiet) -> list:
                 category=category,
                 scheduled_at=when,
                 description=f"{category.name} 라이브: 방송 중에만 열리는 특가와 실시간 Q&A.",
-                cover=_cover(title, hue),
+                cover=_cover(products, hue),
             )
-            for index, product in enumerate(_products(slug, count)):
+            for index, product in enumerate(products):
                 discount = (10 + 5 * (index % 3)) if index % 2 == 0 else 0
                 live_price = product.sale_price * (100 - discount) // 100 // 100 * 100 if discount else None
                 services.broadcast_product_add(broadcast=broadcast, product=product, live_price=live_price)
