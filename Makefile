@@ -14,14 +14,17 @@ setup:
 
 # Embedded defaults (SQLite, in-process cache / channel layer / tasks) unless DATABASE_URL or REDIS_URL is set;
 # with REDIS_URL a Celery worker and beat run beside the web process, and without PORTONE_IMP_KEY the PG
-# sandbox (`pg`, port 8090) takes the payments. Ctrl-C stops all of them.
+# sandbox (`pg`, port 8090) takes the payments. The media server (`media`) and a demo broadcast that is
+# really live (`demo-stream`) always run. Ctrl-C stops all of them.
 run: setup
 	@if [[ "$${DATABASE_URL:-}" == mysql* ]]; then bash docker/dev/services.sh mariadb; fi
 	@if [[ -n "$${REDIS_URL:-}" ]]; then bash docker/dev/services.sh redis; fi
 	@$(MANAGE) database_ensure
 	@echo "==> 마이그레이션"; $(MANAGE) migrate --noinput
 	@echo "==> 데모 데이터"; $(MANAGE) demo --banner
-	@procs="web"; \
+	@# The media server (nginx-rtmp: RTMP 1935, HLS 8080) and the demo broadcast's ffmpeg test pattern.
+	@bash -c '. docker/dev/lib.sh && apt_ensure nginx libnginx-mod-rtmp ffmpeg'
+	@procs="web media demo-stream"; \
 	if [[ -z "$${PORTONE_IMP_KEY:-}" ]]; then procs="$$procs pg"; fi; \
 	if [[ -n "$${REDIS_URL:-}" ]]; then procs="$$procs worker beat"; fi; \
 	exec $(VENV)/bin/honcho -f docker/dev/Procfile -d . start $$procs
@@ -30,6 +33,8 @@ run: setup
 test: setup
 	@bash docker/dev/services.sh mariadb redis
 	@bash -c '. docker/dev/lib.sh && apt_ensure chromium'
+	@# The live tests start their own nginx-rtmp and ffmpeg publishers.
+	@bash -c '. docker/dev/lib.sh && apt_ensure nginx libnginx-mod-rtmp ffmpeg'
 	@# The stack validators of apps/reports/tests/test_stack.py: `docker-compose config` and `nginx -t`.
 	@bash -c '. docker/dev/lib.sh && apt_ensure docker-compose nginx'
 	@echo "==> ruff"; $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
