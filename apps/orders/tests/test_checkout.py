@@ -32,7 +32,7 @@ def test_order_reserves_stock_and_snapshots_prices(shopper, option):
     assert option.stock == 7
     assert reservation.state == StockReservation.State.HELD
     assert reservation.quantity == 3
-    expected_expiry = timezone.now() + datetime.timedelta(minutes=settings.ORDERS_RESERVATION_MINUTES)
+    expected_expiry = timezone.now() + datetime.timedelta(minutes=services.reservation_minutes())
     assert abs((reservation.expires_at - expected_expiry).total_seconds()) < 60
     assert (line.product_name, line.option_name, line.unit_price, line.quantity) == (
         option.product.name,
@@ -54,6 +54,17 @@ def test_shipping_is_free_from_the_threshold(shopper, option):
         27000,
     )
     assert (three.shipping_fee, three.total_amount) == (0, 72000)
+
+
+def test_staff_runtime_threshold_applies_on_the_next_order(shopper, option):
+    """The free-shipping threshold staff set in admin (constance) decides the next order's shipping."""
+    from constance import config
+
+    config.FREE_SHIPPING_THRESHOLD = 20000
+    try:
+        assert order_make(user=shopper, option=option).shipping_fee == 0
+    finally:
+        config.FREE_SHIPPING_THRESHOLD = 50000
 
 
 def test_a_changed_price_stops_the_checkout(shopper, option):
