@@ -28,9 +28,15 @@ _providers: dict[str, Callable | None] = {
 }
 
 
-def reviewable_order_lines_register(provider: ReviewableOrderLinesProvider | None) -> None:
-    """Set who may review: the orders module registers its rule (line delivered or confirmed)."""
-    _providers["reviewable_order_lines"] = provider
+def reviewable_order_lines_register(
+    provider: ReviewableOrderLinesProvider | None,
+) -> ReviewableOrderLinesProvider | None:
+    """Set who may review: the orders module registers its rule (line delivered or confirmed).
+
+    Returns the provider it replaces, so a test can put it back.
+    """
+    previous, _providers["reviewable_order_lines"] = _providers["reviewable_order_lines"], provider
+    return previous
 
 
 def product_broadcasts_register(provider: ProductBroadcastsProvider | None) -> None:
