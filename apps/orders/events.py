@@ -6,7 +6,9 @@ Published (payload: ``order_id``, ``merchant_uid``, ``user_id``, ``from_status``
   ``order.delivered``, ``order.confirmed``, ``order.cancelled``, ``order.refunded``, ``order.review``);
   a partial cancel or refund publishes ``order.cancelled`` / ``order.refunded`` with ``partial`` true;
 - ``order.cancel_requested``: a paid order (or some ``line_ids``) is to be refunded for ``amount`` through the
-  PG; payments subscribes and calls ``services.order_refund_record`` (or ``order_refund_failed``).
+  PG; payments subscribes and calls ``services.order_refund_record`` (or ``order_refund_failed``);
+- ``cart.item_added`` (``product_id``, ``option_id``, ``user_id`` or None for a guest, ``quantity``,
+  ``added_at``): an option went into a cart; reports counts these in its broadcast reports.
 
 Subscribed: every status event mails the shopper; ``account.withdrawn`` empties the withdrawn member's cart.
 """

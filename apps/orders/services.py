@@ -34,6 +34,7 @@ GUEST_CART_SESSION_KEY = "orders:cart"
 BUY_NOW_SESSION_KEY = "orders:buy-now"
 CANCEL_REQUESTED = "order.cancel_requested"
 REFUND_REQUESTED = "order.refund_requested"
+CART_ITEM_ADDED = "cart.item_added"
 MERCHANT_UID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 # Statuses staff move an order through, in order; each may only go one step forward.
 FULFILMENT_FLOW = (
@@ -174,7 +175,22 @@ def cart_item_add(*, user, option_id: int, quantity: int = 1) -> CartItem:
     item.full_clean(validate_constraints=False)
     item.save()
     _cart_changed(user.pk)
+    _cart_item_added(option=option, user_id=user.pk, quantity=quantity)
     return item
+
+
+def _cart_item_added(*, option: ProductOption, user_id: int | None, quantity: int) -> None:
+    """Announce a "장바구니 담기" (reports counts them per pinned product in its broadcast reports)."""
+    publish(
+        CART_ITEM_ADDED,
+        {
+            "product_id": option.product_id,
+            "option_id": option.pk,
+            "user_id": user_id,
+            "quantity": quantity,
+            "added_at": timezone.now().isoformat(),
+        },
+    )
 
 
 @transaction.atomic
@@ -265,6 +281,7 @@ def guest_cart_add(*, session, option_id: int, quantity: int = 1) -> None:
         raise ValidationError(_("재고가 %(stock)d개 남아 있어요.") % {"stock": option.stock})
     items[option_id] = min(total, MAX_QUANTITY)
     _guest_cart_save(session, items)
+    _cart_item_added(option=option, user_id=None, quantity=quantity)
 
 
 def guest_cart_quantity_set(*, session, option_id: int, quantity: int) -> None:

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from apps.reports.models import JobRun, UserStatisticsDay
+from apps.reports.models import BroadcastReport, BroadcastReportPin, JobRun, Settlement, UserStatisticsDay
 from apps.reports.registry import Period
 from apps.reports.tasks import job_execute
 
@@ -59,3 +59,63 @@ class UserStatisticsDayAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by jobs only: staff read and filter them; a wrong figure is fixed by rerunning the job."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Settlement)
+class SettlementAdmin(_ReadOnlyAdmin):
+    list_display = (
+        "period_start",
+        "kind",
+        "seller",
+        "category",
+        "orders",
+        "gross",
+        "discounts",
+        "shipping",
+        "refunds",
+        "pg_fees",
+        "net",
+    )
+    list_filter = ("kind", "period_start", "category")
+    list_select_related = ("seller", "category")
+    search_fields = ("seller__username", "seller__name", "category__name")
+    date_hierarchy = "period_start"
+
+
+class BroadcastReportPinInline(admin.TabularInline):
+    model = BroadcastReportPin
+    extra = 0
+    can_delete = False
+    fields = ("product_name", "pinned_from", "pinned_until", "add_to_carts", "orders", "quantity", "revenue")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(BroadcastReport)
+class BroadcastReportAdmin(_ReadOnlyAdmin):
+    list_display = (
+        "title",
+        "started_at",
+        "peak_viewers",
+        "average_viewers",
+        "messages",
+        "likes",
+        "add_to_carts",
+        "orders",
+        "revenue",
+    )
+    search_fields = ("title",)
+    date_hierarchy = "started_at"
+    inlines = [BroadcastReportPinInline]

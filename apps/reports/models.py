@@ -68,3 +68,129 @@ class UserStatisticsDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_join_channel_display()}"
+
+
+class Settlement(models.Model):
+    """What one seller (or the shop itself, ``seller`` empty) earned in one category over one day or month.
+
+    Written whole per period by ``orders.settlement_daily`` / ``orders.settlement_monthly``
+    (``services.settlement_write``): a rerun deletes the period's rows and writes the same ones again.
+    Amounts in 원: ``net = gross - discounts + shipping - refunds - pg_fees``. ``orders`` and ``shipping``
+    sit on the row of each order's first line, so the rows of a period add up to its orders and fees.
+    """
+
+    class Kind(models.TextChoices):
+        DAY = "day", _("일별")
+        MONTH = "month", _("월별")
+
+    kind = models.CharField(_("기간 종류"), max_length=8, choices=Kind.choices)
+    period_start = models.DateField(_("기간 시작"))
+    seller = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("셀러"),
+        help_text=_("비어 있으면 방송 밖에서 팔린 쇼핑몰 판매"),
+    )
+    category = models.ForeignKey(
+        "catalog.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("카테고리"),
+    )
+    orders = models.PositiveIntegerField(_("주문 수"), default=0)
+    quantity = models.IntegerField(_("판매 수량"), default=0)
+    gross = models.BigIntegerField(_("총매출 (정가)"), default=0)
+    discounts = models.BigIntegerField(_("할인"), default=0)
+    shipping = models.BigIntegerField(_("배송비"), default=0)
+    refunds = models.BigIntegerField(_("환불"), default=0)
+    pg_fees = models.BigIntegerField(_("PG 수수료"), default=0)
+    net = models.BigIntegerField(_("정산 금액"), default=0)
+    computed_at = models.DateTimeField(_("집계 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("정산")
+        verbose_name_plural = _("정산")
+        ordering = ("-period_start", "kind", "seller_id", "category_id")
+        indexes = [models.Index(fields=("kind", "period_start"), name="reports_settlement_period")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} {self.period_start} {self.seller_id or '-'}/{self.category_id or '-'}"
+        )
+
+
+class CartAddition(models.Model):
+    """One "장바구니 담기" as orders announced it (``cart.item_added``): the broadcast report's add-to-carts."""
+
+    product_id = models.PositiveBigIntegerField(_("상품 ID"))
+    option_id = models.PositiveBigIntegerField(_("옵션 ID"))
+    user_id = models.PositiveBigIntegerField(_("회원 ID"), null=True, blank=True)
+    quantity = models.PositiveSmallIntegerField(_("수량"), default=1)
+    added_at = models.DateTimeField(_("담은 시각"))
+
+    class Meta:
+        verbose_name = _("장바구니 담기 기록")
+        verbose_name_plural = _("장바구니 담기 기록")
+        indexes = [models.Index(fields=("product_id", "added_at"), name="reports_cartaddition_product")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} × {self.quantity} @ {self.added_at:%Y-%m-%d %H:%M}"
+
+
+class BroadcastReport(models.Model):
+    """A broadcast's figures once it ended; written whole by ``live.broadcast_report`` (a rerun replaces it)."""
+
+    broadcast = models.OneToOneField(
+        "live.Broadcast", on_delete=models.CASCADE, related_name="+", verbose_name=_("방송")
+    )
+    title = models.CharField(_("방송 제목"), max_length=100)
+    started_at = models.DateTimeField(_("시작 시각"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("종료 시각"), null=True, blank=True)
+    peak_viewers = models.PositiveIntegerField(_("최대 시청자"), default=0)
+    average_viewers = models.PositiveIntegerField(_("평균 시청자"), default=0)
+    messages = models.PositiveIntegerField(_("채팅"), default=0)
+    likes = models.PositiveIntegerField(_("좋아요"), default=0)
+    add_to_carts = models.PositiveIntegerField(_("장바구니 담기"), default=0)
+    orders = models.PositiveIntegerField(_("주문"), default=0)
+    quantity = models.PositiveIntegerField(_("판매 수량"), default=0)
+    revenue = models.BigIntegerField(_("매출"), default=0)
+    computed_at = models.DateTimeField(_("집계 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("방송 리포트")
+        verbose_name_plural = _("방송 리포트")
+        ordering = ("-started_at", "-id")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BroadcastReportPin(models.Model):
+    """One pinned window of a broadcast: from the pin to the next pin or the end of the broadcast."""
+
+    report = models.ForeignKey(
+        BroadcastReport, on_delete=models.CASCADE, related_name="pins", verbose_name=_("방송 리포트")
+    )
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("상품")
+    )
+    product_name = models.CharField(_("상품명"), max_length=120)
+    pinned_from = models.DateTimeField(_("소개 시작"))
+    pinned_until = models.DateTimeField(_("소개 끝"))
+    add_to_carts = models.PositiveIntegerField(_("장바구니 담기"), default=0)
+    orders = models.PositiveIntegerField(_("주문"), default=0)
+    quantity = models.PositiveIntegerField(_("판매 수량"), default=0)
+    revenue = models.BigIntegerField(_("매출"), default=0)
+
+    class Meta:
+        verbose_name = _("방송 리포트 상품 소개")
+        verbose_name_plural = _("방송 리포트 상품 소개")
+        ordering = ("pinned_from", "id")
+
+    def __str__(self) -> str:
+        return f"{self.product_name} {self.pinned_from:%H:%M}~{self.pinned_until:%H:%M}"

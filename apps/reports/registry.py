@@ -60,6 +60,7 @@ class Job:
     schedule: crontab
     period: PeriodKind = PeriodKind.DAY
     idempotent: bool = True
+    atomic: bool = True
     description: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -93,9 +94,14 @@ def job(
     schedule: crontab,
     period: PeriodKind = PeriodKind.DAY,
     idempotent: bool = True,
+    atomic: bool = True,
     description: str = "",
 ) -> Callable[[JobFunction], JobFunction]:
-    """Register the decorated function as the job ``name`` (``<module>.<what>_<how often>``)."""
+    """Register the decorated function as the job ``name`` (``<module>.<what>_<how often>``).
+
+    ``atomic=False`` runs the function outside one wrapping transaction: for a job that commits in small
+    chunks itself (archiving), so it never holds locks for the whole run.
+    """
 
     def register(function: JobFunction) -> JobFunction:
         _jobs[name] = Job(
@@ -104,6 +110,7 @@ def job(
             schedule=schedule,
             period=period,
             idempotent=idempotent,
+            atomic=atomic,
             description=description or next(iter((function.__doc__ or "").strip().splitlines()), ""),
         )
         return function

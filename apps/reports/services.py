@@ -2,6 +2,7 @@
 
 import logging
 import traceback
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,7 +14,14 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.core.metrics import JOB_RUNS
 from apps.reports import selectors
-from apps.reports.models import JobRun, UserStatisticsDay
+from apps.reports.models import (
+    BroadcastReport,
+    BroadcastReportPin,
+    CartAddition,
+    JobRun,
+    Settlement,
+    UserStatisticsDay,
+)
 from apps.reports.registry import Period, job_get
 
 logger = logging.getLogger(__name__)
@@ -72,7 +80,7 @@ def job_run(
             triggered_by=triggered_by,
         )
         try:
-            with transaction.atomic():
+            with transaction.atomic() if spec.atomic else nullcontext():
                 kwargs = {"period": period, "subject": subject} if subject else {"period": period}
                 rows = spec.function(**kwargs)
         except Exception as exc:
@@ -144,3 +152,96 @@ def user_statistics_day_write(*, period: Period) -> int:
     UserStatisticsDay.objects.filter(day__gte=period.start, day__lt=period.end).delete()
     UserStatisticsDay.objects.bulk_create(rows)
     return len(rows)
+
+
+def settlement_write(*, kind: str, period: Period) -> int:
+    """Replace the ``Settlement`` rows of ``kind`` (day or month) starting in ``period`` with fresh ones.
+
+    Rows are written in a fixed order (period, seller, category), so a rerun over unchanged orders writes
+    the same rows with the same figures. Call inside the job's transaction (``job_run``).
+    """
+    figures = selectors.settlement_figures(kind=kind, period=period)
+    rows = [
+        Settlement(
+            kind=kind,
+            period_start=start,
+            seller_id=seller_id,
+            category_id=category_id,
+            orders=row.orders,
+            quantity=row.quantity,
+            gross=row.gross,
+            discounts=row.discounts,
+            shipping=row.shipping,
+            refunds=row.refunds,
+            pg_fees=row.pg_fees,
+            net=row.net,
+        )
+        for (start, seller_id, category_id), row in sorted(
+            figures.items(), key=lambda item: (item[0][0], item[0][1] or 0, item[0][2] or 0)
+        )
+    ]
+    Settlement.objects.filter(kind=kind, period_start__gte=period.start, period_start__lt=period.end).delete()
+    Settlement.objects.bulk_create(rows)
+    return len(rows)
+
+
+def broadcast_report_write(*, broadcast_id: int) -> int:
+    """Replace one broadcast's report (the broadcast's row and one row per pinned window); 0 if it never aired."""
+    figures = selectors.broadcast_figures(broadcast_id=broadcast_id)
+    BroadcastReport.objects.filter(broadcast_id=broadcast_id).delete()
+    if figures is None:
+        return 0
+    broadcast, audience, total = figures.broadcast, figures.audience, figures.total
+    report = BroadcastReport.objects.create(
+        broadcast=broadcast,
+        title=broadcast.title,
+        started_at=broadcast.started_at,
+        ended_at=broadcast.ended_at,
+        peak_viewers=audience.peak_viewers,
+        average_viewers=audience.average_viewers,
+        messages=audience.messages,
+        likes=audience.likes,
+        add_to_carts=total.add_to_carts,
+        orders=total.orders,
+        quantity=total.quantity,
+        revenue=total.revenue,
+    )
+    BroadcastReportPin.objects.bulk_create(
+        BroadcastReportPin(
+            report=report,
+            product_id=pin.product_id,
+            product_name=pin.product_name[:120],
+            pinned_from=pin.start,
+            pinned_until=pin.end,
+            add_to_carts=pin.tally.add_to_carts,
+            orders=pin.tally.orders,
+            quantity=pin.tally.quantity,
+            revenue=pin.tally.revenue,
+        )
+        for pin in figures.pins
+    )
+    return 1 + len(figures.pins)
+
+
+def broadcast_reports_write(*, period: Period, subject: str = "") -> int:
+    """``live.broadcast_report``: one broadcast (``subject`` ``broadcast:<id>``, sent when it ends) or every
+    broadcast that ended in ``period`` (the nightly pass, which also catches orders paid after the end)."""
+    if subject:
+        return broadcast_report_write(broadcast_id=int(subject.removeprefix("broadcast:")))
+    return sum(broadcast_report_write(broadcast_id=pk) for pk in selectors.broadcasts_ended_in(period=period))
+
+
+def cart_addition_record(
+    *, product_id: int, option_id: int, user_id: int | None, quantity: int, added_at
+) -> None:
+    """Keep one "장바구니 담기" for the broadcast reports (from orders' ``cart.item_added``).
+
+    Idempotent: a redelivered event (same option, member and moment) is kept once.
+    """
+    CartAddition.objects.get_or_create(
+        product_id=product_id,
+        option_id=option_id,
+        user_id=user_id,
+        added_at=added_at,
+        defaults={"quantity": quantity},
+    )

@@ -38,6 +38,11 @@ def _runtime_settings() -> dict:
 
 
 CHANNEL_LABELS = dict(User.JoinChannel.choices)
+SALES_HEADERS = ["주문", "총매출(정가)", "할인", "배송비", "환불", "PG 수수료", "정산 금액"]
+
+
+def _sales_cells(row: selectors.SalesRow) -> list:
+    return [row.period, row.orders, row.gross, row.discounts, row.shipping, row.refunds, row.pg_fees, row.net]
 
 
 def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
@@ -67,18 +72,13 @@ def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
         ),
         "sales-daily": (
             "일별 매출",
-            ["날짜", "주문", "총매출", "할인", "환불", "순매출"],
-            lambda: [
-                [r.period, r.orders, r.gross, r.discounts, r.refunds, r.net] for r in selectors.sales_daily()
-            ],
+            ["날짜", *SALES_HEADERS],
+            lambda: [_sales_cells(r) for r in selectors.sales_daily()],
         ),
         "sales-monthly": (
             "월별 매출",
-            ["월", "주문", "총매출", "할인", "환불", "순매출"],
-            lambda: [
-                [r.period, r.orders, r.gross, r.discounts, r.refunds, r.net]
-                for r in selectors.sales_monthly()
-            ],
+            ["월", *SALES_HEADERS],
+            lambda: [_sales_cells(r) for r in selectors.sales_monthly()],
         ),
         "top-products": (
             "인기 상품",
@@ -87,7 +87,18 @@ def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
         ),
         "broadcasts": (
             "방송 성과",
-            ["방송 ID", "제목", "시작", "최대 시청자", "평균 시청자", "채팅", "좋아요", "주문", "매출"],
+            [
+                "방송 ID",
+                "제목",
+                "시작",
+                "최대 시청자",
+                "평균 시청자",
+                "채팅",
+                "좋아요",
+                "장바구니 담기",
+                "주문",
+                "매출",
+            ],
             lambda: [
                 [
                     r.broadcast_id,
@@ -97,6 +108,7 @@ def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
                     r.average_viewers,
                     r.messages,
                     r.likes,
+                    r.add_to_carts,
                     r.orders,
                     r.revenue,
                 ]
@@ -143,6 +155,7 @@ def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
 @staff_required
 def dashboard(request):
     stats = selectors.user_statistics_daily()
+    sales_daily, sales_monthly = selectors.sales_daily(), selectors.sales_monthly()
     chart = {
         "labels": [row.day.strftime("%m.%d") for row in stats],
         "channels": [
@@ -151,8 +164,8 @@ def dashboard(request):
         ],
         "active": [row.active_users for row in stats],
         "buyers": [row.buyers for row in stats],
-        "sales_daily": [{"period": r.period, "net": r.net} for r in selectors.sales_daily()],
-        "sales_monthly": [{"period": r.period, "net": r.net} for r in selectors.sales_monthly()],
+        "sales_daily": [{"period": r.period[5:], "net": r.net, "refunds": r.refunds} for r in sales_daily],
+        "sales_monthly": [{"period": r.period, "net": r.net, "refunds": r.refunds} for r in sales_monthly],
     }
     recent = stats[-7:]
     context = {
@@ -165,8 +178,8 @@ def dashboard(request):
             "signups_yesterday": stats[-1].signups if stats else 0,
         },
         "channel_labels": CHANNEL_LABELS,
-        "sales_daily": selectors.sales_daily(),
-        "sales_monthly": selectors.sales_monthly(),
+        "sales_daily": sales_daily,
+        "sales_monthly": sales_monthly,
         "top_products": selectors.top_products(),
         "broadcasts": selectors.broadcast_performance(),
         "job_runs": selectors.job_run_list(limit=20),

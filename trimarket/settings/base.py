@@ -324,6 +324,8 @@ PORTONE_BREAKER_FAIL_MAX = env.int("PORTONE_BREAKER_FAIL_MAX", default=5)
 PORTONE_BREAKER_RESET_TIMEOUT = env.float("PORTONE_BREAKER_RESET_TIMEOUT", default=30.0)
 # Pending orders older than this are asked about at the PG by the reconciliation task (payments.tasks).
 PAYMENTS_RECONCILE_AFTER_SECONDS = env.int("PAYMENTS_RECONCILE_AFTER_SECONDS", default=120)
+# The PG's fee on what it charged (card, 3.3% incl. VAT), returned on what it refunds; settlement deducts it.
+PAYMENTS_PG_FEE_RATE = env.str("PAYMENTS_PG_FEE_RATE", default="0.033")
 
 # --- Orders ---------------------------------------------------------------------------------------------
 # Shipping is free from this many 원 (after discounts); below it ORDERS_SHIPPING_FEE is charged.
@@ -337,6 +339,10 @@ ORDERS_RESERVATION_MINUTES = env.int("ORDERS_RESERVATION_MINUTES", default=15)
 REPORTS_JOB_MAX_RETRIES = env.int("REPORTS_JOB_MAX_RETRIES", default=4)
 REPORTS_JOB_RETRY_BACKOFF = env.int("REPORTS_JOB_RETRY_BACKOFF", default=60)
 REPORTS_JOB_RETRY_BACKOFF_MAX = env.int("REPORTS_JOB_RETRY_BACKOFF_MAX", default=60 * 60)
+# reports.archive_daily moves operational rows older than this many days into gzip JSON lines, then deletes them.
+REPORTS_ARCHIVE_AFTER_DAYS = env.int("REPORTS_ARCHIVE_AFTER_DAYS", default=90)
+REPORTS_ARCHIVE_CHUNK_SIZE = env.int("REPORTS_ARCHIVE_CHUNK_SIZE", default=1000)
+REPORTS_ARCHIVE_DIR = Path(env.str("REPORTS_ARCHIVE_DIR", default=str(BASE_DIR / "var" / "archive")))
 # /metrics answers loopback, staff, the networks listed here, and a request bearing METRICS_TOKEN.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
