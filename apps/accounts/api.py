@@ -22,7 +22,9 @@ class ThrottledTokenObtainPairSerializer(TokenObtainPairSerializer):
         try:
             services.login_throttle_check(username=username, ip=ip)
         except ValidationError as error:
-            raise exceptions.Throttled(detail=error.messages[0]) from error
+            raise exceptions.Throttled(
+                wait=getattr(error, "retry_after", None), detail=error.messages[0]
+            ) from error
         try:
             data = super().validate(attrs)
         except exceptions.AuthenticationFailed as error:

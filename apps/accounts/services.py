@@ -24,6 +24,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from apps.accounts import selectors
 from apps.accounts.models import EmailVerification, ShippingAddress, User
 from apps.core.events import publish
+from apps.core.ratelimit import RateLimited, wait_text
 
 logger = logging.getLogger(__name__)
 
@@ -197,17 +198,25 @@ def _login_failure_keys(*, username: str, ip: str) -> tuple[str, str]:
 def login_throttle_check(*, username: str, ip: str) -> None:
     """Refuse a login attempt while the typed ID or the IP has too many recent failures.
 
+    Raises ``apps.core.ratelimit.RateLimited`` (a ValidationError) carrying the seconds left in the window.
+
     Counting by the typed ID (existing or not) keeps the answer the same for IDs that do not exist.
     """
     account_key, ip_key = _login_failure_keys(username=username, ip=ip)
     counts = cache.get_many([account_key, ip_key])
-    if (
-        counts.get(account_key, 0) >= LOGIN_FAILURES_PER_ACCOUNT
-        or counts.get(ip_key, 0) >= LOGIN_FAILURES_PER_IP
-    ):
-        raise ValidationError(
-            "로그인 시도가 너무 많아요. 15분 후에 다시 시도하거나 비밀번호 찾기를 이용해 주세요.",
+    over = [
+        key
+        for key, allowed in ((account_key, LOGIN_FAILURES_PER_ACCOUNT), (ip_key, LOGIN_FAILURES_PER_IP))
+        if counts.get(key, 0) >= allowed
+    ]
+    if over:
+        ttl = getattr(cache, "ttl", None)  # django-redis knows what is left of the window; locmem does not
+        waits = [ttl(key) if ttl else None for key in over]
+        wait = max((w for w in waits if isinstance(w, int) and w > 0), default=LOGIN_FAILURE_WINDOW_SECONDS)
+        raise RateLimited(
+            f"로그인 시도가 너무 많아요. {wait_text(wait)} 후에 다시 시도하거나 비밀번호 찾기를 이용해 주세요.",
             code="login_throttled",
+            retry_after=wait,
         )
 
 

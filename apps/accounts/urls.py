@@ -14,6 +14,8 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("find-id/", views.find_id, name="find_id"),
+    # allauth's reset view behind TriMarket's rate limit (same path, so allauth's URL name resolves here too).
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("social/connect/", views.social_connect, name="social_connect"),
     path("me/", views.me, name="me"),
     path("me/profile/", views.profile_edit, name="profile"),

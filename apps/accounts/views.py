@@ -6,6 +6,7 @@ Password reset and the Kakao/Naver redirects are allauth's views (``/accounts/pa
 
 import contextlib
 
+from allauth.account.views import PasswordResetView as AllauthPasswordResetView
 from allauth.socialaccount.models import SocialLogin
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
@@ -31,6 +32,7 @@ from apps.accounts.forms import (
     username_problem,
 )
 from apps.accounts.models import User
+from apps.core import ratelimit
 
 PENDING_USER_SESSION_KEY = "accounts_pending_user_id"
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -55,7 +57,15 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:me")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    limited = None
+    if request.method == "POST":
+        try:
+            ratelimit.rate_hit(ratelimit.SIGNUP, request=request)
+        except ratelimit.RateLimited as error:
+            limited = error
+            form.is_valid()
+            form.add_error(None, error)
+    if request.method == "POST" and not limited and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.user_signup(
@@ -74,7 +84,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_USER_SESSION_KEY] = user.pk
             messages.success(request, f"{user.email}로 인증 코드를 보냈어요.")
             return redirect("accounts:verify")
-    return render(request, "accounts/signup.html", {"form": form})
+    response = render(request, "accounts/signup.html", {"form": form})
+    return ratelimit.too_many(response, limited) if limited else response
 
 
 @require_GET
@@ -91,6 +102,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.info(request, "인증할 가입 정보가 없어요. 로그인하면 인증을 이어서 할 수 있어요.")
         return redirect("accounts:login")
+    if request.method == "POST":
+        try:
+            ratelimit.rate_hit(ratelimit.VERIFICATION, request=request, user_key=f"user:{user.pk}")
+        except ratelimit.RateLimited as error:
+            form = VerificationCodeForm()
+            form.add_error(None, error)
+            response = render(request, "accounts/verify.html", {"form": form, "pending_user": user})
+            return ratelimit.too_many(response, error)
     if request.method == "POST" and request.POST.get("action") == "resend":
         try:
             services.email_verification_resend(user=user)
@@ -125,8 +144,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ip = _client_ip(request)
         try:
             services.login_throttle_check(username=username, ip=ip)
-        except ValidationError as error:
+        except ratelimit.RateLimited as error:
             form.add_error(None, error)
+            response = render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
+            return ratelimit.too_many(response, error)
         else:
             # authenticate() refuses inactive accounts (pending, withdrawn) and hashes even for unknown IDs.
             user = authenticate(request, username=username, password=password)
@@ -155,6 +176,22 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, "로그아웃되었어요.")
     return redirect("/")
+
+
+# --- Password reset -------------------------------------------------------------------------------------
+
+
+class PasswordResetView(AllauthPasswordResetView):
+    """allauth's one-time reset link, behind TriMarket's limit per IP and per typed email (429 + form error)."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        try:
+            ratelimit.rate_hit(ratelimit.PASSWORD_RESET, request=self.request, user_key=f"email:{email}")
+        except ratelimit.RateLimited as error:
+            form.add_error(None, error)
+            return ratelimit.too_many(self.form_invalid(form), error)
+        return super().form_valid(form)
 
 
 # --- Find ID --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from apps.catalog.models import (
     Review,
     ReviewPhoto,
 )
+from apps.core.uploads import image_upload_validate
 
 
 @admin.register(Category)
@@ -61,6 +62,12 @@ class ProductImageInline(admin.TabularInline):
     extra = 1
     fields = ("preview", "image", "alt", "position")
     readonly_fields = ("preview",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "image":
+            field.validators.append(image_upload_validate)
+        return field
 
     @admin.display(description=_("미리보기"))
     def preview(self, image: ProductImage) -> str:

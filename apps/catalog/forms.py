@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Review
 from apps.catalog.selectors import DEFAULT_SORT, SORTS
+from apps.core.uploads import image_upload_validate
 
 PRICE_MAX = 100_000_000
 
@@ -44,7 +45,9 @@ class MultipleImageField(forms.ImageField):
 
 
 class ReviewForm(forms.ModelForm):
-    photos = MultipleImageField(label=_("사진 (최대 5장)"), required=False)
+    photos = MultipleImageField(
+        label=_("사진 (최대 5장)"), required=False, validators=[image_upload_validate]
+    )
 
     class Meta:
         model = Review

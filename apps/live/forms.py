@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.catalog.models import Category
+from apps.core.uploads import image_upload_validate
 from apps.live.models import Broadcast
 
 
@@ -20,6 +21,7 @@ class BroadcastForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.order_by("path")
+        self.fields["cover"].validators.append(image_upload_validate)
 
     def clean_scheduled_at(self):
         value = self.cleaned_data["scheduled_at"]
