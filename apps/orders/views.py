@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts import services as accounts_services
 from apps.accounts.selectors import address_list_for_user
 from apps.catalog.models import ProductOption
+from apps.core import ratelimit
 from apps.orders import selectors, services
 from apps.orders.forms import DELIVERY_REQUESTS, CancelForm, CartAddForm, CheckoutForm, QuantityForm
 from apps.orders.models import Order
@@ -140,7 +141,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
         "recipient_phone": user.phone,
     }
     form = CheckoutForm(request.POST or None, initial=initial, addresses=addresses)
-    if request.method == "POST" and form.is_valid():
+    limited = None
+    if request.method == "POST":
+        try:
+            ratelimit.rate_hit(ratelimit.CHECKOUT, request=request)
+        except ratelimit.RateLimited as error:
+            limited = error
+            messages.error(request, error.messages[0])
+    if request.method == "POST" and not limited and form.is_valid():
         try:
             order = services.order_place(
                 user=user,
@@ -185,6 +193,7 @@ def _delivery(form: CheckoutForm) -> services.Delivery:
         return services.Delivery(
             recipient=chosen.recipient,
             recipient_phone=chosen.phone,
+    return ratelimit.too_many(response, limited) if limited else response
             postcode=chosen.postcode,
             road_address=chosen.road_address,
             detail_address=chosen.detail_address,
