@@ -170,7 +170,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         if not from_cart:
             request.session.pop(services.BUY_NOW_SESSION_KEY, None)
         return redirect("payments:pay", merchant_uid=order.merchant_uid)
-    return render(
+    response = render(
         request,
         "orders/checkout.html",
         {
@@ -184,6 +184,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "buy_now": not from_cart,
         },
     )
+    return ratelimit.too_many(response, limited) if limited else response
 
 
 def _delivery(form: CheckoutForm) -> services.Delivery:
@@ -193,7 +194,6 @@ def _delivery(form: CheckoutForm) -> services.Delivery:
         return services.Delivery(
             recipient=chosen.recipient,
             recipient_phone=chosen.phone,
-    return ratelimit.too_many(response, limited) if limited else response
             postcode=chosen.postcode,
             road_address=chosen.road_address,
             detail_address=chosen.detail_address,
