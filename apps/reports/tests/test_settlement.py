@@ -27,34 +27,22 @@ from django.utils import timezone
 
 from apps.catalog.tests.factories import CategoryFactory, ProductFactory, ProductOptionFactory
 from apps.live.models import Broadcast
-from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory
+from apps.live.tests.factories import BroadcastProductFactory
 from apps.orders import services as order_services
 from apps.orders.models import Order
 from apps.orders.tests.factories import UserFactory, order_make
-from apps.payments import services as payment_services
 from apps.payments.models import Refund
-from apps.payments.testing import pg_sandbox, pg_sandbox_server, portone  # noqa: F401
 from apps.reports import selectors
 from apps.reports.models import JobRun, Settlement
 from apps.reports.registry import Period
 from apps.reports.services import job_run
-from apps.reports.tests.factories import seoul
+from apps.reports.tests.factories import order_paid, seoul
 
 pytestmark = pytest.mark.django_db
 
 DAY_1 = date(2026, 10, 14)
 DAY_2 = date(2026, 10, 15)
 FIELDS = ("orders", "quantity", "gross", "discounts", "shipping", "refunds", "pg_fees", "net")
-
-
-def _paid(pg_sandbox, order: Order) -> Order:
-    """Pay the order in the PG sandbox's window and have the shop verify it."""
-    payment_services.payment_start(order=order)
-    result = pg_sandbox.shopper_pay(
-        merchant_uid=order.merchant_uid, amount=order.total_amount, name=order.title
-    )
-    assert payment_services.payment_verify(merchant_uid=order.merchant_uid, imp_uid=result["imp_uid"]).paid
-    return Order.objects.get(pk=order.pk)
 
 
 def _at(order: Order, *, placed, paid) -> None:
@@ -82,9 +70,9 @@ def month_of_orders(portone, pg_sandbox, django_capture_on_commit_callbacks):
     )
     shopper = UserFactory()
 
-    order_1 = _paid(pg_sandbox, order_make(user=shopper, items={p1.pk: 2, p2.pk: 1}))
-    order_2 = _paid(pg_sandbox, order_make(user=UserFactory(), items={p2.pk: 2}))
-    order_3 = _paid(pg_sandbox, order_make(user=UserFactory(), items={p3.pk: 1}))
+    order_1 = order_paid(pg_sandbox, order_make(user=shopper, items={p1.pk: 2, p2.pk: 1}))
+    order_2 = order_paid(pg_sandbox, order_make(user=UserFactory(), items={p2.pk: 2}))
+    order_3 = order_paid(pg_sandbox, order_make(user=UserFactory(), items={p3.pk: 1}))
     assert (order_1.total_amount, order_2.total_amount, order_3.total_amount) == (58000, 23000, 18000)
     _at(order_1, placed=seoul(DAY_1, 9), paid=seoul(DAY_1, 10))
     _at(order_2, placed=seoul(DAY_1, 10), paid=seoul(DAY_1, 11))
