@@ -19,7 +19,6 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
@@ -32,15 +31,29 @@ HLS_PLAYLIST_LENGTH = "4s"
 KEYFRAME_INTERVAL_SECONDS = 0.5
 PUBLISHER_FPS = 30
 # hls.js settings of the broadcast page (static/js/live-player.js); bench/hls_latency.py measures these.
+# - liveSyncDuration, not liveSyncDurationCount: TARGETDURATION is 1 here, so a count means whole seconds.
+# - lowLatencyMode makes no LL-HLS requests without parts, but in hls.js 1.7 it is also what lets the
+#   latency controller speed playback up (maxLiveSyncPlaybackRate) back to the target after a slow start
+#   or a stall; without it the playhead stays as late as the start-up left it (2.5-3 s in the bench).
+# - After a stall the target grows by liveSyncOnStallIncrease (at most one target duration).
 PLAYER_HLS_CONFIG = {
     "liveSyncDuration": 1.2,
     "liveMaxLatencyDuration": 3.5,
     "maxLiveSyncPlaybackRate": 1.5,
+    "liveSyncOnStallIncrease": 0.5,
+    "lowLatencyMode": True,
     "backBufferLength": 10,
-    "lowLatencyMode": False,
     "maxBufferLength": 6,
     "manifestLoadingMaxRetry": 6,
     "manifestLoadingRetryDelay": 500,
+}
+# Staff's "일반" player preset (admin → 운영 설정 → PLAYER_LATENCY_PRESET): 3 s behind, no speed-up; for
+# viewers on poor networks, at the cost of latency.
+PLAYER_HLS_CONFIG_NORMAL = PLAYER_HLS_CONFIG | {
+    "liveSyncDuration": 3.0,
+    "liveMaxLatencyDuration": 6.0,
+    "lowLatencyMode": False,
+    "maxBufferLength": 10,
 }
 READY_TIMEOUT = 15.0
 
@@ -50,11 +63,6 @@ def callback_secret() -> str:
     return (
         settings.LIVE_CALLBACK_SECRET or salted_hmac("apps.live.media_server", "callbacks").hexdigest()[:32]
     )
-
-
-def _host_port(url: str, default_port: int) -> tuple[str, int]:
-    parts = urlsplit(url)
-    return parts.hostname or "127.0.0.1", parts.port or default_port
 
 
 @dataclasses.dataclass
@@ -71,14 +79,12 @@ class MediaServer:
 
     @classmethod
     def from_settings(cls, **overrides) -> "MediaServer":
-        rtmp_host, rtmp_port = _host_port(settings.RTMP_INGEST_URL, 1935)
-        http_host, http_port = _host_port(settings.HLS_BASE_URL, 8080)
         values = {
             "directory": Path(settings.LIVE_MEDIA_SERVER_DIR),
-            "rtmp_host": rtmp_host,
-            "rtmp_port": rtmp_port,
-            "http_host": http_host,
-            "http_port": http_port,
+            "rtmp_host": settings.LIVE_MEDIA_SERVER_HOST,
+            "rtmp_port": settings.LIVE_RTMP_PORT,
+            "http_host": settings.LIVE_MEDIA_SERVER_HOST,
+            "http_port": settings.LIVE_HLS_PORT,
             "callback_base_url": settings.LIVE_CALLBACK_BASE_URL,
         }
         return cls(**(values | overrides))
@@ -97,11 +103,14 @@ class MediaServer:
 
     @property
     def ingest_url(self) -> str:
-        return f"rtmp://{self.rtmp_host}:{self.rtmp_port}/{RTMP_APPLICATION}"
+        """The local publish address (the demo stream, tests, bench); OBS uses settings.RTMP_INGEST_URL."""
+        host = "127.0.0.1" if self.rtmp_host in ("0.0.0.0", "") else self.rtmp_host
+        return f"rtmp://{host}:{self.rtmp_port}/{RTMP_APPLICATION}"
 
     @property
     def hls_base_url(self) -> str:
-        return f"http://{self.http_host}:{self.http_port}/hls"
+        host = "127.0.0.1" if self.http_host in ("0.0.0.0", "") else self.http_host
+        return f"http://{host}:{self.http_port}/hls"
 
     def render(self) -> Path:
         """Write nginx.conf (and the directories it names) into the server's directory."""

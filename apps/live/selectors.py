@@ -1,6 +1,7 @@
 """Every read of the live module, shaped for the page that shows it. No read here writes."""
 
 import dataclasses
+import time
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
@@ -16,6 +17,10 @@ DEFAULT_TAB = "live"
 LIVE_NOW_MAX = 10
 PRODUCT_BROADCASTS_MAX = 8
 STUDIO_PRODUCT_CHOICES_MAX = 300
+# The catalog's cached pages ask these cards on every view: they are cached too, under a version that the
+# services bump whenever a broadcast starts, ends, gets a replay or changes its products.
+CARDS_VERSION_KEY = "live:cards-version"
+CARDS_TTL = 60
 
 
 def viewer_count_key(broadcast_id: int) -> str:
@@ -171,8 +176,23 @@ def cover_url(broadcast: Broadcast) -> str:
 # ---- Providers of apps.catalog.hooks -------------------------------------------------------------------
 
 
+def cards_version() -> int:
+    return cache.get_or_set(CARDS_VERSION_KEY, time.time_ns, None)
+
+
 def live_now_cards() -> list[dict]:
-    """The main page's "지금 라이브" strip."""
+    """The main page's "지금 라이브" strip (cached; no query on most views)."""
+    return cache.get_or_set(f"live:now:{cards_version()}", _live_now_build, CARDS_TTL)
+
+
+def product_broadcast_cards(*, product_id: int) -> list[dict]:
+    """A product page's "이 상품을 소개한 라이브": live ones first, then replays, newest first (cached)."""
+    return cache.get_or_set(
+        f"live:product:{product_id}:{cards_version()}", lambda: _product_broadcasts_build(product_id), CARDS_TTL
+    )
+
+
+def _live_now_build() -> list[dict]:
     broadcasts = _broadcasts().filter(status=Broadcast.Status.LIVE).order_by("-started_at")[:LIVE_NOW_MAX]
     return [
         {
@@ -186,8 +206,7 @@ def live_now_cards() -> list[dict]:
     ]
 
 
-def product_broadcast_cards(*, product_id: int) -> list[dict]:
-    """A product page's "이 상품을 소개한 라이브": live ones first, then replays, newest first."""
+def _product_broadcasts_build(product_id: int) -> list[dict]:
     broadcasts = Broadcast.objects.filter(items__product_id=product_id).filter(
         Q(status=Broadcast.Status.LIVE)
         | Q(status=Broadcast.Status.ENDED, replay_status=Broadcast.ReplayStatus.READY)

@@ -10,10 +10,12 @@ import logging
 import secrets
 import shutil
 import subprocess
+import time
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -22,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.core.events import publish
+from apps.live import chat
 from apps.live.models import Broadcast, BroadcastAlarm, BroadcastPin, BroadcastProduct
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,13 @@ def _stream_key_new() -> str:
 
 def _public_name_new() -> str:
     return f"b{secrets.token_hex(PUBLIC_NAME_BYTES)}"
+
+
+def _cards_changed() -> None:
+    """After commit, make the catalog's "지금 라이브" and product-page cards be read again."""
+    from apps.live.selectors import CARDS_VERSION_KEY
+
+    transaction.on_commit(lambda: cache.set(CARDS_VERSION_KEY, time.time_ns(), None), robust=True)
 
 
 def may_broadcast(user) -> bool:
@@ -95,6 +105,7 @@ def broadcast_save(*, broadcast: Broadcast) -> Broadcast:
         raise ValidationError({"seller": "셀러만 라이브 방송을 열 수 있어요."})
     broadcast.full_clean()
     broadcast.save()
+    _cards_changed()
     return broadcast
 
 
@@ -138,6 +149,7 @@ def broadcast_publish_start(*, public_name: str, key: str, client_id: str = "") 
         broadcast.started_at = timezone.now()
         broadcast.save(update_fields=["status", "started_at", "publisher_client_id"])
         publish("live.broadcast_started", {"broadcast_id": broadcast.pk})
+        _cards_changed()
         transaction.on_commit(lambda: _alarms_notify_later(broadcast.pk), robust=True)
     else:
         broadcast.save(update_fields=["publisher_client_id"])
@@ -163,6 +175,7 @@ def _end(broadcast: Broadcast) -> None:
     broadcast.save(update_fields=["status", "ended_at"])
     broadcast.items.filter(is_pinned=True).update(is_pinned=False)
     publish("live.broadcast_ended", {"broadcast_id": broadcast.pk})
+    _cards_changed()
     _replay_schedule_if_ready(broadcast)
 
 
@@ -236,6 +249,7 @@ def broadcast_reopen(*, broadcast: Broadcast, scheduled_at: datetime | None = No
     broadcast.pins.all().delete()
     broadcast.items.update(is_pinned=False)
     broadcast.alarms.update(notified_at=None)
+    _cards_changed()
     return broadcast
 
 
@@ -248,6 +262,7 @@ def _replay_status_set(*, broadcast_id: int, status: str, path: str = "") -> Non
         broadcast.replay_status = status
         broadcast.replay_path = path
         broadcast.save(update_fields=["replay_status", "replay_path"])
+        _cards_changed()
 
 
 def broadcast_replay_make(*, broadcast_id: int) -> Broadcast:
@@ -310,6 +325,7 @@ def broadcast_product_add(
     item.live_price = live_price
     item.full_clean()
     item.save()
+    _cards_changed()
     return item
 
 
@@ -317,12 +333,14 @@ def broadcast_product_add(
 def broadcast_product_remove(*, item: BroadcastProduct) -> None:
     """Take a product off the broadcast; its pins stay (the replay's chapters keep the moment)."""
     item.delete()
+    _cards_changed()
 
 
 @transaction.atomic
 def broadcast_product_sold_out_set(*, item: BroadcastProduct, sold_out: bool) -> BroadcastProduct:
     item.is_sold_out = sold_out
     item.save(update_fields=["is_sold_out"])
+    chat.stock_announce(broadcast_id=item.broadcast_id, item=item)
     return item
 
 
@@ -336,6 +354,8 @@ def broadcast_product_pin(*, item: BroadcastProduct) -> BroadcastPin | None:
     broadcast.items.exclude(pk=item.pk).filter(is_pinned=True).update(is_pinned=False)
     item.is_pinned = True
     item.save(update_fields=["is_pinned"])
+    # Every viewer's page shows the card within a second (through the room, after commit).
+    chat.pin_announce(item=item)
     if broadcast.status != Broadcast.Status.LIVE or broadcast.started_at is None:
         return None
     now = timezone.now()
@@ -355,6 +375,7 @@ def broadcast_product_pin(*, item: BroadcastProduct) -> BroadcastPin | None:
 def broadcast_product_unpin(*, item: BroadcastProduct) -> BroadcastProduct:
     item.is_pinned = False
     item.save(update_fields=["is_pinned"])
+    chat.unpin_announce(item=item)
     return item
 
 

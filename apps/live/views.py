@@ -45,7 +45,11 @@ def broadcast_list(request):
 
 
 def _player_config() -> dict:
-    return {"hls": media_server.PLAYER_HLS_CONFIG}
+    """The hls.js settings of the preset staff chose (admin → 운영 설정): low latency unless "normal"."""
+    from constance import config
+
+    normal = config.PLAYER_LATENCY_PRESET == "normal"
+    return {"hls": media_server.PLAYER_HLS_CONFIG_NORMAL if normal else media_server.PLAYER_HLS_CONFIG}
 
 
 @require_GET

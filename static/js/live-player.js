@@ -26,6 +26,10 @@
       const options = Object.assign({}, isLive ? config.hls : { backBufferLength: 30 });
       const hls = new window.Hls(options);
       player.hls = hls;
+      // The media time → stream PTS mapping (bench/hls_latency.py reads it to know each frame's capture time).
+      hls.on(window.Hls.Events.INIT_PTS_FOUND, function (_event, data) {
+        player.initPts = data.initPTS / data.timescale;
+      });
       hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
         if (notice) notice.hidden = true;
         if (isLive) playMuted();
@@ -97,6 +101,7 @@
           if (!state) return;
           if (state.status !== initial) { window.location.reload(); return; }
           document.querySelectorAll("[data-viewer-count]").forEach(function (node) {
+            node.hidden = !state.viewer_count && !!node.closest(".live-player");
             node.textContent = state.viewer_count + "명" + (node.closest(".live-player") ? " 시청" : "");
           });
         })

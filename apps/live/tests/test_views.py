@@ -129,20 +129,23 @@ def test_seller_schedules_a_broadcast(client):
     assert response["Location"] == reverse("live:studio", args=[broadcast.pk])
 
 
-def test_catalog_hooks_show_live_and_replayed_broadcasts(client):
-    """The main page's "지금 라이브" and a product's broadcasts come from the live module."""
+def test_catalog_hooks_show_live_and_replayed_broadcasts(client, django_capture_on_commit_callbacks):
+    """The main page's "지금 라이브" and a product's broadcasts come from the live module (cached cards)."""
     item = BroadcastProductFactory()
-    broadcast = _live(item.broadcast)
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcast = _live(item.broadcast)
     assert [card["title"] for card in live_now_cards()] == [broadcast.title]
     assert product_broadcast_cards(product_id=item.product_id)[0]["is_live"]
     assert broadcast.title in client.get("/").content.decode()
 
-    services.broadcast_publish_stop(public_name=broadcast.public_name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.broadcast_publish_stop(public_name=broadcast.public_name)
     assert live_now_cards() == []
     assert product_broadcast_cards(product_id=item.product_id) == []
-    Broadcast.objects.filter(pk=broadcast.pk).update(
-        replay_status=Broadcast.ReplayStatus.READY, replay_path="x.m3u8"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services._replay_status_set(
+            broadcast_id=broadcast.pk, status=Broadcast.ReplayStatus.READY, path="x.m3u8"
+        )
     assert product_broadcast_cards(product_id=item.product_id)[0]["is_live"] is False
 
 
