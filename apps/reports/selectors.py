@@ -427,24 +427,18 @@ class SalesRow:
     net: int
 
 
+_SALES_SUMS = {
+    name: Sum(name) for name in ("orders", "gross", "discounts", "shipping", "refunds", "pg_fees", "net")
+}
+
+
+def _sales_row(label: str, sums: dict) -> SalesRow:
+    return SalesRow(label, **{name: int(sums.get(name) or 0) for name in _SALES_SUMS})
+
+
 def _sales_rows(rows: QuerySet, labels: list[tuple[date, str]]) -> list[SalesRow]:
-    totals = {
-        row["period_start"]: row
-        for row in rows.values("period_start").annotate(
-            n=Sum("orders"),
-            g=Sum("gross"),
-            d=Sum("discounts"),
-            s=Sum("shipping"),
-            r=Sum("refunds"),
-            f=Sum("pg_fees"),
-            t=Sum("net"),
-        )
-    }
-    keys = ("n", "g", "d", "s", "r", "f", "t")
-    empty = dict.fromkeys(keys, 0)
-    return [
-        SalesRow(label, *(int(totals.get(start, empty)[k] or 0) for k in keys)) for start, label in labels
-    ]
+    totals = {row["period_start"]: row for row in rows.values("period_start").annotate(**_SALES_SUMS)}
+    return [_sales_row(label, totals.get(start, {})) for start, label in labels]
 
 
 def sales_daily(*, days: int = 30, today: date | None = None) -> list[SalesRow]:
@@ -467,17 +461,22 @@ def _month_back(month: date, count: int) -> date:
 
 
 def sales_monthly(*, months: int = 12, today: date | None = None) -> list[SalesRow]:
-    """Sales per month of the last ``months`` months before this one (oldest first), from the monthly
-    settlement; nothing when none of them was settled yet."""
-    this_month = (today or timezone.localdate()).replace(day=1)
+    """Sales per month of the last ``months`` months from the monthly settlement (oldest first), then this
+    month so far from the daily settlement ("진행 중"); nothing when none of them was settled yet."""
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
     first = _month_back(this_month, months)
-    rows = Settlement.objects.filter(
+    closed = Settlement.objects.filter(
         kind=Settlement.Kind.MONTH, period_start__gte=first, period_start__lt=this_month
-    )
-    if not rows.exists():
+    ).order_by()
+    running = Settlement.objects.filter(
+        kind=Settlement.Kind.DAY, period_start__gte=this_month, period_start__lt=today
+    ).order_by()
+    if not closed.exists() and not running.exists():
         return []
     starts = [_month_back(this_month, n) for n in range(months, 0, -1)]
-    return _sales_rows(rows.order_by(), [(start, start.strftime("%Y-%m")) for start in starts])
+    rows = _sales_rows(closed, [(start, start.strftime("%Y-%m")) for start in starts])
+    return [*rows, _sales_row(f"{this_month:%Y-%m} (진행 중)", running.aggregate(**_SALES_SUMS))]
 
 
 @dataclass(frozen=True)
@@ -498,11 +497,11 @@ def top_products(*, days: int = 30, limit: int = 10) -> list[TopProductRow]:
         )
         .values("product_id")
         .annotate(
-            name=Max("product_name"), quantity=Sum("quantity"), revenue=Sum(F("unit_price") * F("quantity"))
+            name=Max("product_name"), units=Sum("quantity"), amount=Sum(F("unit_price") * F("quantity"))
         )
-        .order_by("-revenue", "product_id")[:limit]
+        .order_by("-amount", "product_id")[:limit]
     )
-    return [TopProductRow(r["product_id"], r["name"], int(r["quantity"]), int(r["revenue"])) for r in rows]
+    return [TopProductRow(r["product_id"], r["name"], int(r["units"]), int(r["amount"])) for r in rows]
 
 
 @dataclass(frozen=True)

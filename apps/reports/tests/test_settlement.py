@@ -152,8 +152,18 @@ def test_the_dashboard_sales_read_the_settlement(month_of_orders):
     assert (daily["2026-10-14"].orders, daily["2026-10-14"].net) == (3, 46416 + 22241 + 17406)
     assert daily["2026-10-15"].refunds == 23000
     assert daily["2026-10-16"].net == 0
-    assert [row.period for row in monthly][-1] == "2026-10"
-    assert (monthly[-1].gross, monthly[-1].refunds, monthly[-1].net) == (110000, 33000, 46416 + 17406)
+    assert [row.period for row in monthly][-2:] == ["2026-10", "2026-11 (진행 중)"]
+    assert (monthly[-2].gross, monthly[-2].refunds, monthly[-2].net) == (110000, 33000, 46416 + 17406)
+    assert monthly[-1].net == 0
+
+
+def test_top_products_leave_out_cancelled_lines(month_of_orders):
+    """Best sellers rank by what was paid for lines still bought: P1 48,000원, P3 15,000원; P2 was cancelled."""
+    Order.objects.update(paid_at=timezone.now() - timedelta(days=1))
+
+    top = selectors.top_products(days=30)
+
+    assert [(row.quantity, row.revenue) for row in top] == [(2, 48000), (1, 15000)]
 
 
 def test_buyers_by_channel_count_members_with_a_paid_order(month_of_orders):
