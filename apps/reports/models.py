@@ -48,7 +48,7 @@ class UserStatisticsDay(models.Model):
     """Users of one day (Asia/Seoul) and one join channel; written whole by ``accounts.user_statistics_daily``.
 
     ``active_users`` counts members whose last login fell on the day (a later login moves it, so a backfill of
-    an old day counts fewer); ``buyers`` counts members with an order placed that day.
+    an old day counts fewer); ``buyers`` counts members with an order whose payment was confirmed that day.
     """
 
     day = models.DateField(_("날짜"))
