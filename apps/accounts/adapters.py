@@ -11,8 +11,9 @@ import re
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.models import SocialApp, SocialLogin
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import redirect
 
 from apps.accounts import selectors, services
@@ -71,7 +72,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return True
 
 
+class SocialAppMissing(SocialApp.DoesNotExist, Http404):
+    """No Kakao/Naver client configured: a 404 for the provider's URLs, still a DoesNotExist for allauth."""
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(self, request, provider, client_id=None):
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist as error:
+            raise SocialAppMissing(f"{provider} 로그인이 설정되지 않았어요.") from error
+
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
         profile = social_profile(sociallogin)

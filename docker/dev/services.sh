@@ -32,6 +32,12 @@ GRANT ALL PRIVILEGES ON \`test_trimarket%\`.* TO '${DB_USER}'@'localhost', '${DB
 CREATE DATABASE IF NOT EXISTS trimarket CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 FLUSH PRIVILEGES;
 SQL
+    # Django's date_hierarchy (admin) and __date lookups on DateTimeFields with USE_TZ need the time zone
+    # tables; Debian's package leaves them empty (the official container image loads them).
+    if [[ "$($SUDO mariadb -uroot -N -e 'SELECT COUNT(*) FROM mysql.time_zone_name')" == "0" ]]; then
+      step "MariaDB 시간대 테이블"
+      mariadb-tzinfo-to-sql /usr/share/zoneinfo 2>/dev/null | $SUDO mariadb -uroot mysql
+    fi
   else
     note "MariaDB 가 이미 실행 중이며 root 소켓 접속이 안 됩니다: 사용자 '${DB_USER}' 는 있는 그대로 사용합니다."
   fi
