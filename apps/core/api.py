@@ -46,3 +46,50 @@ def exception_handler(exc, context):
         body = {"code": code, "message": message}
     response.data = body
     return response
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "모든 API 오류의 형식",
+    "properties": {
+        "code": {"type": "string", "description": "기계가 읽는 오류 코드 (예: invalid, not_authenticated)"},
+        "message": {"type": "string", "description": "사용자에게 보여 줄 한국어 안내"},
+        "fields": {
+            "type": "object",
+            "description": "입력 오류일 때 필드별 메시지",
+            "additionalProperties": {},
+        },
+    },
+    "required": ["code", "message"],
+}
+ERROR_RESPONSES = {
+    "400": "입력한 내용이나 요청 형식이 올바르지 않아요.",
+    "401": "로그인이 필요하거나 토큰이 유효하지 않아요.",
+    "403": "이 작업을 할 권한이 없어요.",
+    "429": "요청이 너무 많아요. Retry-After 헤더의 초만큼 기다린 뒤 다시 시도해 주세요.",
+}
+
+
+def schema_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the shared error body.
+
+    ``exception_handler`` above gives every error the same shape, so the schema says so once for all
+    operations (400, 401, 403, 429 with ``Retry-After``) instead of each view repeating it.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, description in ERROR_RESPONSES.items():
+                response = {"description": description, "content": body}
+                if status == "429":
+                    response["headers"] = {
+                        "Retry-After": {
+                            "schema": {"type": "integer"},
+                            "description": "다시 시도할 수 있을 때까지의 초",
+                        }
+                    }
+                operation["responses"].setdefault(status, response)
+    return result

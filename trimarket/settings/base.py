@@ -280,6 +280,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies get their own components, so non-blank strings say minLength 1 (the fuzzer holds the
+    # API to its schema: apps/core/tests/test_api_fuzz.py).
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api.schema_error_responses",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------------------------
