@@ -106,7 +106,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         try:
             ratelimit.rate_hit(ratelimit.VERIFICATION, request=request, user_key=f"user:{user.pk}")
         except ratelimit.RateLimited as error:
-            form = VerificationCodeForm()
+            form = VerificationCodeForm(request.POST)
+            form.is_valid()
             form.add_error(None, error)
             response = render(request, "accounts/verify.html", {"form": form, "pending_user": user})
             return ratelimit.too_many(response, error)
