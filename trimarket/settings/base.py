@@ -174,6 +174,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task whose worker died (acks_late, unacknowledged) goes back to the queue after this many seconds; no task
+# may run longer. The worker-kill drill (apps/core/tests/test_drills.py) shortens it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    # A worker sweeps for such tasks every interval × throttle seconds (kombu's defaults: 10 × 10).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 # django-celery-beat copies these into its database schedule at start (then editable in admin).
 CELERY_BEAT_SCHEDULE = {
     "orders-reservations-release-expired": {
