@@ -188,7 +188,9 @@ def live_now_cards() -> list[dict]:
 def product_broadcast_cards(*, product_id: int) -> list[dict]:
     """A product page's "이 상품을 소개한 라이브": live ones first, then replays, newest first (cached)."""
     return cache.get_or_set(
-        f"live:product:{product_id}:{cards_version()}", lambda: _product_broadcasts_build(product_id), CARDS_TTL
+        f"live:product:{product_id}:{cards_version()}",
+        lambda: _product_broadcasts_build(product_id),
+        CARDS_TTL,
     )
 
 
