@@ -187,3 +187,172 @@ class BroadcastAlarm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.broadcast}"
+
+
+# ---- The room: chat, moderation, coupons (chat issue) ----------------------------------------------------
+
+
+class ChatMessage(models.Model):
+    """A chat message of a broadcast's room, kept as typed (plain text: every page renders it as text).
+
+    ``display_name`` is the name the room saw when it was sent; ``deleted_at`` hides it for everyone.
+    """
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="chat_messages", verbose_name=_("방송")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="chat_messages",
+        verbose_name=_("보낸 회원"),
+    )
+    display_name = models.CharField(_("표시 이름"), max_length=50)
+    text = models.CharField(_("내용"), max_length=300)
+    is_seller = models.BooleanField(_("셀러 메시지"), default=False)
+    created_at = models.DateTimeField(_("보낸 시각"), auto_now_add=True)
+    deleted_at = models.DateTimeField(_("삭제 시각"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("삭제한 사람"),
+    )
+
+    class Meta:
+        verbose_name = _("채팅 메시지")
+        verbose_name_plural = _("채팅 메시지")
+        ordering = ("-id",)
+        indexes = [models.Index(fields=["broadcast", "-id"], name="live_chat_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}: {self.text[:30]}"
+
+
+class ChatRoomSettings(models.Model):
+    """What the seller and moderators set for a room: slow mode, banned words, the pinned announcement."""
+
+    broadcast = models.OneToOneField(
+        Broadcast, on_delete=models.CASCADE, related_name="chat_settings", verbose_name=_("방송")
+    )
+    slow_mode_seconds = models.PositiveSmallIntegerField(
+        _("슬로우 모드 (초)"), null=True, blank=True, help_text=_("비워 두면 운영 설정의 기본값을 따릅니다.")
+    )
+    banned_words = models.TextField(_("금칙어"), blank=True, help_text=_("한 줄에 하나씩"))
+    announcement = models.CharField(_("공지"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("채팅방 설정")
+        verbose_name_plural = _("채팅방 설정")
+
+    def __str__(self) -> str:
+        return str(self.broadcast)
+
+    @property
+    def banned_word_list(self) -> list[str]:
+        return [word.strip() for word in self.banned_words.splitlines() if word.strip()]
+
+
+class BroadcastModerator(models.Model):
+    """A member the seller appointed to moderate the room (delete, mute, slow mode, banned words, notice)."""
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="moderators", verbose_name=_("방송")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("회원")
+    )
+    created_at = models.DateTimeField(_("지정 시각"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("채팅 매니저")
+        verbose_name_plural = _("채팅 매니저")
+        constraints = [models.UniqueConstraint(fields=["broadcast", "user"], name="live_moderator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.broadcast}"
+
+
+class ChatMute(models.Model):
+    """A member muted in one broadcast's room: they keep reading, their messages are refused."""
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="chat_mutes", verbose_name=_("방송")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("회원")
+    )
+    muted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("처리한 사람"),
+    )
+    created_at = models.DateTimeField(_("처리 시각"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("채팅 금지")
+        verbose_name_plural = _("채팅 금지")
+        constraints = [models.UniqueConstraint(fields=["broadcast", "user"], name="live_mute_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} muted @ {self.broadcast}"
+
+
+class LiveCoupon(models.Model):
+    """A coupon dropped into the room: ``quantity`` members may claim it, each once, before ``expires_at``.
+
+    Its ``amount`` comes off the price of a 바로 구매 made from the room while the claim is unused.
+    """
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="coupons", verbose_name=_("방송")
+    )
+    title = models.CharField(_("쿠폰 이름"), max_length=60)
+    amount = models.PositiveIntegerField(_("할인 금액 (원)"))
+    quantity = models.PositiveIntegerField(_("수량"))
+    claimed_count = models.PositiveIntegerField(_("받은 수"), default=0)
+    expires_at = models.DateTimeField(_("마감 시각"))
+    created_at = models.DateTimeField(_("드롭 시각"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("라이브 쿠폰")
+        verbose_name_plural = _("라이브 쿠폰")
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(claimed_count__lte=models.F("quantity")), name="live_coupon_not_over"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def remaining(self) -> int:
+        return max(self.quantity - self.claimed_count, 0)
+
+
+class LiveCouponClaim(models.Model):
+    """A member's claim of a live coupon (one each); ``used_at`` is set by the 바로 구매 it paid for."""
+
+    coupon = models.ForeignKey(
+        LiveCoupon, on_delete=models.CASCADE, related_name="claims", verbose_name=_("쿠폰")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("회원")
+    )
+    claimed_at = models.DateTimeField(_("받은 시각"), auto_now_add=True)
+    used_at = models.DateTimeField(_("사용 시각"), null=True, blank=True)
+    hold_id = models.PositiveBigIntegerField(_("재고 확보 번호"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("라이브 쿠폰 받기")
+        verbose_name_plural = _("라이브 쿠폰 받기")
+        constraints = [models.UniqueConstraint(fields=["coupon", "user"], name="live_coupon_claim_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.coupon}"

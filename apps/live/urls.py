@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.live import views
+from apps.live import chat_views, views
 
 app_name = "live"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("live/<int:pk>/", views.broadcast_detail, name="broadcast"),
     path("live/<int:pk>/status/", views.broadcast_status, name="status"),
     path("live/<int:pk>/alarm/", views.alarm_set, name="alarm"),
+    path("live/<int:pk>/buy/", chat_views.buy_now, name="buy-now"),
+    path("live/<int:pk>/coupons/<int:coupon_id>/claim/", chat_views.coupon_claim, name="coupon-claim"),
     path("live/studio/", views.studio_index, name="studio-index"),
     path("live/<int:pk>/studio/", views.studio, name="studio"),
     path("live/<int:pk>/studio/key/", views.studio_key_regenerate, name="studio-key"),

@@ -243,3 +243,41 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
+
+
+class StockHold(models.Model):
+    """Units taken for one buyer before checkout (a live room's 바로 구매), at an agreed unit price.
+
+    Taken with ``option_stock_reserve`` like an order's, so holds never oversell either. The checkout that
+    follows turns the hold into its order's ``StockReservation`` (state ``used``); a hold not used by
+    ``expires_at`` gives its units back (``released``), exactly once.
+    """
+
+    class State(models.TextChoices):
+        HELD = "held", _("확보")
+        USED = "used", _("주문")
+        RELEASED = "released", _("반환")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("회원")
+    )
+    option = models.ForeignKey(
+        ProductOption, on_delete=models.CASCADE, related_name="+", verbose_name=_("옵션")
+    )
+    quantity = models.PositiveSmallIntegerField(_("수량"))
+    unit_price = models.PositiveIntegerField(_("약속한 판매가 (원)"))
+    source = models.CharField(_("확보한 곳"), max_length=40, blank=True, help_text=_("예: live:17"))
+    state = models.CharField(_("상태"), max_length=12, choices=State.choices, default=State.HELD)
+    expires_at = models.DateTimeField(_("만료 시각"))
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("주문")
+    )
+    created_at = models.DateTimeField(_("확보 시각"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("바로 구매 재고 확보")
+        verbose_name_plural = _("바로 구매 재고 확보")
+        indexes = [models.Index(fields=["state", "expires_at"], name="orders_hold_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.option_id} × {self.quantity} ({self.state})"

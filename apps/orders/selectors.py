@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from apps.catalog.models import Product, ProductOption
-from apps.orders.models import CartItem, Order, OrderLine, OrderStatusChange
+from apps.orders.models import CartItem, Order, OrderLine, OrderStatusChange, StockHold
 from apps.orders.services import Amounts, amounts_for, cart_count_key, guest_cart_items, option_prices
 
 CART_COUNT_SECONDS = 10 * 60
@@ -27,6 +27,7 @@ class CartLine:
     quantity: int
     price_at_add: int = 0
     problem: str = ""  # why it cannot be ordered as it is (sold out, not enough stock)
+    agreed_price: int | None = None  # a 바로 구매 hold's unit price (a live price), instead of the sale price
     note: str = ""  # something that changed since it went in (the price)
 
     @property
@@ -39,7 +40,7 @@ class CartLine:
 
     @property
     def unit_price(self) -> int:
-        return option_prices(self.option)[1]
+        return self.agreed_price if self.agreed_price is not None else option_prices(self.option)[1]
 
     @property
     def amount(self) -> int:
@@ -120,6 +121,24 @@ def items_view(*, items: dict[int, int]) -> CartView:
     """Lines for "바로 구매" ({option_id: quantity}), checked like a cart's."""
     options = _options(items)
     return CartView([_line_checked(options[oid], qty) for oid, qty in items.items() if oid in options])
+
+
+def stock_hold_get_for_user(*, user, pk: int) -> StockHold:
+    """The buyer's own hold that is still held, or Http404."""
+    hold = StockHold.objects.filter(pk=pk, user=user, state=StockHold.State.HELD).first()
+    if hold is None:
+        raise Http404(_("확보한 재고를 찾을 수 없어요."))
+    return hold
+
+
+def hold_view(*, hold: StockHold) -> CartView:
+    """The checkout line of a hold: its units are taken already, so only a hidden product is a problem."""
+    options = _options([hold.option_id])
+    if hold.option_id not in options:
+        return CartView([])
+    return CartView(
+        [CartLine(option=options[hold.option_id], quantity=hold.quantity, agreed_price=hold.unit_price)]
+    )
 
 
 def cart_count(*, user=None, session=None) -> int:

@@ -27,7 +27,15 @@ from django.utils.translation import gettext as _
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Product, ProductOption
 from apps.core.events import publish
-from apps.orders.models import Cart, CartItem, Order, OrderLine, OrderStatusChange, StockReservation
+from apps.orders.models import (
+    Cart,
+    CartItem,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+    StockHold,
+    StockReservation,
+)
 
 MAX_QUANTITY = 99
 GUEST_CART_SESSION_KEY = "orders:cart"
@@ -371,6 +379,7 @@ def order_place(
     orderer: Orderer,
     from_cart: bool = True,
     expected_total: int | None = None,
+    hold: StockHold | None = None,
 ) -> Order:
     """Create a pending order of {option_id: quantity} and reserve its stock until it is paid or expires.
 
@@ -379,7 +388,16 @@ def order_place(
     new total before paying). The buyer's cart row is locked first, so two checkouts of one buyer cannot both
     pass a purchase limit. Stock is taken right after the order row (``option_stock_reserve``, sorted by
     option id against deadlocks), so the option rows stay locked only for the few inserts before commit.
+
+    With ``hold`` (a 바로 구매 hold of this buyer, ``stock_hold_place``) the order is that hold: its units are
+    already taken, so they become the order's reservation at the hold's unit price, and the hold is used.
     """
+    held: StockHold | None = None
+    if hold is not None:
+        held = StockHold.objects.select_for_update().filter(pk=hold.pk, user=user).first()
+        if held is None or held.state != StockHold.State.HELD:
+            raise ValidationError(_("확보한 재고의 결제 시간이 지났어요. 방송에서 다시 구매해 주세요."))
+        items = {held.option_id: held.quantity}
     if not items:
         raise ValidationError(_("주문할 상품이 없어요."))
     for quantity in items.values():
@@ -392,7 +410,9 @@ def order_place(
     products: dict[int, Product] = {}
     for option_id, quantity in items.items():
         option = options[option_id]
-        if not option.product.is_purchasable or option.stock < quantity:
+        if held is not None:
+            pass  # its units were taken when the hold was made
+        elif not option.product.is_purchasable or option.stock < quantity:
             raise ValidationError(
                 _("%(name)s의 재고가 부족해요 (남은 수량 %(stock)d개).")
                 % {"name": f"{option.product.name} {option.name}", "stock": option.stock}
@@ -402,7 +422,10 @@ def order_place(
     _purchase_limits_check(user=user, quantities=quantities, products=products)
 
     ordered = sorted(options.values(), key=lambda option: option.pk)
-    amounts = amounts_for((*option_prices(option), items[option.pk]) for option in ordered)
+    prices = {option.pk: option_prices(option) for option in ordered}
+    if held is not None:
+        prices[held.option_id] = (prices[held.option_id][0], held.unit_price)
+    amounts = amounts_for((*prices[option.pk], items[option.pk]) for option in ordered)
     if expected_total is not None and expected_total != amounts.total:
         raise ValidationError(
             _("주문 금액이 %(total)s원으로 바뀌었어요. 금액을 확인하고 다시 결제해 주세요.")
@@ -430,7 +453,7 @@ def order_place(
     order.save()
     # Stock first: inserting the lines takes shared locks on the option rows (foreign keys), and two orders
     # holding those could never both upgrade them for the UPDATE (a deadlock).
-    for option in ordered:
+    for option in ordered if held is None else ():
         if not catalog_services.option_stock_reserve(option_id=option.pk, quantity=items[option.pk]):
             # Another buyer took the last units between the check above and now: undo the whole order.
             raise ValidationError(
@@ -438,7 +461,7 @@ def order_place(
             )
     lines = []
     for option in ordered:
-        list_price, unit_price = option_prices(option)
+        list_price, unit_price = prices[option.pk]
         line = OrderLine(
             order=order,
             product=option.product,
@@ -458,8 +481,80 @@ def order_place(
         for option in ordered
     )
     OrderStatusChange.objects.create(order=order, to_status=order.status, actor=user.username)
+    if held is not None:
+        held.state, held.order = StockHold.State.USED, order
+        held.save(update_fields=["state", "order"])
     publish("order.placed", _payload(order, from_status=""))
     return order
+
+
+# ---- Holds before checkout (바로 구매 on air) -----------------------------------------------------------
+
+
+@transaction.atomic
+def stock_hold_place(
+    *, user, option_id: int, quantity: int, minutes: int, unit_price: int | None = None, source: str = ""
+) -> StockHold:
+    """Take ``quantity`` units of an option for ``user`` at once, for ``minutes``, before checkout.
+
+    The per-buyer purchase limit counts the buyer's orders and their other live holds; the buyer's cart row
+    is locked first, so one buyer's parallel holds cannot both pass it. ``unit_price`` (a live price, less a
+    coupon) defaults to the sale price and may not exceed it. Raises ValidationError when sold out.
+    """
+    _quantity_check(quantity)
+    _cart_locked(user)
+    option = ProductOption.objects.select_related("product").filter(pk=option_id).first()
+    if option is None or option.product.status == Product.Status.HIDDEN:
+        raise ValidationError(_("상품을 찾을 수 없어요."))
+    if not option.product.is_purchasable or option.stock < quantity:
+        raise ValidationError(_("품절된 상품이에요."))
+    sale_price = option_prices(option)[1]
+    if unit_price is None or unit_price > sale_price:
+        unit_price = sale_price
+    holding = (
+        StockHold.objects.filter(
+            user=user, option__product=option.product, state=StockHold.State.HELD
+        ).aggregate(total=Sum("quantity"))["total"]
+        or 0
+    )
+    _purchase_limits_check(
+        user=user,
+        quantities={option.product_id: quantity + holding},
+        products={option.product_id: option.product},
+    )
+    if not catalog_services.option_stock_reserve(option_id=option.pk, quantity=quantity):
+        raise ValidationError(_("품절된 상품이에요."))
+    hold = StockHold(
+        user=user,
+        option=option,
+        quantity=quantity,
+        unit_price=max(unit_price, 0),
+        source=source[:40],
+        expires_at=timezone.now() + datetime.timedelta(minutes=minutes),
+    )
+    hold.full_clean()
+    hold.save()
+    return hold
+
+
+@transaction.atomic
+def stock_hold_release(*, hold_id: int) -> bool:
+    """Give a hold's units back if it is still held; returns whether it was released now."""
+    hold = StockHold.objects.select_for_update().filter(pk=hold_id, state=StockHold.State.HELD).first()
+    if hold is None:
+        return False
+    catalog_services.option_stock_release(option_id=hold.option_id, quantity=hold.quantity)
+    hold.state = StockHold.State.RELEASED
+    hold.save(update_fields=["state"])
+    return True
+
+
+def stock_holds_release_expired(*, limit: int = 500) -> int:
+    """Release every hold whose time is up (swept with the reservations); returns how many."""
+    ids = StockHold.objects.filter(state=StockHold.State.HELD, expires_at__lte=timezone.now()).values_list(
+        "pk", flat=True
+    )[:limit]
+    return sum(stock_hold_release(hold_id=hold_id) for hold_id in list(ids))
 
 
 # ---- Statuses -----------------------------------------------------------------------------------------
@@ -621,6 +716,7 @@ def reservations_release_expired(*, limit: int = 500) -> int:
         .values_list("order_id", flat=True)
         .distinct()[:limit]
     )
+    stock_holds_release_expired(limit=limit)
     return sum(order_expire(order_id=order_id) for order_id in list(order_ids))
 
 

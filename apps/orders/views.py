@@ -110,8 +110,10 @@ def cart_item_remove(request: HttpRequest, option_id: int) -> HttpResponse:
     return redirect("orders:cart")
 
 
-def _checkout_source(request: HttpRequest) -> tuple[selectors.CartView, bool]:
+def _checkout_source(request: HttpRequest, hold=None) -> tuple[selectors.CartView, bool]:
     """(lines, from_cart): "바로 구매" lines when the URL says so and the session has them, else the cart."""
+    if hold is not None:
+        return selectors.hold_view(hold=hold), False
     buy_now = request.session.get(services.BUY_NOW_SESSION_KEY)
     if (request.GET.get("now") or request.POST.get("now")) and buy_now:
         items = {int(option_id): int(quantity) for option_id, quantity in buy_now.items()}
@@ -124,7 +126,12 @@ def _checkout_source(request: HttpRequest) -> tuple[selectors.CartView, bool]:
 def checkout(request: HttpRequest) -> HttpResponse:
     # A machine without a beat scheduler still gives expired stock back before a checkout needs it.
     services.reservations_release_expired(limit=20)
-    source, from_cart = _checkout_source(request)
+    # A live room's 바로 구매 took the units already (``?hold=``); an expired hold gives a 404 page.
+    hold_id = request.GET.get("hold", "")
+    hold = (
+        selectors.stock_hold_get_for_user(user=request.user, pk=int(hold_id)) if hold_id.isdigit() else None
+    )
+    source, from_cart = _checkout_source(request, hold)
     if not source.orderable_lines:
         messages.info(request, "주문할 수 있는 상품을 먼저 담아 주세요.")
         return redirect("orders:cart")
@@ -161,13 +168,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 ),
                 from_cart=from_cart,
                 expected_total=form.cleaned_data["expected_total"],
+                hold=hold,
             )
         except ValidationError as error:
             _error(request, error)
             return redirect(request.get_full_path())
         if form.chosen_address is None and form.cleaned_data["save_address"]:
             _address_save(user, form)
-        if not from_cart:
+        if not from_cart and hold is None:
             request.session.pop(services.BUY_NOW_SESSION_KEY, None)
         return redirect("payments:pay", merchant_uid=order.merchant_uid)
     response = render(
@@ -182,6 +190,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "addresses": addresses,
             "delivery_requests": DELIVERY_REQUESTS[1:],
             "buy_now": not from_cart,
+            "hold": hold,
         },
     )
     return ratelimit.too_many(response, limited) if limited else response

@@ -1,0 +1,430 @@
+"""Every write of a broadcast's room: chat messages, moderation, live coupons, 바로 구매 holds.
+
+Invariants kept here:
+- a message is persisted before anyone sees it: the room hears of it only after the transaction commits
+  (``room_publish`` sends through the channel layer in ``transaction.on_commit``), so an accepted message is
+  never lost and a rolled-back one never shown;
+- text is stored as typed (validated: length, control characters, banned words) and is never interpreted as
+  HTML anywhere: pages render it with ``textContent``;
+- a refusal is a ``ChatRefused`` with a machine code (the STOMP ERROR frame's ``message`` header) and a
+  Korean sentence for the viewer; refusals never stop the viewer reading the room.
+"""
+
+import datetime
+import itertools
+import json
+import logging
+import os
+import re
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.core.metrics import CHAT_MESSAGES
+from apps.live import chat_selectors
+from apps.live.models import (
+    Broadcast,
+    BroadcastModerator,
+    BroadcastProduct,
+    ChatMessage,
+    ChatMute,
+    ChatRoomSettings,
+    LiveCoupon,
+    LiveCouponClaim,
+)
+
+logger = logging.getLogger(__name__)
+
+MESSAGE_MAX_CHARS = 300
+ANNOUNCEMENT_MAX_CHARS = 200
+# A 바로 구매 hold is short: long enough to fill in the address, short enough that stock comes back.
+BUY_NOW_HOLD_MINUTES = 5
+BUY_NOW_MAX_QUANTITY = 10
+SLOW_MODE_MAX_SECONDS = 300
+COUPON_MAX_MINUTES = 60
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_event_ids = itertools.count(1)
+
+
+class ChatRefused(Exception):
+    """A SEND the room will not take; the viewer keeps reading. ``code`` names why, ``message`` tells them."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# ---- Destinations and the room's channel-layer group ----------------------------------------------------
+
+
+def room_group(broadcast_id: int) -> str:
+    return f"live.room.{broadcast_id}"
+
+
+def chat_destination(broadcast_id: int) -> str:
+    return f"/topic/live.{broadcast_id}.chat"
+
+
+def events_destination(broadcast_id: int) -> str:
+    return f"/topic/live.{broadcast_id}.events"
+
+
+def room_publish(*, broadcast_id: int, topic: str, payload: dict) -> None:
+    """After commit, send ``payload`` to every process holding viewers of the room (one group message each).
+
+    ``topic`` is ``chat`` or ``events``. Each process then encodes it once and writes it to its own viewers
+    (``apps.live.chat_room``).
+    """
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    message_id = f"{payload.get('type', 'event')}-{os.getpid()}-{next(_event_ids)}"
+    if payload.get("type") == "message":
+        message_id = f"chat-{payload['id']}"
+    event = {"type": "live.room_event", "topic": topic, "body": body, "message_id": message_id}
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(room_group(broadcast_id), event)
+
+    transaction.on_commit(send, robust=True)
+
+
+# ---- Runtime settings ----------------------------------------------------------------------------------
+
+
+def _runtime(name: str, default: int) -> int:
+    import redis
+    from constance import config
+
+    try:
+        return int(getattr(config, name))
+    except (redis.exceptions.RedisError, DatabaseError):
+        # Unreadable for a moment (Redis saturated): the default, never a lost message.
+        logger.warning("runtime setting %s unreadable, using %s", name, default)
+        return default
+
+
+def rate_limit() -> tuple[int, int]:
+    """(messages, per seconds) from admin → 운영 설정."""
+    return max(_runtime("CHAT_RATE_LIMIT_COUNT", 5), 1), max(_runtime("CHAT_RATE_LIMIT_SECONDS", 10), 1)
+
+
+def slow_mode_seconds(*, settings_row: ChatRoomSettings) -> int:
+    if settings_row.slow_mode_seconds is not None:
+        return settings_row.slow_mode_seconds
+    return max(_runtime("CHAT_SLOW_MODE_SECONDS", 0), 0)
+
+
+# ---- Messages ------------------------------------------------------------------------------------------
+
+
+def text_clean(text: str) -> str:
+    """One line of plain text: control and direction characters dropped, spaces squeezed, trimmed."""
+    text = _CONTROL.sub("", text.replace("\r", " ").replace("\n", " ").replace("\t", " "))
+    return re.sub(r" {2,}", " ", text).strip()
+
+
+def _rate_check(*, broadcast_id: int, user_id: int) -> None:
+    count, seconds = rate_limit()
+    window = int(timezone.now().timestamp() // seconds)
+    key = f"live:chat-rate:{broadcast_id}:{user_id}:{window}"
+    cache.add(key, 0, timeout=seconds + 1)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds + 1)
+        sent = 1
+    if sent > count:
+        raise ChatRefused(
+            "rate-limited", f"메시지를 너무 빨리 보내고 있어요. {seconds}초에 {count}개까지 보낼 수 있어요."
+        )
+
+
+def _slow_mode_check(*, broadcast_id: int, user_id: int, seconds: int) -> None:
+    if seconds and not cache.add(f"live:chat-slow:{broadcast_id}:{user_id}", 1, timeout=seconds):
+        raise ChatRefused("slow-mode", f"슬로우 모드예요. {seconds}초에 한 번 보낼 수 있어요.")
+
+
+def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
+    """Accept a viewer's message: checks, then persist; the room sees it after commit.
+
+    Raises ``ChatRefused`` for an anonymous or inactive sender, an ended or unknown broadcast, an empty or
+    too long text, a banned word, a muted sender, the rate limit (``CHAT_RATE_LIMIT_*``) or slow mode.
+    The seller, staff and moderators are held to neither the rate limit nor slow mode.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        raise ChatRefused("login-required", "로그인하면 채팅에 참여할 수 있어요.")
+    broadcast = Broadcast.objects.filter(pk=broadcast_id).first()
+    if broadcast is None:
+        raise ChatRefused("not-found", "방송을 찾을 수 없어요.")
+    if broadcast.is_ended:
+        raise ChatRefused("ended", "방송이 끝나 채팅이 닫혔어요.")
+    text = text_clean(text)
+    if not text:
+        raise ChatRefused("empty", "메시지를 입력해 주세요.")
+    if len(text) > MESSAGE_MAX_CHARS:
+        raise ChatRefused("too-long", f"메시지는 {MESSAGE_MAX_CHARS}자까지 보낼 수 있어요.")
+    if chat_selectors.is_muted(user=user, broadcast_id=broadcast_id):
+        raise ChatRefused("muted", "이 방송에서 채팅이 제한되었어요.")
+    settings_row = chat_selectors.room_settings(broadcast_id=broadcast_id)
+    lowered = text.lower()
+    if any(word.lower() in lowered for word in settings_row.banned_word_list):
+        raise ChatRefused("banned-word", "금칙어가 들어 있어 보낼 수 없어요.")
+    moderator = chat_selectors.may_moderate(user=user, broadcast=broadcast)
+    if not moderator:
+        _rate_check(broadcast_id=broadcast_id, user_id=user.pk)
+        _slow_mode_check(
+            broadcast_id=broadcast_id, user_id=user.pk, seconds=slow_mode_seconds(settings_row=settings_row)
+        )
+    with transaction.atomic():
+        message = ChatMessage(
+            broadcast=broadcast,
+            user=user,
+            display_name=chat_selectors.display_name_of(user),
+            text=text,
+            is_seller=broadcast.seller_id == user.pk,
+        )
+        message.full_clean()
+        message.save()
+        room_publish(broadcast_id=broadcast_id, topic="chat", payload=chat_selectors.message_payload(message))
+    CHAT_MESSAGES.inc()
+    return message
+
+
+# ---- Moderation ----------------------------------------------------------------------------------------
+
+
+def _moderator_required(*, broadcast: Broadcast, actor) -> None:
+    if not chat_selectors.may_moderate(user=actor, broadcast=broadcast):
+        raise ChatRefused("forbidden", "채팅 관리 권한이 없어요.")
+
+
+def _settings_locked(broadcast: Broadcast) -> ChatRoomSettings:
+    ChatRoomSettings.objects.get_or_create(broadcast=broadcast)
+    return ChatRoomSettings.objects.select_for_update().get(broadcast=broadcast)
+
+
+@transaction.atomic
+def chat_message_delete(*, broadcast: Broadcast, message_id: int, actor) -> ChatMessage:
+    """Hide a message for everyone: the room is told to remove it; it never shows on joining again."""
+    _moderator_required(broadcast=broadcast, actor=actor)
+    message = ChatMessage.objects.select_for_update().filter(pk=message_id, broadcast=broadcast).first()
+    if message is None:
+        raise ChatRefused("not-found", "메시지를 찾을 수 없어요.")
+    if message.deleted_at is None:
+        message.deleted_at = timezone.now()
+        message.deleted_by = actor
+        message.save(update_fields=["deleted_at", "deleted_by"])
+        room_publish(broadcast_id=broadcast.pk, topic="chat", payload={"type": "deleted", "id": message.pk})
+    return message
+
+
+@transaction.atomic
+def chat_user_mute(*, broadcast: Broadcast, user_id: int, actor, on: bool = True) -> bool:
+    """Mute (or unmute) a member in this room; the seller and staff cannot be muted."""
+    _moderator_required(broadcast=broadcast, actor=actor)
+    if user_id == broadcast.seller_id:
+        raise ChatRefused("forbidden", "셀러는 채팅 금지할 수 없어요.")
+    if on:
+        ChatMute.objects.get_or_create(broadcast=broadcast, user_id=user_id, defaults={"muted_by": actor})
+    else:
+        ChatMute.objects.filter(broadcast=broadcast, user_id=user_id).delete()
+    room_publish(
+        broadcast_id=broadcast.pk, topic="chat", payload={"type": "muted", "user_id": user_id, "on": on}
+    )
+    return on
+
+
+@transaction.atomic
+def chat_slow_mode_set(*, broadcast: Broadcast, seconds: int, actor) -> int:
+    """Slow mode: each viewer may send one message per ``seconds`` (0 turns it off)."""
+    _moderator_required(broadcast=broadcast, actor=actor)
+    if not 0 <= seconds <= SLOW_MODE_MAX_SECONDS:
+        raise ChatRefused("invalid", f"슬로우 모드는 0~{SLOW_MODE_MAX_SECONDS}초로 정해 주세요.")
+    row = _settings_locked(broadcast)
+    row.slow_mode_seconds = seconds
+    row.save(update_fields=["slow_mode_seconds"])
+    room_publish(broadcast_id=broadcast.pk, topic="chat", payload={"type": "slow_mode", "seconds": seconds})
+    return seconds
+
+
+@transaction.atomic
+def chat_banned_words_set(*, broadcast: Broadcast, words: list[str], actor) -> list[str]:
+    """Replace the room's banned words (messages containing one are refused, case-insensitive)."""
+    _moderator_required(broadcast=broadcast, actor=actor)
+    cleaned = sorted({text_clean(word)[:30] for word in words if text_clean(word)})[:200]
+    row = _settings_locked(broadcast)
+    row.banned_words = "\n".join(cleaned)
+    row.save(update_fields=["banned_words"])
+    return cleaned
+
+
+@transaction.atomic
+def chat_announcement_set(*, broadcast: Broadcast, text: str, actor) -> str:
+    """Pin an announcement above the chat (an empty text takes it down)."""
+    _moderator_required(broadcast=broadcast, actor=actor)
+    text = text_clean(text)[:ANNOUNCEMENT_MAX_CHARS]
+    row = _settings_locked(broadcast)
+    row.announcement = text
+    row.save(update_fields=["announcement"])
+    room_publish(broadcast_id=broadcast.pk, topic="chat", payload={"type": "announcement", "text": text})
+    return text
+
+
+@transaction.atomic
+def broadcast_moderator_set(*, broadcast: Broadcast, user, actor, on: bool = True) -> bool:
+    """The seller (or staff) appoints or dismisses a moderator of the room."""
+    if not (actor.is_authenticated and (actor.is_staff or actor.pk == broadcast.seller_id)):
+        raise ChatRefused("forbidden", "셀러만 채팅 매니저를 정할 수 있어요.")
+    if on:
+        BroadcastModerator.objects.get_or_create(broadcast=broadcast, user=user)
+    else:
+        BroadcastModerator.objects.filter(broadcast=broadcast, user=user).delete()
+    return on
+
+
+# ---- Live coupons --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def coupon_drop(
+    *, broadcast: Broadcast, actor, title: str, amount: int, quantity: int, minutes: int = 10
+) -> LiveCoupon:
+    """Drop a coupon into the room; every viewer sees it at once and ``quantity`` members may claim it."""
+    _moderator_required(broadcast=broadcast, actor=actor)
+    if not 1 <= minutes <= COUPON_MAX_MINUTES or amount < 1 or quantity < 1:
+        raise ChatRefused("invalid", "쿠폰 금액, 수량, 시간을 확인해 주세요.")
+    coupon = LiveCoupon(
+        broadcast=broadcast,
+        title=text_clean(title)[:60] or f"라이브 {amount:,}원 쿠폰",
+        amount=amount,
+        quantity=quantity,
+        expires_at=timezone.now() + datetime.timedelta(minutes=minutes),
+    )
+    coupon.full_clean()
+    coupon.save()
+    room_publish(
+        broadcast_id=broadcast.pk,
+        topic="events",
+        payload={"type": "coupon", **chat_selectors.coupon_payload(coupon)},
+    )
+    return coupon
+
+
+@transaction.atomic
+def coupon_claim(*, broadcast_id: int, coupon_id: int, user) -> LiveCouponClaim:
+    """Claim a live coupon of the broadcast, once per member, while some are left and it has not expired."""
+    if not (user and user.is_authenticated):
+        raise ChatRefused("login-required", "로그인하면 쿠폰을 받을 수 있어요.")
+    coupon = LiveCoupon.objects.filter(pk=coupon_id, broadcast_id=broadcast_id).first()
+    if coupon is None or coupon.expires_at <= timezone.now():
+        raise ChatRefused("expired", "쿠폰 받기 시간이 끝났어요.")
+    if LiveCouponClaim.objects.filter(coupon=coupon, user=user).exists():
+        raise ChatRefused("claimed", "이미 받은 쿠폰이에요.")
+    taken = LiveCoupon.objects.filter(pk=coupon.pk, claimed_count__lt=F("quantity")).update(
+        claimed_count=F("claimed_count") + 1
+    )
+    if not taken:
+        raise ChatRefused("sold-out", "쿠폰이 모두 소진되었어요.")
+    try:
+        with transaction.atomic():
+            claim = LiveCouponClaim.objects.create(coupon=coupon, user=user)
+    except IntegrityError as exc:
+        raise ChatRefused("claimed", "이미 받은 쿠폰이에요.") from exc
+    coupon.refresh_from_db(fields=["claimed_count"])
+    room_publish(
+        broadcast_id=coupon.broadcast_id,
+        topic="events",
+        payload={"type": "coupon_left", "id": coupon.pk, "remaining": coupon.remaining},
+    )
+    return claim
+
+
+# ---- Shopping on air -----------------------------------------------------------------------------------
+
+
+def stock_announce(*, broadcast_id: int, item: BroadcastProduct) -> None:
+    """Tell the room (after commit) how many units of a product on air are left; 0 shows 품절 to all."""
+    stock = chat_selectors.item_stock(product_id=item.product_id)
+    room_publish(
+        broadcast_id=broadcast_id,
+        topic="events",
+        payload={
+            "type": "stock",
+            "item_id": item.pk,
+            "product_id": item.product_id,
+            "stock": stock,
+            "sold_out": item.is_sold_out or stock == 0,
+        },
+    )
+
+
+def pin_announce(*, item: BroadcastProduct) -> None:
+    """Show the card of the product presented now to every viewer (after commit)."""
+    payload = chat_selectors.item_card_payload(item=item)
+    if payload is not None:
+        room_publish(broadcast_id=item.broadcast_id, topic="events", payload={"type": "pin", **payload})
+
+
+def unpin_announce(*, item: BroadcastProduct) -> None:
+    room_publish(
+        broadcast_id=item.broadcast_id, topic="events", payload={"type": "unpin", "item_id": item.pk}
+    )
+
+
+@transaction.atomic
+def buy_now(*, broadcast: Broadcast, user, item_id: int, option_id: int, quantity: int = 1):
+    """바로 구매 from the room: hold the units for this buyer at once and return the orders module's hold.
+
+    The price is the live-only price when set (plus the option's extra), less an unused live coupon of this
+    broadcast the buyer claimed; the per-buyer purchase limit applies (orders' ``stock_hold_place``). The
+    room hears the remaining stock after commit.
+    """
+    from apps.orders import services as orders_services
+
+    if not (user and user.is_authenticated):
+        raise ChatRefused("login-required", "로그인하고 구매해 주세요.")
+    if not broadcast.is_live:
+        raise ChatRefused("not-live", "방송 중에만 바로 구매할 수 있어요.")
+    if not 1 <= quantity <= BUY_NOW_MAX_QUANTITY:
+        raise ChatRefused("invalid", f"수량은 1~{BUY_NOW_MAX_QUANTITY}개로 골라 주세요.")
+    item = BroadcastProduct.objects.select_related("product").filter(pk=item_id, broadcast=broadcast).first()
+    if item is None:
+        raise ChatRefused("not-found", "방송 상품을 찾을 수 없어요.")
+    if item.is_sold_out:
+        raise ChatRefused("sold-out", "품절된 상품이에요.")
+    option = item.product.options.filter(pk=option_id).first()
+    if option is None:
+        raise ChatRefused("invalid", "옵션을 골라 주세요.")
+    unit_price = item.price + option.extra_price
+    claim = (
+        LiveCouponClaim.objects.select_for_update()
+        .select_related("coupon")
+        .filter(coupon__broadcast=broadcast, user=user, used_at__isnull=True)
+        .order_by("-coupon__amount")
+        .first()
+    )
+    if claim is not None:
+        unit_price = max(unit_price - claim.coupon.amount // quantity, 0)
+    try:
+        hold = orders_services.stock_hold_place(
+            user=user,
+            option_id=option.pk,
+            quantity=quantity,
+            unit_price=unit_price,
+            minutes=BUY_NOW_HOLD_MINUTES,
+            source=f"live:{broadcast.pk}",
+        )
+    except ValidationError as exc:
+        raise ChatRefused("refused", " ".join(exc.messages)) from exc
+    if claim is not None:
+        claim.used_at, claim.hold_id = timezone.now(), hold.pk
+        claim.save(update_fields=["used_at", "hold_id"])
+    stock_announce(broadcast_id=broadcast.pk, item=item)
+    return hold

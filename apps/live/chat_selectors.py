@@ -1,0 +1,143 @@
+"""Reads of a broadcast's room: history, the pinned product's card, who may moderate. No read here writes.
+
+Every payload here is what a viewer's page receives as a STOMP MESSAGE body (JSON); texts are plain text,
+rendered with ``textContent`` by the page.
+"""
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from apps.catalog.models import ProductOption
+from apps.catalog.selectors import product_cards, products_visible
+from apps.live.models import (
+    Broadcast,
+    BroadcastModerator,
+    BroadcastProduct,
+    ChatMessage,
+    ChatMute,
+    ChatRoomSettings,
+    LiveCoupon,
+)
+
+HISTORY_SIZE = 50
+
+
+def display_name_of(user) -> str:
+    return (getattr(user, "name", "") or user.username)[:50]
+
+
+def message_payload(message: ChatMessage) -> dict:
+    return {
+        "type": "message",
+        "id": message.pk,
+        "user_id": message.user_id,
+        "name": message.display_name,
+        "text": message.text,
+        "seller": message.is_seller,
+        "at": timezone.localtime(message.created_at).strftime("%H:%M"),
+    }
+
+
+def chat_history(*, broadcast_id: int, limit: int = HISTORY_SIZE) -> list[dict]:
+    """The last ``limit`` messages not deleted, oldest first (what a viewer sees on joining)."""
+    messages = list(
+        ChatMessage.objects.filter(broadcast_id=broadcast_id, deleted_at__isnull=True).order_by("-id")[:limit]
+    )
+    return [message_payload(message) for message in reversed(messages)]
+
+
+def may_moderate(*, user, broadcast: Broadcast) -> bool:
+    """The seller of the broadcast, staff, and the moderators the seller appointed."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_staff or broadcast.seller_id == user.pk:
+        return True
+    return BroadcastModerator.objects.filter(broadcast=broadcast, user=user).exists()
+
+
+def is_muted(*, user, broadcast_id: int) -> bool:
+    return ChatMute.objects.filter(broadcast_id=broadcast_id, user=user).exists()
+
+
+def room_settings(*, broadcast_id: int) -> ChatRoomSettings:
+    """The room's settings row, or an unsaved default one."""
+    return ChatRoomSettings.objects.filter(broadcast_id=broadcast_id).first() or ChatRoomSettings(
+        broadcast_id=broadcast_id
+    )
+
+
+def item_stock(*, product_id: int) -> int:
+    return ProductOption.objects.filter(product_id=product_id).aggregate(total=Sum("stock"))["total"] or 0
+
+
+def item_card_payload(*, item: BroadcastProduct) -> dict | None:
+    """The pinned-product card: live-only price when set, options with their stock, 품절 when none is left."""
+    card = next(iter(product_cards(products_visible().filter(pk=item.product_id))), None)
+    if card is None:
+        return None
+    options = list(ProductOption.objects.filter(product_id=item.product_id).order_by("position", "id"))
+    price = item.live_price if item.live_price is not None else card.sale_price
+    stock = sum(option.stock for option in options)
+    return {
+        "item_id": item.pk,
+        "product_id": card.pk,
+        "name": card.name,
+        "brand": card.brand,
+        "url": card.url,
+        "image_url": card.image_url,
+        "list_price": card.list_price,
+        "price": price,
+        "is_live_price": item.live_price is not None,
+        "discount_percent": (card.list_price - price) * 100 // card.list_price
+        if card.list_price and price < card.list_price
+        else 0,
+        "stock": stock,
+        "sold_out": item.is_sold_out or card.sold_out or stock == 0,
+        "options": [
+            {"id": option.pk, "name": option.name, "stock": option.stock, "extra_price": option.extra_price}
+            for option in options
+        ],
+    }
+
+
+def pinned_item(*, broadcast_id: int) -> BroadcastProduct | None:
+    return BroadcastProduct.objects.filter(broadcast_id=broadcast_id, is_pinned=True).first()
+
+
+def coupon_payload(coupon: LiveCoupon) -> dict:
+    return {
+        "id": coupon.pk,
+        "title": coupon.title,
+        "amount": coupon.amount,
+        "remaining": coupon.remaining,
+        "expires_at": coupon.expires_at.isoformat(),
+    }
+
+
+def coupons_open(*, broadcast_id: int) -> list[LiveCoupon]:
+    return list(
+        LiveCoupon.objects.filter(broadcast_id=broadcast_id, expires_at__gt=timezone.now()).order_by(
+            "-created_at"
+        )[:3]
+    )
+
+
+def room_snapshot(*, broadcast_id: int) -> dict:
+    """What the room's ticker compares every couple of seconds: status, the pinned card and its stock."""
+    status = Broadcast.objects.filter(pk=broadcast_id).values_list("status", flat=True).first() or ""
+    item = pinned_item(broadcast_id=broadcast_id)
+    return {"status": status, "pin": item_card_payload(item=item) if item else None}
+
+
+def room_welcome(*, broadcast_id: int) -> dict:
+    """Sent on subscribing to the events destination: the state a newcomer needs at once."""
+    settings_row = room_settings(broadcast_id=broadcast_id)
+    snapshot = room_snapshot(broadcast_id=broadcast_id)
+    return {
+        "type": "welcome",
+        "status": snapshot["status"],
+        "pin": snapshot["pin"],
+        "announcement": settings_row.announcement,
+        "slow_mode": settings_row.slow_mode_seconds or 0,
+        "coupons": [coupon_payload(coupon) for coupon in coupons_open(broadcast_id=broadcast_id)],
+    }

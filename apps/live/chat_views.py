@@ -1,0 +1,74 @@
+"""The room's HTTP side: 바로 구매 and coupon claims (JSON for the page's chat script).
+
+The chat itself is the WebSocket (``apps.live.consumers``); these are plain POSTs because they need the
+session and CSRF of the page and answer with where to go next (checkout on the orders path).
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from apps.live import chat, selectors
+
+
+def _refused(refusal: chat.ChatRefused, status: int = 409) -> JsonResponse:
+    return JsonResponse({"code": refusal.code, "message": refusal.message}, status=status)
+
+
+def _login_needed(request) -> JsonResponse:
+    login_url = redirect_to_login(request.headers.get("referer") or "/").url
+    return JsonResponse(
+        {"code": "login-required", "message": "로그인하고 이용해 주세요.", "login_url": login_url}, status=401
+    )
+
+
+def _int(value, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@require_POST
+def buy_now(request, pk: int):
+    """Hold the pinned product's units for this buyer now and answer the checkout URL of that hold."""
+    if not request.user.is_authenticated:
+        return _login_needed(request)
+    broadcast = selectors.broadcast_get(pk=pk)
+    try:
+        hold = chat.buy_now(
+            broadcast=broadcast,
+            user=request.user,
+            item_id=_int(request.POST.get("item")),
+            option_id=_int(request.POST.get("option")),
+            quantity=_int(request.POST.get("quantity"), 1),
+        )
+    except chat.ChatRefused as refusal:
+        return _refused(refusal)
+    return JsonResponse(
+        {
+            "hold_id": hold.pk,
+            "unit_price": hold.unit_price,
+            "expires_at": hold.expires_at.isoformat(),
+            "checkout_url": f"{reverse('orders:checkout')}?hold={hold.pk}",
+        },
+        status=201,
+    )
+
+
+@require_POST
+def coupon_claim(request, pk: int, coupon_id: int):
+    if not request.user.is_authenticated:
+        return _login_needed(request)
+    try:
+        claim = chat.coupon_claim(broadcast_id=pk, coupon_id=coupon_id, user=request.user)
+    except chat.ChatRefused as refusal:
+        return _refused(refusal)
+    return JsonResponse(
+        {
+            "message": f"{claim.coupon.amount:,}원 쿠폰을 받았어요. 바로 구매에 적용돼요.",
+            "amount": claim.coupon.amount,
+        },
+        status=201,
+    )

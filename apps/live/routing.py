@@ -1,0 +1,9 @@
+"""WebSocket routes of the live module (gathered by trimarket/routing.py)."""
+
+from django.urls import path
+
+from apps.live.consumers import LiveRoomConsumer
+
+websocket_urlpatterns = [
+    path("ws/live/<int:broadcast_id>/", LiveRoomConsumer.as_asgi()),
+]

@@ -1,0 +1,108 @@
+"""Helpers of the chat tests: a STOMP client over Channels' WebsocketCommunicator, and live broadcasts."""
+
+import asyncio
+import json
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.utils import timezone
+
+from apps.live import stomp
+from apps.live.models import Broadcast
+from trimarket.routing import websocket_urlpatterns
+
+application = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+
+
+def make_live(broadcast: Broadcast) -> Broadcast:
+    """Put a broadcast on air without a media server (the publish callback's effect)."""
+    Broadcast.objects.filter(pk=broadcast.pk).update(status=Broadcast.Status.LIVE, started_at=timezone.now())
+    broadcast.refresh_from_db()
+    return broadcast
+
+
+class StompTestClient:
+    """Speaks STOMP frames to the consumer through a WebsocketCommunicator; keeps every frame it got."""
+
+    def __init__(self, broadcast_id: int) -> None:
+        self.broadcast_id = broadcast_id
+        self.communicator = WebsocketCommunicator(
+            application, f"/ws/live/{broadcast_id}/", subprotocols=["v12.stomp", "v11.stomp"]
+        )
+        self.parser = stomp.Parser()
+        self.frames: list[stomp.Frame] = []
+        self.closed = False
+
+    async def connect(self, *, token: str = "", heart_beat: str = "0,0") -> stomp.Frame:
+        connected, subprotocol = await self.communicator.connect()
+        assert connected
+        assert subprotocol == "v12.stomp"
+        headers = {"accept-version": "1.2,1.1,1.0", "heart-beat": heart_beat, "host": "trimarket"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        await self.send_frame(stomp.Frame("CONNECT", headers))
+        return await self.expect(lambda f: f.command in ("CONNECTED", "ERROR"))
+
+    async def send_frame(self, frame: stomp.Frame) -> None:
+        await self.communicator.send_to(text_data=stomp.serialize(frame))
+
+    async def subscribe(self, topic: str, sub_id: str = "") -> None:
+        destination = f"/topic/live.{self.broadcast_id}.{topic}"
+        await self.send_frame(stomp.Frame("SUBSCRIBE", {"id": sub_id or f"sub-{topic}", "destination": destination}))
+
+    async def say(self, text: str, *, receipt: str = "") -> None:
+        headers = {"destination": f"/app/live.{self.broadcast_id}.chat", "content-type": "text/plain"}
+        if receipt:
+            headers["receipt"] = receipt
+        await self.send_frame(stomp.Frame("SEND", headers, text))
+
+    async def moderate(self, **data) -> None:
+        headers = {"destination": f"/app/live.{self.broadcast_id}.moderate", "content-type": "application/json"}
+        await self.send_frame(stomp.Frame("SEND", headers, json.dumps(data)))
+
+    async def _pump(self, timeout: float) -> bool:
+        # Not receive_output: on a timeout it cancels the application.
+        if self.communicator.future.done():
+            self.communicator.future.result()
+        try:
+            output = await asyncio.wait_for(self.communicator.output_queue.get(), timeout)
+        except asyncio.TimeoutError:
+            return False
+        if output["type"] == "websocket.close":
+            self.closed = True
+            return False
+        for frame in self.parser.feed(output.get("text") or output.get("bytes")):
+            if frame is not stomp.HEARTBEAT:
+                self.frames.append(frame)
+        return True
+
+    async def expect(self, predicate, *, timeout: float = 5.0) -> stomp.Frame:
+        """The first frame (already received or arriving within ``timeout``) that matches."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        seen = 0
+        while True:
+            for frame in self.frames[seen:]:
+                if predicate(frame):
+                    self.frames.remove(frame)
+                    return frame
+            seen = len(self.frames)
+            left = deadline - loop.time()
+            if left <= 0 or self.closed:
+                raise AssertionError(f"no matching frame; got {[(f.command, f.body[:80]) for f in self.frames]}")
+            await self._pump(min(left, 0.5))
+
+    async def expect_json(self, kind: str, *, timeout: float = 5.0) -> dict:
+        frame = await self.expect(
+            lambda f: f.command == "MESSAGE" and json.loads(f.body).get("type") == kind, timeout=timeout
+        )
+        return json.loads(frame.body)
+
+    async def nothing_more(self, predicate, *, wait: float = 0.5) -> bool:
+        while await self._pump(wait):
+            pass
+        return not any(predicate(frame) for frame in self.frames)
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()
