@@ -49,7 +49,9 @@ class StompTestClient:
 
     async def subscribe(self, topic: str, sub_id: str = "") -> None:
         destination = f"/topic/live.{self.broadcast_id}.{topic}"
-        await self.send_frame(stomp.Frame("SUBSCRIBE", {"id": sub_id or f"sub-{topic}", "destination": destination}))
+        await self.send_frame(
+            stomp.Frame("SUBSCRIBE", {"id": sub_id or f"sub-{topic}", "destination": destination})
+        )
 
     async def say(self, text: str, *, receipt: str = "") -> None:
         headers = {"destination": f"/app/live.{self.broadcast_id}.chat", "content-type": "text/plain"}
@@ -58,7 +60,10 @@ class StompTestClient:
         await self.send_frame(stomp.Frame("SEND", headers, text))
 
     async def moderate(self, **data) -> None:
-        headers = {"destination": f"/app/live.{self.broadcast_id}.moderate", "content-type": "application/json"}
+        headers = {
+            "destination": f"/app/live.{self.broadcast_id}.moderate",
+            "content-type": "application/json",
+        }
         await self.send_frame(stomp.Frame("SEND", headers, json.dumps(data)))
 
     async def _pump(self, timeout: float) -> bool:
@@ -67,7 +72,7 @@ class StompTestClient:
             self.communicator.future.result()
         try:
             output = await asyncio.wait_for(self.communicator.output_queue.get(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
         if output["type"] == "websocket.close":
             self.closed = True
@@ -90,7 +95,9 @@ class StompTestClient:
             seen = len(self.frames)
             left = deadline - loop.time()
             if left <= 0 or self.closed:
-                raise AssertionError(f"no matching frame; got {[(f.command, f.body[:80]) for f in self.frames]}")
+                raise AssertionError(
+                    f"no matching frame; got {[(f.command, f.body[:80]) for f in self.frames]}"
+                )
             await self._pump(min(left, 0.5))
 
     async def expect_json(self, kind: str, *, timeout: float = 5.0) -> dict:

@@ -56,7 +56,10 @@ def test_connect_negotiates_and_history_follows_subscribe(broadcast):
         assert first.headers["subscription"] == "sub-0"
         assert first.headers["destination"] == f"/topic/live.{broadcast.pk}.chat"
         assert json.loads(first.body)["text"] == "m5"
-        texts = [json.loads((await viewer.expect(lambda f: f.command == "MESSAGE")).body)["text"] for _ in range(49)]
+        texts = [
+            json.loads((await viewer.expect(lambda f: f.command == "MESSAGE")).body)["text"]
+            for _ in range(49)
+        ]
         assert texts[-1] == "m54"
         await viewer.close()
 
@@ -68,7 +71,11 @@ def test_two_viewers_see_each_other_and_anonymous_reads_only(broadcast):
     alice, bob = UserFactory(name="앨리스"), UserFactory(name="밥")
 
     async def scenario():
-        a, b, anon = StompTestClient(broadcast.pk), StompTestClient(broadcast.pk), StompTestClient(broadcast.pk)
+        a, b, anon = (
+            StompTestClient(broadcast.pk),
+            StompTestClient(broadcast.pk),
+            StompTestClient(broadcast.pk),
+        )
         await a.connect(token=token_for(alice))
         await b.connect(token=token_for(bob))
         await anon.connect()
@@ -225,8 +232,12 @@ def test_invalid_token_and_protocol_errors_close(broadcast):
 
         wrong = StompTestClient(broadcast.pk)
         await wrong.connect()
-        await wrong.send_frame(consumers.stomp.Frame("SUBSCRIBE", {"id": "x", "destination": "/topic/live.999.chat"}))
-        assert (await wrong.expect(lambda f: f.command == "ERROR")).headers["message"] == "unknown destination"
+        await wrong.send_frame(
+            consumers.stomp.Frame("SUBSCRIBE", {"id": "x", "destination": "/topic/live.999.chat"})
+        )
+        assert (await wrong.expect(lambda f: f.command == "ERROR")).headers[
+            "message"
+        ] == "unknown destination"
         for client in (bad, early, wrong):
             await client.close()
 
@@ -282,7 +293,9 @@ def test_viewers_are_counted_once_per_member(broadcast):
         anon = StompTestClient(broadcast.pk)
         await anon.connect()
         await anon.subscribe("events")
-        await anon.send_frame(consumers.stomp.Frame("SEND", {"destination": f"/app/live.{broadcast.pk}.like"}))
+        await anon.send_frame(
+            consumers.stomp.Frame("SEND", {"destination": f"/app/live.{broadcast.pk}.like"})
+        )
         deadline = asyncio.get_running_loop().time() + 6
         while True:
             numbers = await anon.expect_json("viewers", timeout=3)

@@ -92,7 +92,10 @@ def test_heartbeat_negotiation():
 def test_message_parts_splice_the_subscription():
     """The fan-out's pre-encoded MESSAGE parses like any frame once a subscription id is spliced in."""
     head, tail = stomp.message_parts(
-        destination="/topic/live.1.chat", message_id="chat-7", body='{"text":"<b>"}', content_type="application/json"
+        destination="/topic/live.1.chat",
+        message_id="chat-7",
+        body='{"text":"<b>"}',
+        content_type="application/json",
     )
     [frame] = stomp.parse(head + stomp.escape("sub:0") + tail)
     assert frame.command == "MESSAGE"
