@@ -36,7 +36,7 @@ def server_command(kind: str, port: int) -> list[str]:
     return [
         str(VENV_BIN / "uvicorn"),
         "trimarket.asgi:application",
-        *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--ws", "websockets"),
+        *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--ws", "websockets-sansio"),
     ]
 
 

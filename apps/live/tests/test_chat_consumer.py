@@ -3,6 +3,7 @@
 import asyncio
 import datetime
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels.db import database_sync_to_async
@@ -36,7 +37,9 @@ def token_for(user, seconds: int = 600) -> str:
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    """Run a scenario on its own event loop, in a thread (Playwright's sync API may hold this thread's loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_connect_negotiates_and_history_follows_subscribe(broadcast):
