@@ -28,6 +28,28 @@ RATIO_TARGET = 0.5
 P99_TARGET_MS = 100.0
 MARIADB_URL = "mysql://trimarket:trimarket-dev-pw@127.0.0.1:3306/trimarket_bench"
 REDIS_URL = "redis://127.0.0.1:6379/14"
+# The production-like servers, one process each: daphne (Channels' own) and uvicorn (uvloop + httptools).
+SERVERS = {
+    "uvicorn": [
+        str(ROOT / ".venv" / "bin" / "uvicorn"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(PORT),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "trimarket.asgi:application",
+    ],
+    "daphne": [
+        str(ROOT / ".venv" / "bin" / "daphne"),
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(PORT),
+        "trimarket.asgi:application",
+    ],
+}
 BACKENDS = {
     "mariadb": {"DATABASE_URL": MARIADB_URL, "REDIS_URL": REDIS_URL},
     "embedded": {"DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'bench' / 'bench.sqlite3'}", "REDIS_URL": ""},
@@ -169,22 +191,15 @@ def _wait_until_up(deadline_seconds: float = 30) -> None:
                     return
         except OSError:
             time.sleep(0.3)
-    raise SystemExit("daphne did not answer within 30 s")
+    raise SystemExit("the server did not answer within 30 s")
 
 
-def run(backend: str, *, seconds: float, clients: int) -> bool:
+def run(backend: str, *, server_name: str, seconds: float, clients: int) -> bool:
     prepare(backend)
     env = _env(backend)
     pages = discover(env)
     server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(PORT),
-            "trimarket.asgi:application",
-        ],
+        SERVERS[server_name],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -200,13 +215,15 @@ def run(backend: str, *, seconds: float, clients: int) -> bool:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    return report(backend, results, clients=clients)
+    return report(backend, results, server_name=server_name, clients=clients)
 
 
-def report(backend: str, results: dict[str, Result], *, clients: int) -> bool:
+def report(backend: str, results: dict[str, Result], *, server_name: str, clients: int) -> bool:
     bare = results["bare view"].rps
     ok = True
-    print(f"\n{backend}: {PRODUCTS} products, {clients} concurrent keep-alive clients, daphne, DEBUG off")
+    print(
+        f"\n{backend}: {PRODUCTS} products, {clients} concurrent keep-alive clients, {server_name}, DEBUG off"
+    )
     print(f"{'page':<15}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs bare':>9}  target")
     for name, result in results.items():
         ratio = result.rps / bare if bare else 0.0
@@ -230,9 +247,13 @@ def main() -> None:
     parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
     parser.add_argument("--seconds", type=float, default=8.0, help="per page")
     parser.add_argument("--clients", type=int, default=CLIENTS)
+    parser.add_argument("--server", choices=[*SERVERS], default="uvicorn")
     args = parser.parse_args()
     backends = list(BACKENDS) if args.backend == "both" else [args.backend]
-    outcomes = [run(backend, seconds=args.seconds, clients=args.clients) for backend in backends]
+    outcomes = [
+        run(backend, server_name=args.server, seconds=args.seconds, clients=args.clients)
+        for backend in backends
+    ]
     print("\nall targets met" if all(outcomes) else "\nsome targets missed")
     sys.exit(0 if all(outcomes) else 1)
 

@@ -10,9 +10,3 @@ from trimarket.settings.prod import VAR_DIR
 ROOT_URLCONF = "bench.urls"
 STATIC_ROOT = VAR_DIR / "bench" / "static"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-# prod's manifest storage cannot post-process the vendored Chart.js today (its source map is not shipped),
-# so the bench serves the same files through WhiteNoise without the hashed names.
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}

@@ -2,12 +2,12 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+from apps.core.asgi import get_sync_chain_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trimarket.settings.dev")
 
 # Django must be set up before the routing modules import models.
-django_asgi_app = get_asgi_application()
+django_asgi_app = get_sync_chain_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
