@@ -73,6 +73,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "trimarket.urls"
+# Threads per server process that run HTTP requests (apps/core/asgi.py); each keeps its database connection.
+HTTP_WORKER_THREADS = env.int("HTTP_WORKER_THREADS", default=16)
 ASGI_APPLICATION = "trimarket.asgi.application"
 WSGI_APPLICATION = None
 SITE_ID = 1

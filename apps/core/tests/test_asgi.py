@@ -1,0 +1,44 @@
+"""The ASGI application serves HTTP through the synchronous middleware chain."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
+
+
+async def _get(path: str) -> tuple[int, bytes]:
+    from trimarket.asgi import application
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    communicator = ApplicationCommunicator(application, scope)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(timeout=10)
+    body = b""
+    while True:
+        message = await communicator.receive_output(timeout=10)
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    return start["status"], body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asgi_application_serves_pages_and_errors():
+    """Through the ASGI server's entry point the health report answers 200 and an unknown page 404."""
+    status, body = async_to_sync(_get)("/healthz")
+    assert status == 200
+    assert b'"status": "ok"' in body
+
+    status, _body = async_to_sync(_get)("/no-such-page/")
+    assert status == 404
