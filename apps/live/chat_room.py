@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import struct
 import time
 from collections.abc import Iterable
 from typing import Protocol
@@ -51,9 +52,25 @@ class Viewer(Protocol):
 
     def subscription_ids(self, topic: str) -> Iterable[str]: ...
 
-    def deliver(self, text: str) -> None: ...
+    def deliver(self, text: str, wire: bytes | None = None) -> None: ...
+
+    @property
+    def direct(self) -> bool: ...
 
     def pulse(self, now: float) -> None: ...
+
+
+def websocket_text_frame(text: str) -> bytes:
+    """``text`` as one unmasked WebSocket text frame (RFC 6455, server to client), ready for the socket."""
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        header = struct.pack("!BB", 0x81, size)
+    elif size < 1 << 16:
+        header = struct.pack("!BBH", 0x81, 126, size)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, size)
+    return header + payload
 
 
 def _prefix() -> str:
@@ -119,6 +136,7 @@ class Room:
         self.viewers: set[Viewer] = set()
         self.layer = get_channel_layer()
         self.channel = ""
+        self.pubsub = None
         self.counters = _RedisCounters() if settings.REDIS_URL else _LocalCounters()
         self.likes_pending = 0
         self.sent_viewers: tuple[int, int] | None = None
@@ -130,7 +148,11 @@ class Room:
         }
 
     async def start(self) -> None:
-        if self.layer is not None:
+        if settings.REDIS_URL:
+            self.pubsub = self.counters.redis.pubsub(ignore_subscribe_messages=True)
+            await self.pubsub.subscribe(chat.room_channel(self.broadcast_id))
+            self._tasks.append(asyncio.create_task(self._listen()))
+        elif self.layer is not None:
             self.channel = await self.layer.new_channel(prefix="live-room")
             await self.layer.group_add(chat.room_group(self.broadcast_id), self.channel)
             self._tasks.append(asyncio.create_task(self._read()))
@@ -143,6 +165,10 @@ class Room:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        if self.pubsub is not None:
+            with contextlib.suppress(Exception):
+                await self.pubsub.unsubscribe()
+                await self.pubsub.aclose()
         if self.layer is not None and self.channel:
             with contextlib.suppress(Exception):
                 await self.layer.group_discard(chat.room_group(self.broadcast_id), self.channel)
@@ -155,14 +181,17 @@ class Room:
         head, tail = stomp.message_parts(
             destination=self._destinations[topic], message_id=message_id, body=body, content_type=CONTENT_TYPE
         )
-        frames: dict[str, str] = {}
+        frames: dict[str, tuple[str, bytes | None]] = {}
         sent = 0
         for viewer in list(self.viewers):
             for sub_id in viewer.subscription_ids(topic):
                 frame = frames.get(sub_id)
                 if frame is None:
-                    frame = frames[sub_id] = head + stomp.escape(sub_id) + tail
-                viewer.deliver(frame)
+                    text = head + stomp.escape(sub_id) + tail
+                    frame = frames[sub_id] = (text, None)
+                if viewer.direct and frame[1] is None:
+                    frame = frames[sub_id] = (frame[0], websocket_text_frame(frame[0]))
+                viewer.deliver(frame[0], frame[1])
                 sent += 1
         return sent
 
@@ -170,6 +199,26 @@ class Room:
         """A message only this process's viewers need (numbers every process reads from Redis itself)."""
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return self.dispatch(topic=topic, body=body, message_id=f"{payload['type']}-{time.monotonic_ns()}")
+
+    async def _listen(self) -> None:
+        """The process's one Redis subscription to the room: every message, fanned out locally."""
+        while True:
+            try:
+                async for message in self.pubsub.listen():
+                    if message.get("type") != "message":
+                        continue
+                    event = json.loads(message["data"])
+                    if event.get("topic") in self._destinations:
+                        self.dispatch(
+                            topic=event["topic"], body=event["body"], message_id=event["message_id"]
+                        )
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("room %s: Redis subscription failed; subscribing again", self.broadcast_id)
+                await asyncio.sleep(1)
+                with contextlib.suppress(Exception):
+                    await self.pubsub.subscribe(chat.room_channel(self.broadcast_id))
 
     async def _read(self) -> None:
         """The process's one subscription to the room: every group message, fanned out locally."""
@@ -200,7 +249,7 @@ class Room:
         while True:
             try:
                 await self.tick()
-                if self.layer is not None and time.monotonic() - last_group_refresh > GROUP_REFRESH_SECONDS:
+                if self.channel and time.monotonic() - last_group_refresh > GROUP_REFRESH_SECONDS:
                     await self.layer.group_add(chat.room_group(self.broadcast_id), self.channel)
                     last_group_refresh = time.monotonic()
             except asyncio.CancelledError:

@@ -38,6 +38,13 @@ from django.conf import settings
 from apps.live import chat, chat_room, chat_selectors, stomp
 from apps.live.models import Broadcast
 
+try:
+    from websockets.protocol import State
+
+    _OPEN = State.OPEN
+except ImportError:  # pragma: no cover - websockets is pinned; without it no socket is written directly
+    _OPEN = None
+
 logger = logging.getLogger(__name__)
 
 SUBPROTOCOL = "v12.stomp"
@@ -45,6 +52,8 @@ SUBPROTOCOL = "v12.stomp"
 SERVER_HEARTBEAT_MS = (10_000, 10_000)
 # A viewer this many frames behind is dropped (it reconnects and gets the last 50 messages again).
 MAX_PENDING_FRAMES = 1000
+# A viewer whose socket holds this much unsent data is too far behind (direct writes).
+MAX_BUFFERED_BYTES = 1 << 20
 CLOSE_TOO_SLOW = 4008
 CLOSE_NO_HEARTBEAT = 4002
 LIKES_PER_SECOND = 5
@@ -88,11 +97,11 @@ class LiveRoomConsumer(AsyncConsumer):
         loop = asyncio.get_running_loop()
         self.last_read = self.last_write = loop.time()
         self.pending: deque[str] = deque()
-        self.wake = asyncio.Event()
+        self.sending = False
+        self.flush_timer: asyncio.TimerHandle | None = None
         self.closing = False
         self.like_times: deque[float] = deque()
         self.room: chat_room.Room | None = None
-        self.writer: asyncio.Task | None = None
         # Optional: gather each viewer's frames for this many ms into one WebSocket message (0: only what
         # piled up while the previous write was in flight goes together).
         self.coalesce = getattr(settings, "LIVE_CHAT_COALESCE_MS", 0) / 1000
@@ -107,6 +116,8 @@ class LiveRoomConsumer(AsyncConsumer):
         if SUBPROTOCOL in offered:
             accept["subprotocol"] = SUBPROTOCOL
         await self.base_send(accept)
+        self.raw_send = _unwrapped(self.base_send)
+        self.socket = _direct_socket(self.raw_send)
 
     async def websocket_receive(self, message) -> None:
         data = message.get("text") if message.get("text") is not None else message.get("bytes") or b""
@@ -188,7 +199,6 @@ class LiveRoomConsumer(AsyncConsumer):
             "user-name": self.identity["name"],
         }
         self._write(stomp.serialize(stomp.Frame("CONNECTED", headers)))
-        self.writer = asyncio.create_task(self._writer())
         self.room = await chat_room.room_join(self.broadcast_id, self)
         # Who the page is (and whether to show the moderation menu): a MESSAGE needs a subscription, so the
         # identity rides on the events topic's welcome.
@@ -208,8 +218,10 @@ class LiveRoomConsumer(AsyncConsumer):
             history = await database_sync_to_async(chat_selectors.chat_history)(
                 broadcast_id=self.broadcast_id
             )
-            for payload in history:
-                self._message(sub_id, topic, payload, f"chat-{payload['id']}")
+            # One WebSocket message for the whole history.
+            frames = [self._message_frame(sub_id, topic, p, f"chat-{p['id']}") for p in history]
+            if frames:
+                self._write("".join(frames))
         else:
             welcome = await database_sync_to_async(chat_selectors.room_welcome)(
                 broadcast_id=self.broadcast_id
@@ -267,37 +279,116 @@ class LiveRoomConsumer(AsyncConsumer):
             self.like_times.append(now)
             self.room.likes_pending += 1
 
-    # ---- Output: the room calls deliver/pulse; one writer task per connection ------------------------------
+    # ---- Output: written at once from the room's fan-out, never through a task per frame ---------------------
+    #
+    # ``deliver`` writes a frame straight to the ASGI send (uvicorn's and daphne's complete without suspending
+    # while the socket is writable). While a write is suspended (a slow socket), frames queue here and go
+    # together in one WebSocket message when it completes; a viewer ``MAX_PENDING_FRAMES`` behind is dropped.
+    # With ``LIVE_CHAT_COALESCE_MS`` every frame waits for the window and the window's frames go together.
 
     def subscription_ids(self, topic: str) -> list[str]:
         return self.by_topic[topic]
 
-    def deliver(self, text: str) -> None:
+    @property
+    def direct(self) -> bool:
+        return self.socket is not None
+
+    def deliver(self, text: str, wire: bytes | None = None) -> None:
         if self.closing:
             return
-        if len(self.pending) >= MAX_PENDING_FRAMES:
-            # Too far behind: drop it rather than hold the room up; the client reconnects.
-            logger.info("room %s: dropping a viewer %d frames behind", self.broadcast_id, len(self.pending))
-            self.pending.clear()
-            self.closing, self.close_code = True, CLOSE_TOO_SLOW
-            self.wake.set()
+        if self.socket is not None:
+            self._deliver_direct(wire if wire is not None else chat_room.websocket_text_frame(text))
             return
-        self.pending.append(text)
-        self.wake.set()
+        if self.sending or self.coalesce:
+            if len(self.pending) >= MAX_PENDING_FRAMES:
+                logger.info(
+                    "room %s: dropping a viewer %d frames behind", self.broadcast_id, len(self.pending)
+                )
+                self._drop(CLOSE_TOO_SLOW)
+                return
+            self.pending.append(text)
+            if self.coalesce and self.flush_timer is None and not self.sending:
+                self.flush_timer = asyncio.get_running_loop().call_later(self.coalesce, self._flush)
+            return
+        self._send_now(text)
+
+    def _write(self, text: str) -> None:
+        self.deliver(text)
+
+    def _deliver_direct(self, wire: bytes) -> None:
+        """Write the encoded frame to the socket itself (uvicorn's websockets-sansio protocol): no ASGI send,
+        no per-viewer encoding. A socket holding ``MAX_BUFFERED_BYTES`` unsent is a viewer left behind."""
+        protocol = self.socket
+        transport = protocol.transport
+        if transport.is_closing() or protocol.conn.state is not _OPEN:
+            return
+        if transport.get_write_buffer_size() > MAX_BUFFERED_BYTES:
+            logger.info(
+                "room %s: dropping a viewer whose socket is %d bytes behind",
+                self.broadcast_id,
+                transport.get_write_buffer_size(),
+            )
+            self._drop(CLOSE_TOO_SLOW)
+            return
+        self.last_write = asyncio.get_running_loop().time()
+        if self.coalesce:
+            self.pending.append(wire)
+            if self.flush_timer is None:
+                self.flush_timer = asyncio.get_running_loop().call_later(self.coalesce, self._flush)
+            return
+        transport.write(wire)
+
+    def _flush(self) -> None:
+        self.flush_timer = None
+        if self.socket is not None:
+            if self.pending and not self.closing and not self.socket.transport.is_closing():
+                self.socket.transport.write(b"".join(self.pending))
+            self.pending.clear()
+            return
+        if self.pending and not self.sending and not self.closing:
+            text = "".join(self.pending)
+            self.pending.clear()
+            self._send_now(text)
+
+    def _send_now(self, text: str) -> None:
+        self.sending = True
+        self.last_write = asyncio.get_running_loop().time()
+        self._drive(self.raw_send({"type": "websocket.send", "text": text}))
+
+    def _drive(self, coroutine) -> None:
+        """Run the send coroutine without a task: usually it finishes at once; if it waits (the socket is
+        not writable), resume it when what it waits for is done, as a task would."""
+        try:
+            waiting = coroutine.send(None)
+        except StopIteration:
+            self.sending = False
+            if self.pending and self.flush_timer is None:
+                self._flush()
+            return
+        except Exception:  # the socket is gone; the disconnect event cleans up
+            logger.debug("room %s: send failed", self.broadcast_id, exc_info=True)
+            self.sending, self.closing = False, True
+            return
+        if hasattr(waiting, "_asyncio_future_blocking"):
+            waiting._asyncio_future_blocking = False
+        waiting.add_done_callback(lambda _done: self._drive(coroutine))
+
+    def _drop(self, code: int) -> None:
+        self.pending.clear()
+        self.closing, self.close_code = True, code
+        task = asyncio.ensure_future(self.base_send({"type": "websocket.close", "code": code}))
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
 
     def pulse(self, now: float) -> None:
+        if self.closing:
+            return
         if self.send_every and now - self.last_write >= self.send_every:
             self.deliver(stomp.HEARTBEAT)
         if self.expect_every and now - self.last_read > 2 * self.expect_every:
             logger.info("room %s: closing a connection silent past its heart-beat", self.broadcast_id)
-            self.closing, self.close_code = True, CLOSE_NO_HEARTBEAT
-            self.wake.set()
+            self._drop(CLOSE_NO_HEARTBEAT)
 
-    def _write(self, text: str) -> None:
-        self.pending.append(text)
-        self.wake.set()
-
-    def _message(self, sub_id: str, topic: str, payload: dict, message_id: str) -> None:
+    def _message_frame(self, sub_id: str, topic: str, payload: dict, message_id: str) -> str:
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         destination = (
             chat.chat_destination(self.broadcast_id)
@@ -307,7 +398,10 @@ class LiveRoomConsumer(AsyncConsumer):
         head, tail = stomp.message_parts(
             destination=destination, message_id=message_id, body=body, content_type=chat_room.CONTENT_TYPE
         )
-        self._write(head + stomp.escape(sub_id) + tail)
+        return head + stomp.escape(sub_id) + tail
+
+    def _message(self, sub_id: str, topic: str, payload: dict, message_id: str) -> None:
+        self._write(self._message_frame(sub_id, topic, payload, message_id))
 
     def _refuse(self, frame: stomp.Frame, code: str, text: str) -> None:
         """An ERROR frame for one refused SEND; the connection stays open (see the module's docstring)."""
@@ -317,27 +411,6 @@ class LiveRoomConsumer(AsyncConsumer):
             headers["receipt-id"] = frame.get("receipt")
         self._write(stomp.serialize(stomp.Frame("ERROR", headers, text)))
 
-    async def _writer(self) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            while True:
-                await self.wake.wait()
-                self.wake.clear()
-                if self.coalesce and not self.closing:
-                    await asyncio.sleep(self.coalesce)
-                if self.pending:
-                    text = "".join(self.pending)
-                    self.pending.clear()
-                    await self.base_send({"type": "websocket.send", "text": text})
-                    self.last_write = loop.time()
-                if self.closing:
-                    await self.base_send({"type": "websocket.close", "code": self.close_code})
-                    return
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the socket is gone; the disconnect event cleans up
-            logger.debug("room %s: writer stopped", self.broadcast_id, exc_info=True)
-
     async def _fatal(self, summary: str, detail: str) -> None:
         """A protocol error: ERROR frame, then close (STOMP 1.2)."""
         frame = stomp.Frame("ERROR", {"message": summary, "content-type": "text/plain;charset=utf-8"}, detail)
@@ -346,28 +419,58 @@ class LiveRoomConsumer(AsyncConsumer):
         await self._close()
 
     async def _close(self) -> None:
-        self.closing = True
-        if self.writer is not None:
-            # The writer flushes what is queued (the RECEIPT of a DISCONNECT), then closes.
-            writer, self.writer = self.writer, None
-            self.wake.set()
-            with contextlib.suppress(asyncio.TimeoutError, Exception):
-                await asyncio.wait_for(writer, timeout=2)
-        else:
+        """Flush what is queued (the RECEIPT of a DISCONNECT), then close."""
+        if self.flush_timer is not None:
+            self.flush_timer.cancel()
+            self.flush_timer = None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 2
+        while self.sending and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+        if self.socket is not None:
+            self._flush()
+        elif self.pending and not self.sending:
+            text = "".join(self.pending)
+            self.pending.clear()
             with contextlib.suppress(Exception):
-                await self.base_send({"type": "websocket.close", "code": self.close_code})
+                await self.base_send({"type": "websocket.send", "text": text})
+        self.closing = True
+        with contextlib.suppress(Exception):
+            await self.base_send({"type": "websocket.close", "code": self.close_code})
         await self._leave()
 
     async def _leave(self) -> None:
-        if getattr(self, "writer", None) is not None:
-            self.writer.cancel()
-            self.writer = None
+        if getattr(self, "flush_timer", None) is not None:
+            self.flush_timer.cancel()
+            self.flush_timer = None
         if getattr(self, "room", None) is not None:
             self.room = None
             await chat_room.room_leave(self.broadcast_id, self)
 
 
 # ---- Helpers (sync ones run through database_sync_to_async) --------------------------------------------------
+
+
+def _unwrapped(send):
+    """The server's own send under Channels' SessionMiddleware, which wraps it to save sessions on HTTP
+    responses (a WebSocket never sends one) at a cost on every frame."""
+    while getattr(getattr(send, "__self__", None), "real_send", None) is not None:
+        send = send.__self__.real_send
+    return send
+
+
+def _direct_socket(send):
+    """uvicorn's websockets-sansio protocol behind ``send`` when the room may write to its socket directly.
+
+    Only uvicorn's sansio protocol is written to directly (its transport and its connection state are known);
+    any other server, and the test communicator, get the ASGI send.
+    """
+    protocol = getattr(send, "__self__", None)
+    if protocol is None or type(protocol).__name__ != "WebSocketsSansIOProtocol":
+        return None
+    if not (hasattr(protocol, "transport") and hasattr(protocol, "conn")):
+        return None
+    return protocol
 
 
 def _topic_of(destination: str, broadcast_id: int) -> str | None:
