@@ -59,7 +59,7 @@ def test_compose_file_is_valid_and_runs_the_whole_stack(tmp_path):
     services = yaml.safe_load(result.stdout)["services"]
     assert {"migrate", "beat", *LONG_RUNNING} <= set(services)
     assert all("healthcheck" in services[name] for name in LONG_RUNNING)
-    assert services["web1"]["command"][0] == "daphne"
+    assert services["web1"]["command"][0] == "uvicorn"
     assert services["web1"]["environment"]["REDIS_URL"].startswith("redis://redis:")
     assert services["nginx"]["depends_on"]["web2"]["condition"] == "service_healthy"
     assert services["media"]["build"]["target"] == "media"
