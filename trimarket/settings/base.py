@@ -156,7 +156,9 @@ if REDIS_URL:
 else:
     # Django's own, not django-prometheus' wrapper: that one answers a cached falsy value ([] or 0, such as an
     # empty live strip or a zero cart count) as a miss, so those were rebuilt on every request.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trimarket"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trimarket"}
+    }
     # Files, not the database: sessions are saved on every request (sliding expiry), and with SQLite a page
     # view must never wait for the write lock.
     SESSION_ENGINE = "django.contrib.sessions.backends.file"
