@@ -3,7 +3,7 @@
     .venv/bin/python bench/flash_sale.py                  # 500 buyers, 50 units, 10 runs
     .venv/bin/python bench/flash_sale.py --buyers 500 --stock 50 --runs 1
 
-The app runs as in production (``trimarket.settings.prod``, DEBUG off) in 2 daphne worker processes on
+The app runs as in production (``trimarket.settings.prod``, DEBUG off) in 2 uvicorn processes (the production server) on
 MariaDB + Redis, beside the PG sandbox in its own process. Every buyer is logged in and waiting on the checkout
 page with "바로 구매" of the product (their sessions are made in Redis beforehand); at the drop all press
 결제하기 at once: POST /checkout/ places a pending order and reserves stock (the conditional UPDATE) or answers
@@ -281,12 +281,15 @@ def main() -> None:
         *(
             subprocess.Popen(
                 [
-                    str(ROOT / ".venv/bin/daphne"),
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
+                    str(ROOT / ".venv/bin/uvicorn"),
                     "trimarket.asgi:application",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--no-access-log",
+                    "--lifespan",
+                    "off",
                 ],
                 cwd=ROOT,
                 env=env,
@@ -302,7 +305,7 @@ def main() -> None:
             _wait_for(port)
         total = UNIT_PRICE + (3000 if UNIT_PRICE < 50000 else 0)
         print(
-            f"==> {args.runs} runs: {args.buyers} buyers, {args.stock} units, 2 app processes (daphne)",
+            f"==> {args.runs} runs: {args.buyers} buyers, {args.stock} units, 2 app processes (uvicorn)",
             flush=True,
         )
         print(

@@ -132,7 +132,9 @@ PASSWORD_RESET = Rate(
 CHECKOUT = Rate(
     name="checkout",
     seconds=60,
-    per_ip=30,
+    # Generous per address: at a live drop hundreds of shoppers press 결제하기 within seconds, and mobile
+    # carriers put many of them behind one address (CGNAT). The per-user limit is the one that bites.
+    per_ip=600,
     per_user=10,
     message="주문 요청이 너무 많아요. %(wait)s 후에 다시 시도해 주세요.",
 )
