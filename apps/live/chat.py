@@ -17,6 +17,7 @@ import logging
 import os
 import re
 
+import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_redis.exceptions import ConnectionInterrupted
 
 from apps.core.metrics import CHAT_MESSAGES
 from apps.live import chat_selectors
@@ -48,6 +50,7 @@ BUY_NOW_HOLD_MINUTES = 5
 BUY_NOW_MAX_QUANTITY = 10
 SLOW_MODE_MAX_SECONDS = 300
 COUPON_MAX_MINUTES = 60
+UNAVAILABLE_MESSAGE = "채팅 연결이 잠시 불안정해요. 잠시 후 다시 보내 주세요."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _event_ids = itertools.count(1)
 
@@ -122,7 +125,6 @@ def room_publish(*, broadcast_id: int, topic: str, payload: dict) -> None:
 
 
 def _runtime(name: str, default: int) -> int:
-    import redis
     from constance import config
 
     try:
@@ -178,7 +180,8 @@ def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
     """Accept a viewer's message: checks, then persist; the room sees it after commit.
 
     Raises ``ChatRefused`` for an anonymous or inactive sender, an ended or unknown broadcast, an empty or
-    too long text, a banned word, a muted sender, the rate limit (``CHAT_RATE_LIMIT_*``) or slow mode.
+    too long text, a banned word, a muted sender, the rate limit (``CHAT_RATE_LIMIT_*``) or slow mode, and
+    (``unavailable``) while Redis, which keeps the limits, is unreachable.
     The seller, staff and moderators are held to neither the rate limit nor slow mode.
     """
     if not (user and user.is_authenticated and user.is_active):
@@ -201,10 +204,17 @@ def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
         raise ChatRefused("banned-word", "금칙어가 들어 있어 보낼 수 없어요.")
     moderator = chat_selectors.may_moderate(user=user, broadcast=broadcast)
     if not moderator:
-        _rate_check(broadcast_id=broadcast_id, user_id=user.pk)
-        _slow_mode_check(
-            broadcast_id=broadcast_id, user_id=user.pk, seconds=slow_mode_seconds(settings_row=settings_row)
-        )
+        try:
+            _rate_check(broadcast_id=broadcast_id, user_id=user.pk)
+            _slow_mode_check(
+                broadcast_id=broadcast_id,
+                user_id=user.pk,
+                seconds=slow_mode_seconds(settings_row=settings_row),
+            )
+        except (ConnectionInterrupted, redis.exceptions.RedisError) as exc:
+            # The limits live in Redis: while it is unreachable the message is refused, never let through
+            # unchecked and never acknowledged without being kept.
+            raise ChatRefused("unavailable", UNAVAILABLE_MESSAGE) from exc
     with transaction.atomic():
         message = ChatMessage(
             broadcast=broadcast,

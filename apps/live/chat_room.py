@@ -24,6 +24,7 @@ import json
 import logging
 import struct
 import time
+from collections import deque
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -42,6 +43,15 @@ TICK_SECONDS = 2.0
 PULSE_SECONDS = 1.0
 PRESENCE_TTL_SECONDS = 10
 GROUP_REFRESH_SECONDS = 600
+# The room's Redis subscription, when it breaks (Redis restarted, a network cut), is made again after a
+# backoff doubling from the first to the last of these seconds.
+RESUBSCRIBE_FIRST_SECONDS = 0.25
+RESUBSCRIBE_MAX_SECONDS = 5.0
+# Messages committed this long before the subscription broke are looked for again once it is back: their
+# PUBLISH may have failed (or found no subscriber) while the server still acknowledged them.
+CATCH_UP_MARGIN_SECONDS = 5.0
+# How many of the last chat messages the room remembers having fanned out (a catch-up never repeats them).
+RECENT_MESSAGE_IDS = 1000
 CONTENT_TYPE = "application/json"
 
 
@@ -137,6 +147,11 @@ class Room:
         self.layer = get_channel_layer()
         self.channel = ""
         self.pubsub = None
+        self.subscriber = None
+        self.broken_since: float | None = None
+        self.last_chat_id = 0
+        self.recent_chat_ids: set[int] = set()
+        self._recent_order: deque[int] = deque()
         self.counters = _RedisCounters() if settings.REDIS_URL else _LocalCounters()
         self.likes_pending = 0
         self.sent_viewers: tuple[int, int] | None = None
@@ -149,8 +164,12 @@ class Room:
 
     async def start(self) -> None:
         if settings.REDIS_URL:
-            self.pubsub = self.counters.redis.pubsub(ignore_subscribe_messages=True)
-            await self.pubsub.subscribe(chat.room_channel(self.broadcast_id))
+            try:
+                await self._subscribe()
+            except Exception:
+                # Redis is down: the room still opens (viewers read the history); _listen subscribes later.
+                logger.warning("room %s: Redis subscription failed; retrying", self.broadcast_id)
+                self.broken_since = time.time()
             self._tasks.append(asyncio.create_task(self._listen()))
         elif self.layer is not None:
             self.channel = await self.layer.new_channel(prefix="live-room")
@@ -165,10 +184,7 @@ class Room:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        if self.pubsub is not None:
-            with contextlib.suppress(Exception):
-                await self.pubsub.unsubscribe()
-                await self.pubsub.aclose()
+        await self._unsubscribe()
         if self.layer is not None and self.channel:
             with contextlib.suppress(Exception):
                 await self.layer.group_discard(chat.room_group(self.broadcast_id), self.channel)
@@ -200,25 +216,97 @@ class Room:
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return self.dispatch(topic=topic, body=body, message_id=f"{payload['type']}-{time.monotonic_ns()}")
 
+    async def _subscribe(self) -> None:
+        """A fresh subscription on a connection of its own that never retries by itself: a broken
+        subscription must surface here, so the messages it missed are caught up (``_catch_up``)."""
+        import redis.asyncio
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+
+        await self._unsubscribe()
+        self.subscriber = redis.asyncio.Redis.from_url(settings.REDIS_URL, retry=Retry(NoBackoff(), 0))
+        self.pubsub = self.subscriber.pubsub(ignore_subscribe_messages=True)
+        await self.pubsub.subscribe(chat.room_channel(self.broadcast_id))
+
+    async def _unsubscribe(self) -> None:
+        pubsub, subscriber, self.pubsub, self.subscriber = self.pubsub, self.subscriber, None, None
+        # Closing a connection Redis already dropped may fail in any way; there is nothing left to release.
+        if pubsub is not None:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+        if subscriber is not None:
+            with contextlib.suppress(Exception):
+                await subscriber.aclose()
+
     async def _listen(self) -> None:
-        """The process's one Redis subscription to the room: every message, fanned out locally."""
+        """The process's one Redis subscription to the room: every message, fanned out locally.
+
+        When the subscription breaks (Redis restarted), it is made again with a backoff, then the chat
+        messages committed since shortly before the break are read from the database and fanned out, except
+        those already delivered: a message the server acknowledged is never missing from an open room.
+        """
+        delay = RESUBSCRIBE_FIRST_SECONDS
         while True:
             try:
+                if self.broken_since is not None:
+                    await self._subscribe()
+                    caught_up = await self._catch_up(since=self.broken_since - CATCH_UP_MARGIN_SECONDS)
+                    logger.warning(
+                        "room %s: Redis subscription back; %d messages caught up",
+                        self.broadcast_id,
+                        caught_up,
+                    )
+                    self.broken_since, delay = None, RESUBSCRIBE_FIRST_SECONDS
                 async for message in self.pubsub.listen():
                     if message.get("type") != "message":
                         continue
                     event = json.loads(message["data"])
                     if event.get("topic") in self._destinations:
-                        self.dispatch(
-                            topic=event["topic"], body=event["body"], message_id=event["message_id"]
-                        )
+                        self._on_event(event)
+                raise ConnectionError("the Redis subscription ended")
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("room %s: Redis subscription failed; subscribing again", self.broadcast_id)
-                await asyncio.sleep(1)
-                with contextlib.suppress(Exception):
-                    await self.pubsub.subscribe(chat.room_channel(self.broadcast_id))
+                if self.broken_since is None:
+                    self.broken_since = time.time()
+                    logger.exception(
+                        "room %s: Redis subscription broke; subscribing again", self.broadcast_id
+                    )
+                else:
+                    logger.warning(
+                        "room %s: Redis still unreachable; next try in %.2fs", self.broadcast_id, delay
+                    )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RESUBSCRIBE_MAX_SECONDS)
+
+    def _on_event(self, event: dict) -> bool:
+        """Fan out one room event; a chat message already fanned out (a catch-up raced it) is skipped."""
+        message_id = event["message_id"]
+        if message_id.startswith("chat-") and event["topic"] == "chat":
+            chat_id = int(message_id[5:])
+            if chat_id in self.recent_chat_ids:
+                return False
+            self._remember(chat_id)
+        self.dispatch(topic=event["topic"], body=event["body"], message_id=message_id)
+        return True
+
+    def _remember(self, chat_id: int) -> None:
+        self.recent_chat_ids.add(chat_id)
+        self._recent_order.append(chat_id)
+        self.last_chat_id = max(self.last_chat_id, chat_id)
+        while len(self._recent_order) > RECENT_MESSAGE_IDS:
+            self.recent_chat_ids.discard(self._recent_order.popleft())
+
+    async def _catch_up(self, *, since: float) -> int:
+        """Fan out the chat messages committed after ``since`` (unix time) or after the last one seen."""
+        payloads = await database_sync_to_async(chat_selectors.chat_messages_since)(
+            broadcast_id=self.broadcast_id, after_id=self.last_chat_id, since=since
+        )
+        sent = 0
+        for payload in payloads:
+            body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+            sent += self._on_event({"topic": "chat", "body": body, "message_id": f"chat-{payload['id']}"})
+        return sent
 
     async def _read(self) -> None:
         """The process's one subscription to the room: every group message, fanned out locally."""

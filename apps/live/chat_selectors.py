@@ -4,7 +4,9 @@ Every payload here is what a viewer's page receives as a STOMP MESSAGE body (JSO
 rendered with ``textContent`` by the page.
 """
 
-from django.db.models import Sum
+import datetime
+
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from apps.catalog.models import ProductOption
@@ -44,6 +46,16 @@ def chat_history(*, broadcast_id: int, limit: int = HISTORY_SIZE) -> list[dict]:
         ChatMessage.objects.filter(broadcast_id=broadcast_id, deleted_at__isnull=True).order_by("-id")[:limit]
     )
     return [message_payload(message) for message in reversed(messages)]
+
+
+def chat_messages_since(*, broadcast_id: int, after_id: int, since: float, limit: int = 200) -> list[dict]:
+    """Messages not deleted with an id above ``after_id`` (0: none) or sent at or after ``since`` (unix time),
+    oldest first: what a room whose Redis subscription broke may have missed."""
+    missed = Q(created_at__gte=datetime.datetime.fromtimestamp(since, tz=datetime.UTC))
+    if after_id:
+        missed |= Q(pk__gt=after_id)
+    messages = ChatMessage.objects.filter(missed, broadcast_id=broadcast_id, deleted_at__isnull=True)
+    return [message_payload(message) for message in messages.order_by("id")[:limit]]
 
 
 def may_moderate(*, user, broadcast: Broadcast) -> bool:

@@ -34,6 +34,7 @@ from channels.consumer import AsyncConsumer, StopConsumer
 from channels.db import database_sync_to_async
 from channels.utils import await_many_dispatch
 from django.conf import settings
+from django.db import DatabaseError
 
 from apps.live import chat, chat_room, chat_selectors, stomp
 from apps.live.models import Broadcast
@@ -262,6 +263,10 @@ class LiveRoomConsumer(AsyncConsumer):
                 await database_sync_to_async(_moderate)(self.broadcast, self.user, _json_of(frame))
         except chat.ChatRefused as refusal:
             self._refuse(frame, refusal.code, refusal.message)
+        except DatabaseError:
+            # Nothing was kept (the transaction rolled back): refused, so the viewer knows to send again.
+            logger.exception("room %s: a SEND failed on the database", self.broadcast_id)
+            self._refuse(frame, "unavailable", chat.UNAVAILABLE_MESSAGE)
 
     async def _disconnect(self, frame: stomp.Frame) -> None:
         if frame.get("receipt"):

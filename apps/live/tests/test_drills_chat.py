@@ -1,0 +1,259 @@
+"""Fault drill: the Redis of the live room restarts in the middle of a chat.
+
+A private ``redis-server`` (never the shared one other suites use) serves a real uvicorn process's cache,
+channel layer and room fan-out. A reader and two senders (the seller, held to no rate limit, and a shopper)
+chat through it; Redis is killed and started again on the same port while they do. The clients behave as the
+page's stompjs does: on a closed socket they connect again after a delay, subscribe again and take the
+history (last 50) as it comes, keeping each message once by its id.
+
+What must hold: every SEND the server acknowledged (RECEIPT) is in the database and reached the reader, live
+or in a history replay; a SEND the server refused (ERROR) was not kept; the server answers throughout and
+after; a viewer joining afterwards sees the whole conversation.
+"""
+
+import asyncio
+import contextlib
+import json
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+import redis
+import requests
+import websockets
+from rest_framework_simplejwt.tokens import AccessToken
+
+from apps.catalog.tests.factories import UserFactory
+from apps.live import stomp
+from apps.live.models import ChatMessage
+from apps.live.tests.chat_server import Server, free_port
+from apps.live.tests.chat_support import make_live
+from apps.live.tests.factories import BroadcastFactory
+
+pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
+
+# As the page's stompjs client: ``reconnectDelay: 2000`` (shorter here, same behaviour).
+RECONNECT_DELAY_SECONDS = 0.5
+SEND_EVERY_SECONDS = 0.15
+OUTAGE_SECONDS = 1.5
+ANSWER_TIMEOUT_SECONDS = 5.0
+
+
+class PrivateRedis:
+    """``redis-server`` on a free port of its own, without persistence: a restart loses everything."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                *("--save", "", "--appendonly", "no", "--port", str(self.port)),
+                *("--bind", "127.0.0.1", "--daemonize", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "the private redis-server did not start"
+                time.sleep(0.05)
+            finally:
+                client.close()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        with socket.socket() as sock:  # the port is free again: nothing answers there
+            assert sock.connect_ex(("127.0.0.1", self.port)) != 0
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def app_server(private_redis):
+    """uvicorn on the test database, with every Redis use (cache, channel layer, fan-out) on the private one."""
+    server = Server("uvicorn", env={"REDIS_URL": private_redis.url})
+    log: list[str] = []
+    drain = threading.Thread(target=lambda: log.extend(server.process.stderr), daemon=True)
+    drain.start()
+    server.log = log
+    yield server
+    server.stop()
+
+
+class PageClient:
+    """A STOMP client that acts as the page's stompjs: reconnects on its own and keeps messages by id."""
+
+    def __init__(self, server: Server, broadcast_id: int, *, token: str = "", subscribe: bool = True) -> None:
+        self.url = f"ws://127.0.0.1:{server.port}/ws/live/{broadcast_id}/"
+        self.origin = server.url  # a page's socket comes from the site's own origin
+        self.broadcast_id = broadcast_id
+        self.token = token
+        self.subscribe = subscribe
+        self.messages: dict[int, dict] = {}  # chat message id → payload, each once
+        self.answers: dict[str, stomp.Frame] = {}  # receipt id → RECEIPT or ERROR
+        self.connections = 0
+        self.connected = asyncio.Event()
+        self.socket = None
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        if self.socket is not None:
+            await self.socket.close()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                async with websockets.connect(
+                    self.url, subprotocols=["v12.stomp"], origin=self.origin, open_timeout=2
+                ) as socket_:
+                    await self._session(socket_)
+            except (OSError, websockets.WebSocketException, TimeoutError):
+                pass
+            self.connected.clear()
+            self.socket = None
+            await asyncio.sleep(RECONNECT_DELAY_SECONDS)
+
+    async def _session(self, socket_) -> None:
+        headers = {"accept-version": "1.2", "heart-beat": "0,0", "host": "trimarket"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        await socket_.send(stomp.serialize(stomp.Frame("CONNECT", headers)))
+        parser = stomp.Parser()
+        async for data in socket_:
+            for frame in parser.feed(data):
+                if frame is stomp.HEARTBEAT:
+                    continue
+                if frame.command == "CONNECTED":
+                    if self.subscribe:
+                        destination = f"/topic/live.{self.broadcast_id}.chat"
+                        subscribe = stomp.Frame("SUBSCRIBE", {"id": "chat", "destination": destination})
+                        await socket_.send(stomp.serialize(subscribe))
+                    self.socket = socket_
+                    self.connections += 1
+                    self.connected.set()
+                elif frame.command == "MESSAGE":
+                    payload = json.loads(frame.body)
+                    if payload.get("type") == "message":
+                        self.messages.setdefault(payload["id"], payload)
+                elif frame.get("receipt-id"):
+                    self.answers[frame.get("receipt-id")] = frame
+
+    async def drop(self) -> None:
+        """The socket goes away (a phone changing networks); the client connects again by itself."""
+        self.connected.clear()
+        await self.socket.close()
+
+    async def say(self, text: str) -> str:
+        """Send ``text`` with a receipt; ``receipt``, ``error`` or ``unanswered`` (the socket went away)."""
+        await asyncio.wait_for(self.connected.wait(), 10)
+        receipt = f"r-{text}"
+        headers = {
+            "destination": f"/app/live.{self.broadcast_id}.chat",
+            "content-type": "text/plain",
+            "receipt": receipt,
+        }
+        try:
+            await self.socket.send(stomp.serialize(stomp.Frame("SEND", headers, text)))
+        except (AttributeError, websockets.WebSocketException):
+            return "unanswered"
+        deadline = time.monotonic() + ANSWER_TIMEOUT_SECONDS
+        while receipt not in self.answers and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        frame = self.answers.get(receipt)
+        if frame is None:
+            return "unanswered"
+        return "receipt" if frame.command == "RECEIPT" else f"error:{frame.get('message')}"
+
+
+async def _wait_for(predicate, *, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+def test_redis_restarted_mid_chat_loses_no_acknowledged_message(private_redis, app_server):
+    """Redis killed and started again during a chat: the room goes on, every acknowledged message arrives."""
+    broadcast = make_live(BroadcastFactory())
+    seller_token = str(AccessToken.for_user(broadcast.seller))
+    shopper_token = str(AccessToken.for_user(UserFactory(name="시청자")))
+    outcomes: dict[str, str] = {}
+
+    async def drill() -> tuple[PageClient, PageClient]:
+        reader = PageClient(app_server, broadcast.pk)
+        seller = PageClient(app_server, broadcast.pk, token=seller_token, subscribe=False)
+        shopper = PageClient(app_server, broadcast.pk, token=shopper_token, subscribe=False)
+        for client in (reader, seller, shopper):
+            client.start()
+        await asyncio.gather(*(asyncio.wait_for(c.connected.wait(), 10) for c in (reader, seller, shopper)))
+
+        async def phase(name: str, count: int) -> None:
+            outcomes[f"{name}-shopper"] = await shopper.say(f"{name}-shopper")
+            for n in range(count):
+                outcomes[f"{name}-{n}"] = await seller.say(f"{name}-{n}")
+                await asyncio.sleep(SEND_EVERY_SECONDS)
+
+        await phase("before", 5)
+        private_redis.kill()
+        await reader.drop()
+        await phase("outage", 5)
+        await asyncio.sleep(max(OUTAGE_SECONDS - 5 * SEND_EVERY_SECONDS, 0))
+        await asyncio.to_thread(private_redis.start)
+        await phase("after", 5)
+
+        accepted = {text for text, outcome in outcomes.items() if outcome == "receipt"}
+        await _wait_for(lambda: accepted <= {m["text"] for m in reader.messages.values()}, timeout=10)
+        late = PageClient(app_server, broadcast.pk)
+        late.start()
+        await _wait_for(lambda: accepted <= {m["text"] for m in late.messages.values()}, timeout=10)
+        for client in (reader, seller, shopper, late):
+            await client.stop()
+        return reader, late
+
+    reader, late = asyncio.run(drill())
+
+    log = "".join(app_server.log)[-3000:]
+    accepted = {text for text, outcome in outcomes.items() if outcome == "receipt"}
+    refused = {text for text, outcome in outcomes.items() if outcome.startswith("error")}
+    kept = set(ChatMessage.objects.filter(broadcast=broadcast).values_list("text", flat=True))
+    assert {f"before-{n}" for n in range(5)} | {f"after-{n}" for n in range(5)} <= accepted, (outcomes, log)
+    assert "after-shopper" in accepted, outcomes
+    assert accepted <= kept, (outcomes, log)
+    assert not refused & kept, f"refused yet kept: {refused & kept}"
+    assert set(outcomes.values()) <= {"receipt", "error:unavailable", "unanswered"}, outcomes
+    assert accepted <= {m["text"] for m in reader.messages.values()}, (outcomes, sorted(reader.messages), log)
+    assert accepted <= {m["text"] for m in late.messages.values()}, outcomes
+    assert reader.connections >= 2, "the reader's socket was dropped and it connected again"
+    # A pooled channel-layer connection from before the restart fails once, then the pool connects anew.
+    deadline = time.monotonic() + 5
+    while (health := requests.get(f"{app_server.url}/healthz", timeout=5)).status_code != 200:
+        assert time.monotonic() < deadline, health.text
+        time.sleep(0.2)
+    print(outcomes)
