@@ -11,9 +11,10 @@ Fan-out (why it is built this way: issue 7's Scale section, measured in bench/ch
 
 Every ``TICK_SECONDS`` the room's ticker refreshes this process's viewers in a Redis sorted set shared by all
 processes (members ``u:<user id>`` or ``s:<session>``, so one person is one viewer), flushes the hearts
-counted here into a shared counter, compares the broadcast's status and pinned product's stock with what it
-last sent, and pushes what changed to its own viewers only (every process reads the same shared numbers, so
-nothing is sent between processes for them). It also sends each viewer its STOMP heart-beats.
+counted here into a shared counter and the broadcast's persisted total, offers the viewer count as the
+report's sample (kept once per ``services.VIEWER_SAMPLE_SECONDS`` across processes), compares the
+broadcast's status and pinned product's stock with what it last sent, and pushes what changed to its own
+viewers only (every process reads the same shared numbers, so nothing is sent between processes for them). It also sends each viewer its STOMP heart-beats.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from apps.core.metrics import LIVE_VIEWERS
-from apps.live import chat, chat_selectors, stomp
+from apps.live import chat, chat_selectors, services, stomp
 from apps.live.selectors import viewer_count_key
 
 logger = logging.getLogger(__name__)
@@ -155,6 +157,7 @@ class Room:
         self.counters = _RedisCounters() if settings.REDIS_URL else _LocalCounters()
         self.likes_pending = 0
         self.sent_viewers: tuple[int, int] | None = None
+        self.sampled_slot: int | None = None
         self.snapshot: dict | None = None
         self._tasks: list[asyncio.Task] = []
         self._destinations = {
@@ -351,6 +354,11 @@ class Room:
         likes, self.likes_pending = self.likes_pending, 0
         members = {viewer.presence_key for viewer in self.viewers}
         count, total_likes = await self.counters.refresh(self.broadcast_id, members, likes)
+        if likes:
+            await database_sync_to_async(services.broadcast_likes_add)(
+                broadcast_id=self.broadcast_id, count=likes
+            )
+        await self._sample(count)
         numbers = (count, total_likes)
         if numbers != self.sent_viewers:
             hearts = total_likes - self.sent_viewers[1] if self.sent_viewers else 0
@@ -363,6 +371,15 @@ class Room:
             self.sent_viewers = numbers
         snapshot = await database_sync_to_async(chat_selectors.room_snapshot)(broadcast_id=self.broadcast_id)
         self._snapshot_changes(snapshot)
+
+    async def _sample(self, count: int) -> None:
+        """Offer the viewer count once per sampling slot; one process's offer is kept (the service's lock)."""
+        slot = services.viewer_sample_slot(at=timezone.now())
+        if slot != self.sampled_slot:
+            self.sampled_slot = slot
+            await database_sync_to_async(services.broadcast_viewers_sample)(
+                broadcast_id=self.broadcast_id, viewers=count
+            )
 
     def _snapshot_changes(self, snapshot: dict) -> None:
         before, self.snapshot = self.snapshot, snapshot

@@ -63,6 +63,9 @@ class Broadcast(models.Model):
     replay_path = models.CharField(
         _("다시보기 재생목록"), max_length=255, blank=True, editable=False, help_text=_("MEDIA_ROOT 기준")
     )
+    likes = models.PositiveIntegerField(
+        _("좋아요"), default=0, editable=False, help_text=_("방송 중 시청자가 누른 하트의 합계")
+    )
     products = models.ManyToManyField(
         "catalog.Product", through="BroadcastProduct", related_name="broadcasts", verbose_name=_("판매 상품")
     )
@@ -163,6 +166,28 @@ class BroadcastPin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} @ {self.offset_seconds:.0f}s"
+
+
+class BroadcastViewerSample(models.Model):
+    """How many watched a broadcast at ``at``: one row per sampling slot (``services.VIEWER_SAMPLE_SECONDS``),
+    taken by one process's room ticker while the broadcast is live. ``at`` is the slot's start."""
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="viewer_samples", verbose_name=_("방송")
+    )
+    at = models.DateTimeField(_("측정 시각"))
+    viewers = models.PositiveIntegerField(_("시청자 수"))
+
+    class Meta:
+        verbose_name = _("시청자 수 기록")
+        verbose_name_plural = _("시청자 수 기록")
+        ordering = ("at",)
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "at"], name="live_viewer_sample_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast} @ {self.at:%H:%M:%S}: {self.viewers}"
 
 
 class BroadcastAlarm(models.Model):

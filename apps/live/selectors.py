@@ -1,16 +1,18 @@
 """Every read of the live module, shaped for the page that shows it. No read here writes."""
 
 import dataclasses
+import math
 import time
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from apps.catalog.models import Category
 from apps.catalog.selectors import ProductCard, product_cards, products_visible
-from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct
+from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct, BroadcastViewerSample, ChatMessage
 
 TABS: dict[str, str] = {"live": "라이브", "scheduled": "예정", "replay": "다시보기"}
 DEFAULT_TAB = "live"
@@ -30,6 +32,35 @@ def viewer_count_key(broadcast_id: int) -> str:
 
 def viewer_count(*, broadcast_id: int) -> int:
     return int(cache.get(viewer_count_key(broadcast_id)) or 0)
+
+
+def broadcast_audience_stats(*, broadcast_id: int) -> dict:
+    """A broadcast's audience for its report: ``peak_viewers``, ``average_viewers``, ``messages``, ``likes``.
+
+    Peak is the largest viewer sample. Average is over the time on air, not only over the samples: a slot
+    without a sample (no room open, nobody watching) counts as 0 viewers, so the average is the samples' sum
+    over the number of slots between start and end (or now), or over the samples if there are more. Messages
+    are the chat messages not deleted; likes the hearts the room tickers added up.
+    """
+    from apps.live.services import VIEWER_SAMPLE_SECONDS
+
+    broadcast = Broadcast.objects.filter(pk=broadcast_id).values("started_at", "ended_at", "likes").first()
+    if broadcast is None:
+        return {"peak_viewers": 0, "average_viewers": 0, "messages": 0, "likes": 0}
+    samples = BroadcastViewerSample.objects.filter(broadcast_id=broadcast_id).aggregate(
+        peak=Max("viewers"), total=Sum("viewers"), count=Count("id")
+    )
+    slots = samples["count"]
+    if broadcast["started_at"] is not None:
+        on_air = (broadcast["ended_at"] or timezone.now()) - broadcast["started_at"]
+        slots = max(slots, math.ceil(on_air.total_seconds() / VIEWER_SAMPLE_SECONDS))
+    total = samples["total"] or 0
+    return {
+        "peak_viewers": samples["peak"] or 0,
+        "average_viewers": (2 * total + slots) // (2 * slots) if slots else 0,  # rounded half up
+        "messages": ChatMessage.objects.filter(broadcast_id=broadcast_id, deleted_at__isnull=True).count(),
+        "likes": broadcast["likes"],
+    }
 
 
 def _broadcasts() -> QuerySet[Broadcast]:

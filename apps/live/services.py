@@ -11,7 +11,7 @@ import secrets
 import shutil
 import subprocess
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -19,13 +19,19 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.core.events import publish
 from apps.live import chat
-from apps.live.models import Broadcast, BroadcastAlarm, BroadcastPin, BroadcastProduct
+from apps.live.models import (
+    Broadcast,
+    BroadcastAlarm,
+    BroadcastPin,
+    BroadcastProduct,
+    BroadcastViewerSample,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +41,8 @@ REPLAY_DIR = "replays"
 # The replay's segments: long enough for few files, short enough to seek to a chapter quickly.
 REPLAY_SEGMENT_SECONDS = 4
 FFMPEG_REPLAY_TIMEOUT = 30 * 60
+# A live broadcast's viewer count is kept once per this many seconds (the report's peak and average).
+VIEWER_SAMPLE_SECONDS = 30
 
 
 class PublishRefused(Exception):
@@ -423,3 +431,42 @@ def broadcast_alarms_notify(*, broadcast_id: int) -> int:
             alarm.save(update_fields=["notified_at"])
             sent += 1
     return sent
+
+
+# ---- Audience: viewer samples and likes (the per-broadcast report's figures) -----------------------------
+
+
+def viewer_sample_slot(*, at: datetime) -> int:
+    """The sampling slot of a moment: slots are ``VIEWER_SAMPLE_SECONDS`` long, aligned on the clock."""
+    return int(at.timestamp() // VIEWER_SAMPLE_SECONDS)
+
+
+def broadcast_viewers_sample(
+    *, broadcast_id: int, viewers: int, at: datetime | None = None
+) -> BroadcastViewerSample | None:
+    """Keep ``viewers`` as the broadcast's sample for the slot of ``at`` (now), once for all processes.
+
+    Every process with viewers of the room calls this from its ticker; the first to take the slot's lock
+    (a Redis ``SET NX`` through the cache, held two slots long) writes the row, the others return None. The
+    row's uniqueness on (broadcast, slot start) holds even if the lock was lost. Only a live broadcast is
+    sampled.
+    """
+    at = at or timezone.now()
+    slot = viewer_sample_slot(at=at)
+    if not cache.add(f"live:viewer-sample:{broadcast_id}:{slot}", 1, timeout=2 * VIEWER_SAMPLE_SECONDS):
+        return None
+    if not Broadcast.objects.filter(pk=broadcast_id, status=Broadcast.Status.LIVE).exists():
+        return None
+    sample, created = BroadcastViewerSample.objects.get_or_create(
+        broadcast_id=broadcast_id,
+        at=datetime.fromtimestamp(slot * VIEWER_SAMPLE_SECONDS, tz=UTC),
+        defaults={"viewers": max(viewers, 0)},
+    )
+    return sample if created else None
+
+
+def broadcast_likes_add(*, broadcast_id: int, count: int) -> None:
+    """Add the hearts one process counted since its last tick to the broadcast's total (never counted twice:
+    each process adds only its own)."""
+    if count > 0:
+        Broadcast.objects.filter(pk=broadcast_id).update(likes=F("likes") + count)

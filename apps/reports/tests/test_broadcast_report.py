@@ -1,11 +1,14 @@
 """The per-broadcast report on a scripted broadcast: pinned windows, add-to-carts and orders attributed to it."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
 from apps.live import services as live_services
-from apps.live.models import BroadcastProduct
+from apps.live.models import BroadcastProduct, ChatMessage
 from apps.live.tests.factories import BroadcastFactory
 from apps.orders import services as order_services
 from apps.orders.tests.factories import UserFactory, order_make
@@ -116,3 +119,30 @@ def test_the_dashboard_lists_the_report(scripted_broadcast):
     [row] = selectors.broadcast_performance()
 
     assert (row.title, row.orders, row.revenue, row.add_to_carts) == ("겨울 니트 라이브", 4, 82000, 3)
+
+
+def test_the_report_shows_the_audience_live_counted(django_capture_on_commit_callbacks):
+    """Viewer samples 10, 40, 25 over three slots, two messages (one deleted is not), 12 likes: the report
+    written at the end says peak 40, average 25, 2 messages, 12 likes."""
+    broadcast = BroadcastFactory(title="시청자 집계 라이브")
+    with django_capture_on_commit_callbacks(execute=True):
+        live_services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
+    cache.delete_pattern(f"live:viewer-sample:{broadcast.pk}:*")
+    now = timezone.now()
+    for n, viewers in enumerate((10, 40, 25)):
+        live_services.broadcast_viewers_sample(
+            broadcast_id=broadcast.pk,
+            viewers=viewers,
+            at=now + timedelta(seconds=n * live_services.VIEWER_SAMPLE_SECONDS),
+        )
+    viewer = UserFactory()
+    for text in ("안녕하세요", "색상 문의", "광고"):
+        ChatMessage.objects.create(broadcast=broadcast, user=viewer, display_name="시청자", text=text)
+    ChatMessage.objects.filter(broadcast=broadcast, text="광고").update(deleted_at=timezone.now())
+    live_services.broadcast_likes_add(broadcast_id=broadcast.pk, count=12)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live_services.broadcast_end(broadcast=broadcast)
+
+    report = BroadcastReport.objects.get(broadcast=broadcast)
+    assert (report.peak_viewers, report.average_viewers, report.messages, report.likes) == (40, 25, 2, 12)
