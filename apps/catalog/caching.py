@@ -7,6 +7,8 @@ so a request running beside the write cannot cache the old rows again after the 
 from django.core.cache import cache
 from django.db import transaction
 
+from apps.core.pagecache import page_keys
+
 CATEGORY_TREE_KEY = "catalog:category-tree:v1"
 HOME_KEY = "catalog:home:v1"
 # The main page's product sections may lag a change by this much (stock moves do not drop them).
@@ -14,8 +16,18 @@ HOME_SECONDS = 5 * 60
 PRODUCT_SECONDS = 60 * 60
 
 
+# Whole pages for first-time visitors (apps/core/pagecache.py): dropped with the data they show, and at most
+# this old when something outside the catalog changes (the live strip, a product's broadcasts).
+HOME_PAGE_KEY = "catalog:home-page"
+PAGE_SECONDS = 30
+
+
 def product_key(product_id: int) -> str:
     return f"catalog:product:v1:{product_id}"
+
+
+def product_page_key(product_id: int) -> str:
+    return f"catalog:product-page:{product_id}"
 
 
 def _drop_on_commit(*keys: str) -> None:
@@ -23,11 +35,15 @@ def _drop_on_commit(*keys: str) -> None:
 
 
 def category_tree_changed() -> None:
-    # The main page shows category shortcuts too.
-    _drop_on_commit(CATEGORY_TREE_KEY, HOME_KEY)
+    # The main page shows category shortcuts too; every page shows the category navigation.
+    _drop_on_commit(CATEGORY_TREE_KEY, HOME_KEY, *page_keys(HOME_PAGE_KEY))
 
 
 def product_changed(*product_ids: int, home: bool = False) -> None:
-    """Drop the cached detail of these products (and the main page's sections when ``home``)."""
-    keys = [product_key(product_id) for product_id in product_ids]
-    _drop_on_commit(*keys, *([HOME_KEY] if home else []))
+    """Drop the cached detail and page of these products (and the main page's when ``home``)."""
+    keys = [
+        key
+        for product_id in product_ids
+        for key in (product_key(product_id), *page_keys(product_page_key(product_id)))
+    ]
+    _drop_on_commit(*keys, *([HOME_KEY, *page_keys(HOME_PAGE_KEY)] if home else []))

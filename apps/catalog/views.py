@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.catalog import selectors, services
+from apps.catalog import caching, selectors, services
 from apps.catalog.forms import ListingForm, ReviewForm
 from apps.catalog.models import ProductOption
+from apps.core.pagecache import render_shared
 
 PRODUCTS_PER_PAGE = 20
 WISHLIST_PER_PAGE = 40
@@ -41,14 +42,16 @@ def _listing(request, *, category_ids: list[int] | None, template: str, context:
 
 @require_GET
 def home(request):
-    return render(
+    return render_shared(
         request,
-        "catalog/home.html",
-        {
+        key=caching.HOME_PAGE_KEY,
+        template="catalog/home.html",
+        context=lambda: {
             "tree": selectors.category_tree(),
             "sections": selectors.home_sections(),
             "live_now": selectors.live_now(),
         },
+        seconds=caching.PAGE_SECONDS,
     )
 
 
@@ -81,21 +84,26 @@ def search(request):
 
 @require_GET
 def product_detail(request, pk: int):
-    detail = selectors.product_detail(product_id=pk, user=request.user)
-    product = detail["product"]
-    tree = selectors.category_tree()
-    category = tree.by_pk.get(product.category_id)
-    return render(
-        request,
-        "catalog/product_detail.html",
-        {
+    def context() -> dict:
+        detail = selectors.product_detail(product_id=pk, user=request.user)
+        product = detail["product"]
+        tree = selectors.category_tree()
+        category = tree.by_pk.get(product.category_id)
+        return {
             **detail,
             "breadcrumbs": tree.breadcrumbs(category) if category else [],
             "current_category_root_id": category.root_id if category else None,
             "wished": selectors.wishlist_has(user=request.user, product_id=pk),
             "reviewable_lines": selectors.reviewable_order_lines_for(user=request.user, product=product),
             "broadcasts": selectors.product_broadcasts(product_id=pk),
-        },
+        }
+
+    return render_shared(
+        request,
+        key=caching.product_page_key(pk),
+        template="catalog/product_detail.html",
+        context=context,
+        seconds=caching.PAGE_SECONDS,
     )
 
 
