@@ -1,0 +1,69 @@
+"""First-time visitors share cached main and product pages, each with a working CSRF token of their own."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from apps.catalog import services
+from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _token(html: str) -> str:
+    match = TOKEN.search(html)
+    assert match, "the page has no CSRF form field"
+    return match.group(1)
+
+
+def test_two_first_time_visitors_can_each_add_to_cart_from_the_cached_product_page():
+    """The second visitor's page comes from the cache, yet its 장바구니 form is accepted with a fresh token."""
+    option = ProductOptionFactory(stock=5)
+    url = option.product.get_absolute_url()
+    for _visitor in range(2):
+        browser = Client(enforce_csrf_checks=True)
+        page = browser.get(url)
+        assert page.status_code == 200
+        assert "__trimarket_csrf_token__" not in page.content.decode()
+
+        added = browser.post(
+            "/cart/add/",
+            {
+                "product": option.product_id,
+                "option": option.pk,
+                "quantity": 1,
+                "csrfmiddlewaretoken": _token(page.content.decode()),
+            },
+        )
+
+        assert added.status_code == 302
+        assert browser.get("/cart/").context["cart_count"] == 1
+
+
+def test_a_staff_price_change_shows_at_once_to_first_time_visitors(
+    client, django_capture_on_commit_callbacks
+):
+    """Changing a product drops its cached page: the next visitor sees the new price, not the stored page."""
+    product = ProductFactory(sale_price=19_900, list_price=29_900)
+    ProductOptionFactory(product=product)
+    assert "19,900원" in client.get(product.get_absolute_url()).content.decode()
+
+    product.sale_price = 15_900
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_save(product=product)
+
+    assert "15,900원" in Client().get(product.get_absolute_url()).content.decode()
+
+
+def test_a_logged_in_shopper_gets_the_page_rendered_for_them(client):
+    """A member never sees the anonymous copy: the header offers 마이페이지 instead of 로그인."""
+    product = ProductOptionFactory().product
+    Client().get(product.get_absolute_url())
+    client.force_login(UserFactory())
+
+    html = client.get(product.get_absolute_url()).content.decode()
+
+    assert 'title="마이페이지"' in html
