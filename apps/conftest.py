@@ -61,9 +61,13 @@ def _clean_cache():
     cache.delete_pattern("*")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium, headless, driven by Playwright (its own browser download is not used)."""
+    """Debian's Chromium, headless, driven by Playwright (its own browser download is not used).
+
+    Per module, not per session: while Playwright's sync API is running it holds an event loop in the main
+    thread, which would break the asyncio code of non-browser tests that run after it.
+    """
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still synchronous.
@@ -80,7 +84,7 @@ def page(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, locale="ko-KR", timezone_id="Asia/Seoul", viewport=VIEWPORTS["phone"]
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     tab = context.new_page()
     yield tab
     context.close()

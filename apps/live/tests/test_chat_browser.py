@@ -33,7 +33,7 @@ def open_tab(browser, server):
         context = browser.new_context(
             base_url=server.url, locale="ko-KR", timezone_id="Asia/Seoul", viewport=VIEWPORTS[viewport]
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         contexts.append(context)
         if user is not None:
             client = Client()
