@@ -54,6 +54,8 @@ RESUBSCRIBE_MAX_SECONDS = 5.0
 CATCH_UP_MARGIN_SECONDS = 5.0
 # How many of the last chat messages the room remembers having fanned out (a catch-up never repeats them).
 RECENT_MESSAGE_IDS = 1000
+# How long stop() waits for the room's tasks to finish after cancelling them.
+STOP_GRACE_SECONDS = 2.0
 CONTENT_TYPE = "application/json"
 
 
@@ -184,9 +186,10 @@ class Room:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            # Bounded, and without swallowing a cancellation of stop() itself: a task caught mid-reconnect
+            # must not keep the process (or a test's event loop) from shutting down.
+            await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
         await self._unsubscribe()
         if self.layer is not None and self.channel:
             with contextlib.suppress(Exception):
