@@ -1,12 +1,12 @@
-"""Abuse limits: fixed-window counters in the Django cache (Redis with ``REDIS_URL``), per user and per IP.
+"""Abuse limits: sliding-window counters in the Django cache (Redis with ``REDIS_URL``), per user and per IP.
 
 A limited action names a ``Rate`` and calls ``rate_hit(rate, request=...)`` before doing the work; over the
 limit it raises ``RateLimited``, a ``ValidationError`` (so a form shows it like any other error) that also
 carries ``retry_after`` in seconds. Pages answer 429 with the form error (``too_many(response, error)`` adds the
 status and the ``Retry-After`` header); the API answers 429 JSON through DRF's ``Throttled``.
 
-Windows are aligned to the epoch (``now // seconds``): one counter key per window, nothing to reset, and the
-wait is what is left of the current window. Login failures keep their own counter in ``apps.accounts.services``
+Counters live in windows aligned to the epoch (``now // seconds``), one key per window, nothing to reset; a
+limit weighs the previous window in (``sliding_count``), and the wait is what is left of the current window. Login failures keep their own counter in ``apps.accounts.services``
 (only failures count there) and raise the same ``RateLimited``.
 """
 
@@ -71,6 +71,20 @@ def _count(key: str, timeout: int) -> int:
         return 1
 
 
+def sliding_count(key: str, seconds: int, *, now: float | None = None) -> float:
+    """Count one event under ``key`` and return how many fell in the last ``seconds`` (an estimate).
+
+    This window's count plus the previous window's, weighted by how much of it still lies inside the last
+    ``seconds``: plain fixed windows would let ``limit`` events through at the end of one window and
+    ``limit`` more at the start of the next.
+    """
+    now = time.time() if now is None else now
+    window = int(now // seconds)
+    current = _count(f"{key}:{window}", 2 * seconds + 1)
+    previous = cache.get(f"{key}:{window - 1}", 0)
+    return current + previous * (1 - (now % seconds) / seconds)
+
+
 def rate_hit(rate: Rate, *, request: HttpRequest | None = None, ip: str = "", user_key: str = "") -> None:
     """Count one attempt for the request's IP and its member (or ``user_key``, e.g. a typed email).
 
@@ -90,8 +104,7 @@ def rate_hit(rate: Rate, *, request: HttpRequest | None = None, ip: str = "", us
     for side, ident, allowed in checks:
         if not ident or not allowed:
             continue
-        key = f"ratelimit:{rate.name}:{side}:{_digest(ident)}:{window}"
-        if _count(key, rate.seconds + 1) > allowed:
+        if sliding_count(f"ratelimit:{rate.name}:{side}:{_digest(ident)}", rate.seconds, now=now) > allowed:
             over = True
     if over:
         raise RateLimited(rate.message % {"wait": wait_text(retry_after)}, retry_after=retry_after)

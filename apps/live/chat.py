@@ -29,6 +29,7 @@ from django.utils import timezone
 from django_redis.exceptions import ConnectionInterrupted
 
 from apps.core.metrics import CHAT_MESSAGES
+from apps.core.ratelimit import sliding_count
 from apps.live import chat_selectors
 from apps.live.models import (
     Broadcast,
@@ -156,24 +157,8 @@ def text_clean(text: str) -> str:
 
 
 def _rate_check(*, broadcast_id: int, user_id: int) -> None:
-    """At most ``count`` messages in any ``seconds``, not just per clock window.
-
-    A sliding-window estimate: this window's count plus the previous window's, weighted by how much of it
-    still lies inside the last ``seconds``. Plain fixed windows let a sender put ``count`` messages at the
-    end of one window and ``count`` more at the start of the next.
-    """
     count, seconds = rate_limit()
-    now = timezone.now().timestamp()
-    window = int(now // seconds)
-    key = f"live:chat-rate:{broadcast_id}:{user_id}"
-    cache.add(f"{key}:{window}", 0, timeout=2 * seconds + 1)
-    try:
-        sent = cache.incr(f"{key}:{window}")
-    except ValueError:  # expired between add and incr
-        cache.set(f"{key}:{window}", 1, timeout=2 * seconds + 1)
-        sent = 1
-    previous = cache.get(f"{key}:{window - 1}", 0)
-    if sent + previous * (1 - (now % seconds) / seconds) > count:
+    if sliding_count(f"live:chat-rate:{broadcast_id}:{user_id}", seconds) > count:
         raise ChatRefused(
             "rate-limited", f"메시지를 너무 빨리 보내고 있어요. {seconds}초에 {count}개까지 보낼 수 있어요."
         )
