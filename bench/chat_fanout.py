@@ -3,8 +3,8 @@
 The app runs with production settings (``trimarket.settings.prod`` through ``bench/flash_settings.py``, MariaDB
 + Redis channel layer) under uvicorn and daphne, with 1 and 2 server processes; then the same load goes to a
 plain in-process ``websockets`` broadcast server (the ceiling: no Django, no Redis, no database). Viewers
-connect with the ``websockets`` client library in 2 load processes; every message carries its send time, and
-each viewer records now − sent for every message of the run it receives. Printed per run: p50/p99,
+connect from 2 Node.js load processes (``bench/chat_viewers.mjs``, the ``ws`` library); every message carries
+its send time, and each viewer records now − sent for every message of the run it receives. Printed per run: p50/p99,
 delivered/expected, the servers' CPU, and the targets (issue 7): 100 % delivered, p99 ≤ 100 ms at 2,000 × 20/s
 and ≤ 250 ms at 4,000 × 20/s; the ratio to the ceiling's p99.
 
@@ -14,8 +14,8 @@ and ≤ 250 ms at 4,000 × 20/s; the ratio to the ceiling's p99.
 
 import argparse
 import asyncio
+import contextlib
 import json
-import multiprocessing
 import os
 import re
 import resource
@@ -61,18 +61,21 @@ print(json.dumps({"broadcast": broadcast.pk, "tokens": tokens}))
 """
 
 
-def _env(coalesce_ms: int = 0) -> dict:
+def _env(coalesce_ms: int | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "DJANGO_"))}
-    return env | {
-        "DJANGO_SETTINGS_MODULE": "bench.chat_settings",
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "SECRET_KEY": "chat-fanout-bench-only-secret-key-5c4d3e2f1a0b99887766554433221100",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "PYTHONPATH": str(ROOT),
-        "LIVE_CHAT_COALESCE_MS": str(coalesce_ms),
-    }
+    return (
+        env
+        | {
+            "DJANGO_SETTINGS_MODULE": "bench.chat_settings",
+            "DATABASE_URL": DATABASE_URL,
+            "REDIS_URL": REDIS_URL,
+            "SECRET_KEY": "chat-fanout-bench-only-secret-key-5c4d3e2f1a0b99887766554433221100",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "PYTHONPATH": str(ROOT),
+        }
+        | ({"LIVE_CHAT_COALESCE_MS": str(coalesce_ms)} if coalesce_ms is not None else {})
+    )
 
 
 def _raise_file_limit() -> None:
@@ -137,11 +140,18 @@ def _frame(command: str, headers: dict, body: str = "") -> str:
 
 def ceiling_server(port: int) -> None:
     from websockets.asyncio.server import broadcast, serve
+    from websockets.exceptions import ConnectionClosed
 
     subscribers = set()
     counter = 0
 
     async def handler(ws):
+        # The load client ends the run by dropping its sockets: that ends the handler, not an error.
+        with contextlib.suppress(ConnectionClosed):
+            await serve_one(ws)
+        subscribers.discard(ws)
+
+    async def serve_one(ws):
         nonlocal counter
         async for data in ws:
             command = data.split("\n", 1)[0]
@@ -158,7 +168,6 @@ def ceiling_server(port: int) -> None:
                     json.dumps({"type": "message", "text": body}, ensure_ascii=False),
                 )
                 broadcast(subscribers, frame)
-        subscribers.discard(ws)
 
     async def main():
         async with serve(
@@ -172,64 +181,15 @@ def ceiling_server(port: int) -> None:
 # ---- Load: viewers (in load processes) and senders (here) --------------------------------------------------
 
 
-def viewers_process(urls, count, broadcast_id, run_id, ready, go, results, seconds) -> None:
-    _raise_file_limit()
-    asyncio.run(_viewers(urls, count, broadcast_id, run_id, ready, go, results, seconds))
-
-
-async def _viewers(urls, count, broadcast_id, run_id, ready, go, results, seconds) -> None:
-    from websockets.asyncio.client import connect
-
-    latencies: list[float] = []
-    received = [0] * count
-    dropped = [0]
-    limit = asyncio.Semaphore(100)
-    connected = [0]
-
-    async def viewer(index: int) -> None:
-        url = urls[index % len(urls)]
-        origin = url.replace("ws://", "http://").split("/ws/")[0]
-        async with limit:
-            ws = await connect(
-                url,
-                subprotocols=["v12.stomp"],
-                origin=origin,
-                compression=None,
-                max_queue=None,
-                open_timeout=60,
-                ping_interval=None,
-            )
-            await ws.send(_frame("CONNECT", {"accept-version": "1.2", "heart-beat": "0,0", "host": "bench"}))
-            await ws.recv()
-            await ws.send(
-                _frame("SUBSCRIBE", {"id": "sub-0", "destination": f"/topic/live.{broadcast_id}.chat"})
-            )
-        connected[0] += 1
-        seen = set()
-        try:
-            async for data in ws:
-                now = time.time()
-                for match in MESSAGE.finditer(data):
-                    if match.group(1) != run_id or match.group(3) in seen:
-                        continue
-                    seen.add(match.group(3))
-                    latencies.append(now - float(match.group(2)))
-                received[index] = len(seen)
-        except Exception:  # a viewer the server dropped counts as not delivered
-            dropped[0] += 1
-
-    tasks = [asyncio.create_task(viewer(i)) for i in range(count)]
-    while connected[0] < count:
-        if any(task.done() and task.exception() for task in tasks):
-            break
-        await asyncio.sleep(0.2)
-    ready.set()
-    await asyncio.get_running_loop().run_in_executor(None, go.wait)
-    await asyncio.sleep(seconds + 3)
-    for task in tasks:
-        task.cancel()
-    results.put(
-        {"latencies": latencies, "received": sum(received), "connected": connected[0], "dropped": dropped[0]}
+def _viewers_start(urls, count, broadcast_id, run_id, seconds) -> subprocess.Popen:
+    """A Node.js load process of ``count`` viewers (bench/chat_viewers.mjs: why Node, and its protocol)."""
+    spec = {"urls": urls, "count": count, "broadcast": broadcast_id, "run": run_id, "seconds": seconds}
+    return subprocess.Popen(
+        ["node", str(ROOT / "bench/chat_viewers.mjs"), json.dumps(spec)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -279,53 +239,51 @@ async def _senders(urls, broadcast_id, tokens, run_id, rate, seconds, ceiling: b
 
 
 def run_once(
-    *, kind: str, processes: int, viewers: int, rate: int, seconds: int, setup: dict, coalesce_ms: int
+    *, kind: str, processes: int, viewers: int, rate: int, seconds: int, setup: dict, coalesce_ms: int | None
 ) -> dict:
     env = _env(coalesce_ms)
     ports = [BASE_PORT + n for n in range(processes)]
     servers = [_server(kind, port, env) for port in ports]
+    loaders: list[subprocess.Popen] = []
     try:
         for port in ports:
             _wait_port(port)
         time.sleep(1)
         urls = [f"ws://127.0.0.1:{port}/ws/live/{setup['broadcast']}/" for port in ports]
         run_id = secrets.token_hex(4)
-        ready = [multiprocessing.Event() for _ in range(LOAD_PROCESSES)]
-        go = multiprocessing.Event()
-        results = multiprocessing.Queue()
         share = viewers // LOAD_PROCESSES
         loaders = [
-            multiprocessing.Process(
-                target=viewers_process,
-                args=(urls, share, setup["broadcast"], run_id, ready[n], go, results, seconds),
-            )
-            for n in range(LOAD_PROCESSES)
+            _viewers_start(urls, share, setup["broadcast"], run_id, seconds) for _ in range(LOAD_PROCESSES)
         ]
         for loader in loaders:
-            loader.start()
-        for event in ready:
-            event.wait(180)
+            if loader.stdout.readline().strip() != "ready":
+                raise RuntimeError("a load process could not connect its viewers")
         time.sleep(1.5)
         cpu_before = [_cpu_seconds(server.pid) for server in servers]
+        load_before = [_cpu_seconds(loader.pid) for loader in loaders]
         started = time.monotonic()
-        go.set()
+        for loader in loaders:
+            loader.stdin.write("go\n")
+            loader.stdin.flush()
         sent = asyncio.run(
             _senders(urls, setup["broadcast"], setup["tokens"], run_id, rate, seconds, kind == "ceiling")
         )
         elapsed = time.monotonic() - started
         cpu = sum(_cpu_seconds(s.pid) - b for s, b in zip(servers, cpu_before, strict=True)) / elapsed
-        gathered = [results.get(timeout=120) for _ in loaders]
+        load_cpu = sum(_cpu_seconds(p.pid) - b for p, b in zip(loaders, load_before, strict=True)) / elapsed
+        gathered = [json.loads(loader.stdout.readline()) for loader in loaders]
         for loader in loaders:
-            loader.join(30)
+            loader.wait(30)
     finally:
-        for server in servers:
-            server.terminate()
+        for process in (*loaders, *servers):
+            if process.poll() is None:
+                process.terminate()
         for server in servers:
             try:
                 server.wait(10)
             except subprocess.TimeoutExpired:
                 server.kill()
-    latencies = sorted(lat for g in gathered for lat in g["latencies"])
+    latencies = sorted(lat / 1000 for g in gathered for lat in g["latencies"])
     expected = sent * share * LOAD_PROCESSES
     delivered = sum(g["received"] for g in gathered)
 
@@ -345,7 +303,7 @@ def run_once(
         "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
         "delivered": delivered / expected if expected else 0.0,
         "cpu": cpu * 100,
-        "coalesce_ms": coalesce_ms,
+        "load_cpu": load_cpu * 100,
     }
 
 
@@ -375,7 +333,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--servers", default="uvicorn,daphne")
     parser.add_argument("--processes", default="1,2")
-    parser.add_argument("--coalesce-ms", type=int, default=0, help="gather each viewer's frames this long")
+    parser.add_argument(
+        "--coalesce-ms",
+        type=int,
+        help="the room's coalescing window (default: the app's, 75 ms from 3,000 viewers in the room; 0 off)",
+    )
     parser.add_argument("--no-ceiling", action="store_true")
     parser.add_argument("--ceiling-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -392,7 +354,9 @@ def main() -> None:
         f"==> {args.viewers} viewers × {args.rate} msg/s from {SENDERS} senders, {args.seconds} s per run, "
         f"loopback, {os.cpu_count()} cores shared by servers and {LOAD_PROCESSES} load processes"
     )
-    print(f"{'server':<9}{'procs':>6}{'viewers':>9}{'p50 ms':>9}{'p99 ms':>9}{'delivered':>11}{'CPU %':>8}")
+    print(
+        f"{'server':<9}{'procs':>6}{'viewers':>9}{'p50 ms':>9}{'p99 ms':>9}{'delivered':>11}{'CPU %':>8}{'load CPU %':>12}"
+    )
     rows = []
     for kind, processes in runs:
         row = run_once(
@@ -407,7 +371,7 @@ def main() -> None:
         rows.append(row)
         print(
             f"{row['server']:<9}{row['processes']:>6}{row['connected']:>9}{row['p50']:>9.1f}{row['p99']:>9.1f}"
-            f"{row['delivered']:>10.1%}{row['cpu']:>8.0f}",
+            f"{row['delivered']:>10.1%}{row['cpu']:>8.0f}{row['load_cpu']:>12.0f}",
             flush=True,
         )
     ceiling = next((r for r in rows if r["server"] == "ceiling"), None)

@@ -4,6 +4,8 @@ Readers fill the keys (``selectors``); writers drop them (``services``) once the
 so a request running beside the write cannot cache the old rows again after the drop.
 """
 
+import time
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -22,6 +24,15 @@ HOME_PAGE_KEY = "catalog:home-page"
 PAGE_SECONDS = 30
 
 
+# A listing (category page) shows many products, so no single product's key can name it: its key carries a
+# version that any product or category change replaces.
+LISTING_VERSION_KEY = "catalog:listing-version"
+
+
+def category_page_key(slug: str) -> str:
+    return f"catalog:category-page:{cache.get(LISTING_VERSION_KEY, 0)}:{slug}"
+
+
 def product_key(product_id: int) -> str:
     return f"catalog:product:v1:{product_id}"
 
@@ -31,7 +42,11 @@ def product_page_key(product_id: int) -> str:
 
 
 def _drop_on_commit(*keys: str) -> None:
-    transaction.on_commit(lambda: cache.delete_many(list(keys)))
+    def drop() -> None:
+        cache.delete_many(list(keys))
+        cache.set(LISTING_VERSION_KEY, time.time_ns(), None)
+
+    transaction.on_commit(drop)
 
 
 def category_tree_changed() -> None:

@@ -25,19 +25,27 @@ PRODUCTS_PER_PAGE = 20
 WISHLIST_PER_PAGE = 40
 
 
-def _listing(request, *, category_ids: list[int] | None, template: str, context: dict):
-    form = ListingForm(request.GET)
-    filters = form.filters()
-    products = selectors.product_listing(category_ids=category_ids, **filters)
-    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
-    context |= {
-        "form": form,
-        "filters": filters,
-        "sorts": [(key, label) for key, (label, _order) in selectors.SORTS.items()],
-        "page": page,
-        "cards": selectors.product_cards(page.object_list),
-    }
-    return render(request, template, context)
+def _listing(request, *, category_ids: list[int] | None, template: str, context: dict, shared_key: str = ""):
+    """A product listing; with ``shared_key``, first-time visitors of its plain URL get the shared HTML."""
+
+    def listing_context() -> dict:
+        form = ListingForm(request.GET)
+        filters = form.filters()
+        products = selectors.product_listing(category_ids=category_ids, **filters)
+        page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+        return context | {
+            "form": form,
+            "filters": filters,
+            "sorts": [(key, label) for key, (label, _order) in selectors.SORTS.items()],
+            "page": page,
+            "cards": selectors.product_cards(page.object_list),
+        }
+
+    if shared_key:
+        return render_shared(
+            request, key=shared_key, template=template, context=listing_context, seconds=caching.PAGE_SECONDS
+        )
+    return render(request, template, listing_context())
 
 
 @require_GET
@@ -74,6 +82,7 @@ def category_detail(request, slug: str):
             or (tree.by_pk[category.parent_id].children if category.parent_id else []),
             "current_category_root_id": category.root_id,
         },
+        shared_key=caching.category_page_key(category.slug),
     )
 
 

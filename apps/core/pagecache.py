@@ -7,9 +7,13 @@ cookie, as rendering the page would have). Anyone with a session (logged in, a g
 show) gets the page rendered for them, as before.
 
 Callers name the key and drop it when what the page shows changes (see ``apps/catalog/caching.py``);
-the TTL bounds what no invalidation covers (a broadcast going live in another module's strip).
+the TTL bounds what no invalidation covers (a broadcast going live in another module's strip). When the
+TTL runs out, one request renders the page again while the others keep getting the page it replaces
+(for at most ``STALE_SECONDS`` more): an expiry never sends every visitor of a busy page into the renderer
+at once. A dropped key has no stale copy: the next visitor gets the page rendered anew.
 """
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -22,6 +26,9 @@ from django.utils import translation
 
 CSRF_PLACEHOLDER = "__trimarket_csrf_token__"
 MESSAGES_COOKIE = "messages"
+# How long after its TTL a page may still be served while one request renders its successor.
+STALE_SECONDS = 60
+RENDER_LOCK_SECONDS = 10
 
 
 def page_key(key: str, language: str) -> str:
@@ -50,8 +57,21 @@ def render_shared(
     if not _is_first_time_visitor(request):
         return render(request, template, context())
     cache_key = page_key(key, translation.get_language())
-    html = cache.get(cache_key)
-    if html is None:
-        html = render_to_string(template, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
-        cache.set(cache_key, html, seconds)
+    stored = cache.get(cache_key)
+    if stored is not None:
+        html, fresh_until = stored
+        # Stale: whoever takes the lock renders; everyone else is served the stale page meanwhile.
+        if time.time() >= fresh_until and cache.add(f"{cache_key}:rendering", 1, RENDER_LOCK_SECONDS):
+            html = _render_and_store(request, cache_key, template, context, seconds)
+    else:
+        html = _render_and_store(request, cache_key, template, context, seconds)
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+def _render_and_store(
+    request: HttpRequest, cache_key: str, template: str, context: Callable[[], dict], seconds: int
+) -> str:
+    html = render_to_string(template, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
+    cache.set(cache_key, (html, time.time() + seconds), seconds + STALE_SECONDS)
+    cache.delete(f"{cache_key}:rendering")
+    return html

@@ -5,9 +5,12 @@ Fan-out (why it is built this way: issue 7's Scale section, measured in bench/ch
   ``live.room.<id>``), not one per viewer, so a message costs Redis one delivery per process;
 - each message is encoded once: the MESSAGE frame is cut around its ``subscription`` header and only the
   viewer's subscription id is spliced in (viewers with the same id share the encoded frame);
-- it is written to each viewer's bounded outgoing queue, never awaited per viewer: a viewer's own writer task
-  drains its queue into one WebSocket message (frames that piled up go together), so a slow viewer never
-  holds up the rest; a viewer more than ``MAX_PENDING_FRAMES`` behind is dropped and reconnects.
+- it is written to each viewer at once, never awaited per viewer (under uvicorn straight to the viewer's
+  socket); a viewer whose socket or outgoing queue is too far behind is dropped and reconnects, so a slow
+  viewer never holds up the rest;
+- a room with ``LIVE_CHAT_COALESCE_FROM_VIEWERS`` viewers in the process gathers the messages of each
+  ``LIVE_CHAT_COALESCE_MS`` window into one WebSocket message per viewer (STOMP frames are NUL-terminated, so
+  several travel in one message): half the socket writes at 20 messages/s, for at most one window's delay.
 
 Every ``TICK_SECONDS`` the room's ticker refreshes this process's viewers in a Redis sorted set shared by all
 processes (members ``u:<user id>`` or ``s:<session>``, so one person is one viewer), flushes the hearts
@@ -162,6 +165,8 @@ class Room:
         self.sampled_slot: int | None = None
         self.snapshot: dict | None = None
         self._tasks: list[asyncio.Task] = []
+        self._batch: list[tuple[str, str, str]] = []
+        self._batch_timer: asyncio.TimerHandle | None = None
         self._destinations = {
             "chat": chat.chat_destination(broadcast_id),
             "events": chat.events_destination(broadcast_id),
@@ -184,6 +189,8 @@ class Room:
         self._tasks.append(asyncio.create_task(self._pulse()))
 
     async def stop(self) -> None:
+        if self._batch_timer is not None:
+            self._batch_timer.cancel()
         for task in self._tasks:
             task.cancel()
         if self._tasks:
@@ -198,29 +205,59 @@ class Room:
 
     # ---- Fan-out ------------------------------------------------------------------------------------------
 
-    def dispatch(self, *, topic: str, body: str, message_id: str) -> int:
-        """Encode once and queue the MESSAGE to every local viewer subscribed to ``topic``; returns how many."""
+    def dispatch(self, *, topic: str, body: str, message_id: str) -> None:
+        """Queue the MESSAGE to every local viewer subscribed to ``topic``: at once, or with the window's
+        other messages when the room is large enough to coalesce (``LIVE_CHAT_COALESCE_FROM_VIEWERS``)."""
         head, tail = stomp.message_parts(
             destination=self._destinations[topic], message_id=message_id, body=body, content_type=CONTENT_TYPE
         )
-        frames: dict[str, tuple[str, bytes | None]] = {}
-        sent = 0
-        for viewer in list(self.viewers):
-            for sub_id in viewer.subscription_ids(topic):
-                frame = frames.get(sub_id)
-                if frame is None:
-                    text = head + stomp.escape(sub_id) + tail
-                    frame = frames[sub_id] = (text, None)
-                if viewer.direct and frame[1] is None:
-                    frame = frames[sub_id] = (frame[0], websocket_text_frame(frame[0]))
-                viewer.deliver(frame[0], frame[1])
-                sent += 1
-        return sent
+        window = settings.LIVE_CHAT_COALESCE_MS / 1000
+        # Once a batch is open every message joins it, so a room shrinking mid-window keeps the order.
+        if self._batch or (window > 0 and self.room_size() >= settings.LIVE_CHAT_COALESCE_FROM_VIEWERS):
+            self._batch.append((topic, head, tail))
+            if self._batch_timer is None:
+                self._batch_timer = asyncio.get_running_loop().call_later(window, self._flush_batch)
+            return
+        self._fan_out([(topic, head, tail)])
 
-    def dispatch_local(self, *, topic: str, payload: dict) -> int:
+    def room_size(self) -> int:
+        """Viewers of the whole room (every process, as of the last tick), or this process's if more: the
+        machine's cores are shared by the room's processes, so the room's size decides, not one process's."""
+        return max(len(self.viewers), self.sent_viewers[0] if self.sent_viewers else 0)
+
+    def _flush_batch(self) -> None:
+        batch, self._batch, self._batch_timer = self._batch, [], None
+        if batch:
+            self._fan_out(batch)
+
+    def _fan_out(self, messages: list[tuple[str, str, str]]) -> None:
+        """Write ``messages`` (topic, head, tail) to every local viewer as one WebSocket message each.
+
+        The text is built once per set of subscription ids (most viewers share one) and encoded once into a
+        WebSocket frame for the viewers written to directly."""
+        topics = {topic for topic, _, _ in messages}
+        frames: dict[tuple, tuple[str, bytes | None]] = {}
+        for viewer in list(self.viewers):
+            key = tuple(tuple(viewer.subscription_ids(topic)) for topic in topics)
+            frame = frames.get(key)
+            if frame is None:
+                subscribed = dict(zip(topics, key, strict=True))
+                text = "".join(
+                    head + stomp.escape(sub_id) + tail
+                    for topic, head, tail in messages
+                    for sub_id in subscribed[topic]
+                )
+                frame = frames[key] = (text, None)
+            if not frame[0]:
+                continue
+            if viewer.direct and frame[1] is None:
+                frame = frames[key] = (frame[0], websocket_text_frame(frame[0]))
+            viewer.deliver(frame[0], frame[1])
+
+    def dispatch_local(self, *, topic: str, payload: dict) -> None:
         """A message only this process's viewers need (numbers every process reads from Redis itself)."""
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        return self.dispatch(topic=topic, body=body, message_id=f"{payload['type']}-{time.monotonic_ns()}")
+        self.dispatch(topic=topic, body=body, message_id=f"{payload['type']}-{time.monotonic_ns()}")
 
     async def _subscribe(self) -> None:
         """A fresh subscription on a connection of its own that never retries by itself: a broken

@@ -33,7 +33,6 @@ from collections import deque
 from channels.consumer import AsyncConsumer, StopConsumer
 from channels.db import database_sync_to_async
 from channels.utils import await_many_dispatch
-from django.conf import settings
 from django.db import DatabaseError
 
 from apps.live import chat, chat_room, chat_selectors, stomp
@@ -97,15 +96,14 @@ class LiveRoomConsumer(AsyncConsumer):
         self.send_every = self.expect_every = 0.0
         loop = asyncio.get_running_loop()
         self.last_read = self.last_write = loop.time()
+        # Set by every write and folded into last_write by the next pulse: a clock read per frame costs more
+        # than the heart-beat's one-second precision is worth.
+        self.wrote = False
         self.pending: deque[str] = deque()
         self.sending = False
-        self.flush_timer: asyncio.TimerHandle | None = None
         self.closing = False
         self.like_times: deque[float] = deque()
         self.room: chat_room.Room | None = None
-        # Optional: gather each viewer's frames for this many ms into one WebSocket message (0: only what
-        # piled up while the previous write was in flight goes together).
-        self.coalesce = getattr(settings, "LIVE_CHAT_COALESCE_MS", 0) / 1000
         self.close_code = 1000
         self.refused = False
         session = self.scope.get("session")
@@ -289,7 +287,7 @@ class LiveRoomConsumer(AsyncConsumer):
     # ``deliver`` writes a frame straight to the ASGI send (uvicorn's and daphne's complete without suspending
     # while the socket is writable). While a write is suspended (a slow socket), frames queue here and go
     # together in one WebSocket message when it completes; a viewer ``MAX_PENDING_FRAMES`` behind is dropped.
-    # With ``LIVE_CHAT_COALESCE_MS`` every frame waits for the window and the window's frames go together.
+    # A large room coalesces before it delivers (``chat_room.Room.dispatch``), not here.
 
     def subscription_ids(self, topic: str) -> list[str]:
         return self.by_topic[topic]
@@ -304,7 +302,7 @@ class LiveRoomConsumer(AsyncConsumer):
         if self.socket is not None:
             self._deliver_direct(wire if wire is not None else chat_room.websocket_text_frame(text))
             return
-        if self.sending or self.coalesce:
+        if self.sending:
             if len(self.pending) >= MAX_PENDING_FRAMES:
                 logger.info(
                     "room %s: dropping a viewer %d frames behind", self.broadcast_id, len(self.pending)
@@ -312,8 +310,6 @@ class LiveRoomConsumer(AsyncConsumer):
                 self._drop(CLOSE_TOO_SLOW)
                 return
             self.pending.append(text)
-            if self.coalesce and self.flush_timer is None and not self.sending:
-                self.flush_timer = asyncio.get_running_loop().call_later(self.coalesce, self._flush)
             return
         self._send_now(text)
 
@@ -335,21 +331,10 @@ class LiveRoomConsumer(AsyncConsumer):
             )
             self._drop(CLOSE_TOO_SLOW)
             return
-        self.last_write = asyncio.get_running_loop().time()
-        if self.coalesce:
-            self.pending.append(wire)
-            if self.flush_timer is None:
-                self.flush_timer = asyncio.get_running_loop().call_later(self.coalesce, self._flush)
-            return
+        self.wrote = True
         transport.write(wire)
 
     def _flush(self) -> None:
-        self.flush_timer = None
-        if self.socket is not None:
-            if self.pending and not self.closing and not self.socket.transport.is_closing():
-                self.socket.transport.write(b"".join(self.pending))
-            self.pending.clear()
-            return
         if self.pending and not self.sending and not self.closing:
             text = "".join(self.pending)
             self.pending.clear()
@@ -357,7 +342,7 @@ class LiveRoomConsumer(AsyncConsumer):
 
     def _send_now(self, text: str) -> None:
         self.sending = True
-        self.last_write = asyncio.get_running_loop().time()
+        self.wrote = True
         self._drive(self.raw_send({"type": "websocket.send", "text": text}))
 
     def _drive(self, coroutine) -> None:
@@ -367,7 +352,7 @@ class LiveRoomConsumer(AsyncConsumer):
             waiting = coroutine.send(None)
         except StopIteration:
             self.sending = False
-            if self.pending and self.flush_timer is None:
+            if self.pending:
                 self._flush()
             return
         except Exception:  # the socket is gone; the disconnect event cleans up
@@ -387,6 +372,8 @@ class LiveRoomConsumer(AsyncConsumer):
     def pulse(self, now: float) -> None:
         if self.closing:
             return
+        if self.wrote:
+            self.last_write, self.wrote = now, False
         if self.send_every and now - self.last_write >= self.send_every:
             self.deliver(stomp.HEARTBEAT)
         if self.expect_every and now - self.last_read > 2 * self.expect_every:
@@ -425,16 +412,11 @@ class LiveRoomConsumer(AsyncConsumer):
 
     async def _close(self) -> None:
         """Flush what is queued (the RECEIPT of a DISCONNECT), then close."""
-        if self.flush_timer is not None:
-            self.flush_timer.cancel()
-            self.flush_timer = None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 2
         while self.sending and loop.time() < deadline:
             await asyncio.sleep(0.01)
-        if self.socket is not None:
-            self._flush()
-        elif self.pending and not self.sending:
+        if self.pending and not self.sending:
             text = "".join(self.pending)
             self.pending.clear()
             with contextlib.suppress(Exception):
@@ -445,9 +427,6 @@ class LiveRoomConsumer(AsyncConsumer):
         await self._leave()
 
     async def _leave(self) -> None:
-        if getattr(self, "flush_timer", None) is not None:
-            self.flush_timer.cancel()
-            self.flush_timer = None
         if getattr(self, "room", None) is not None:
             self.room = None
             await chat_room.room_leave(self.broadcast_id, self)

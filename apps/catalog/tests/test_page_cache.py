@@ -1,4 +1,4 @@
-"""First-time visitors share cached main and product pages, each with a working CSRF token of their own."""
+"""First-time visitors share cached main, category and product pages, each with a working CSRF token of their own."""
 
 import re
 
@@ -56,6 +56,30 @@ def test_a_staff_price_change_shows_at_once_to_first_time_visitors(
         services.product_save(product=product)
 
     assert "15,900원" in Client().get(product.get_absolute_url()).content.decode()
+
+
+def test_a_staff_edit_shows_at_once_on_the_cached_category_page(django_capture_on_commit_callbacks):
+    """A category page is shared too; renaming or hiding one of its products changes it for the next visitor,
+    and a sorted URL is rendered for its own query."""
+    product = ProductFactory(name="린넨 셔츠")
+    ProductOptionFactory(product=product)
+    url = product.category.get_absolute_url()
+    assert "린넨 셔츠" in Client().get(url).content.decode()
+
+    product.name = "코튼 셔츠"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_save(product=product)
+
+    html = Client().get(url).content.decode()
+    assert "코튼 셔츠" in html
+    assert "린넨 셔츠" not in html
+    assert "코튼 셔츠" in Client().get(url + "?sort=price_asc").content.decode()
+
+    product.status = "hidden"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_save(product=product)
+
+    assert "코튼 셔츠" not in Client().get(url).content.decode()
 
 
 def test_a_logged_in_shopper_gets_the_page_rendered_for_them(client):

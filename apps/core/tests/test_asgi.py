@@ -2,6 +2,7 @@
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
@@ -50,3 +51,16 @@ def test_asgi_application_serves_pages_and_errors():
 
     status, _body = _serve("/no-such-page/")
     assert status == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asgi_application_streams_a_static_file_whole():
+    """A file response (WhiteNoise) is streamed after the chain ran in the worker, and arrives complete."""
+    from django.contrib.staticfiles import finders
+
+    expected = Path(finders.find("css/tokens.css")).read_bytes()
+
+    status, body = _serve("/static/css/tokens.css")
+
+    assert status == 200
+    assert body == expected

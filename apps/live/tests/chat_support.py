@@ -32,6 +32,7 @@ class StompTestClient:
         )
         self.parser = stomp.Parser()
         self.frames: list[stomp.Frame] = []
+        self.websocket_messages: list[str] = []  # as they came, before parsing (a message may hold several frames)
         self.closed = False
 
     async def connect(self, *, token: str = "", heart_beat: str = "0,0") -> stomp.Frame:
@@ -77,6 +78,7 @@ class StompTestClient:
         if output["type"] == "websocket.close":
             self.closed = True
             return False
+        self.websocket_messages.append(output.get("text") or "")
         for frame in self.parser.feed(output.get("text") or output.get("bytes")):
             if frame is not stomp.HEARTBEAT:
                 self.frames.append(frame)

@@ -105,6 +105,34 @@ def test_two_viewers_see_each_other_and_anonymous_reads_only(broadcast):
     assert ChatMessage.objects.filter(broadcast=broadcast).count() == 2
 
 
+@pytest.mark.parametrize("large", [True, False])
+def test_a_large_room_gathers_a_window_of_messages_into_one_websocket_message(broadcast, settings, large):
+    """From LIVE_CHAT_COALESCE_FROM_VIEWERS viewers, messages of one window reach a viewer as one WebSocket
+    message holding each STOMP frame, in order; a smaller room gets each message as its own."""
+    settings.LIVE_CHAT_COALESCE_FROM_VIEWERS = 2 if large else 3
+    settings.LIVE_CHAT_COALESCE_MS = 400
+    alice = UserFactory(name="앨리스")
+
+    async def scenario():
+        sender, viewer = StompTestClient(broadcast.pk), StompTestClient(broadcast.pk)
+        await sender.connect(token=token_for(alice))
+        await viewer.connect()
+        await viewer.subscribe("chat")
+        await viewer.nothing_more(lambda f: False, wait=0.3)
+        viewer.websocket_messages.clear()
+        await sender.say("하나")
+        await sender.say("둘")
+        assert (await viewer.expect_json("message"))["text"] == "하나"
+        assert (await viewer.expect_json("message"))["text"] == "둘"
+        carrying = [m for m in viewer.websocket_messages if "MESSAGE" in m]
+        assert len(carrying) == (1 if large else 2)
+        assert carrying[0].count("MESSAGE\n") == (2 if large else 1)
+        for client in (sender, viewer):
+            await client.close()
+
+    run(scenario())
+
+
 def test_rate_limit_answers_with_an_error_frame(broadcast):
     """The sixth message in ten seconds is refused with ERROR message:rate-limited; the connection stays."""
     sender = UserFactory()

@@ -1,0 +1,62 @@
+"""Shared pages for first-time visitors: one render per TTL, an expired page re-rendered by one request."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from apps.core import pagecache
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts renders; each render shows its number, so a visitor's copy tells which render it came from."""
+    count = {"n": 0}
+
+    def render_to_string(template, context, request):
+        count["n"] += 1
+        return f"render {count['n']} token={context['csrf_token']}"
+
+    monkeypatch.setattr(pagecache, "render_to_string", render_to_string)
+    cache.clear()
+    return count
+
+
+def _visit() -> str:
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    response = pagecache.render_shared(request, key="test", template="x.html", context=dict, seconds=30)
+    return response.content.decode()
+
+
+def test_visitors_share_one_render_each_with_their_own_token(renders):
+    first, second = _visit(), _visit()
+
+    assert renders["n"] == 1
+    assert first.startswith("render 1")
+    assert second.startswith("render 1")
+    assert pagecache.CSRF_PLACEHOLDER not in first
+    assert first.split("token=")[1] != second.split("token=")[1]
+
+
+def test_an_expired_page_is_rendered_by_one_visitor_while_the_others_get_the_old_one(renders, monkeypatch):
+    _visit()
+    later = pagecache.time.time() + 31
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    key = pagecache.page_key("test", "ko")
+    assert cache.add(f"{key}:rendering", 1, 10)  # another visitor is rendering it right now
+
+    assert _visit().startswith("render 1")
+    assert renders["n"] == 1
+
+    cache.delete(f"{key}:rendering")
+    assert _visit().startswith("render 2")
+    assert _visit().startswith("render 2")
+    assert renders["n"] == 2
+
+
+def test_a_dropped_page_is_rendered_at_once(renders):
+    _visit()
+    cache.delete_many(pagecache.page_keys("test"))
+
+    assert _visit().startswith("render 2")

@@ -1,0 +1,82 @@
+// Viewers for bench/chat_fanout.py: `count` STOMP 1.2 viewers over WebSocket (the `ws` library from npm).
+//
+// Why Node and not Python: the load client shares the 2 cores with the server, and 2,000 viewers × 20
+// messages/s is 40,000 WebSocket messages a second to receive; the Python `websockets` client spent about a
+// core on that, so it measured its own queueing as much as the server's. `ws` receives the same with a fraction
+// of a core, for the app and for the plain-websockets ceiling alike.
+//
+// Protocol with the parent: argv[2] is JSON {urls, count, broadcast, run, seconds}; prints "ready" once every
+// viewer is subscribed, waits for a line on stdin ("go"), receives for `seconds` + 3 s, then prints one JSON
+// line {latencies (ms), received, connected, dropped}.
+import { createInterface } from "node:readline";
+import WebSocket from "ws";
+
+const { urls, count, broadcast, run, seconds } = JSON.parse(process.argv[2]);
+const NUL = "\u0000";
+const PATTERN = /bench (\w+) (\d+\.\d+) (\d+)/g;
+const frame = (command, headers, body = "") =>
+  [command, ...Object.entries(headers).map(([k, v]) => `${k}:${v}`)].join("\n") + "\n\n" + body + NUL;
+const now = () => performance.timeOrigin + performance.now(); // wall clock in ms, sub-millisecond
+
+const latencies = [];
+const seen = Array.from({ length: count }, () => new Set());
+let connected = 0;
+let dropped = 0;
+let counting = false;
+const sockets = [];
+
+function viewer(index) {
+  return new Promise((resolve, reject) => {
+    const url = urls[index % urls.length];
+    const origin = url.replace("ws://", "http://").split("/ws/")[0];
+    const ws = new WebSocket(url, ["v12.stomp"], { origin, perMessageDeflate: false });
+    sockets.push(ws);
+    let subscribed = false;
+    ws.on("open", () =>
+      ws.send(frame("CONNECT", { "accept-version": "1.2", "heart-beat": "0,0", host: "bench" })),
+    );
+    ws.on("message", (data) => {
+      const at = now();
+      const text = data.toString();
+      if (!subscribed) {
+        if (text.startsWith("CONNECTED")) {
+          subscribed = true;
+          ws.send(frame("SUBSCRIBE", { id: "sub-0", destination: `/topic/live.${broadcast}.chat` }));
+          connected += 1;
+          resolve();
+        }
+        return;
+      }
+      if (!counting) return;
+      for (const match of text.matchAll(PATTERN)) {
+        if (match[1] !== run || seen[index].has(match[3])) continue;
+        seen[index].add(match[3]);
+        latencies.push(at - Number(match[2]) * 1000);
+      }
+    });
+    ws.on("error", reject);
+    ws.on("close", () => {
+      if (counting) dropped += 1; // a viewer the server dropped during the run counts as not delivered
+      reject(new Error("closed"));
+    });
+  });
+}
+
+// At most 100 handshakes in flight, as a crowd arriving rather than a SYN flood.
+let next = 0;
+async function opener() {
+  while (next < count) await viewer(next++);
+}
+await Promise.all(Array.from({ length: Math.min(100, count) }, opener));
+process.stdout.write("ready\n");
+
+const input = createInterface({ input: process.stdin });
+await new Promise((resolve) => input.once("line", resolve));
+counting = true;
+await new Promise((resolve) => setTimeout(resolve, (seconds + 3) * 1000));
+counting = false;
+const received = seen.reduce((sum, ids) => sum + ids.size, 0);
+process.stdout.write(JSON.stringify({ latencies, received, connected, dropped }) + "\n", () => {
+  for (const ws of sockets) ws.terminate();
+  process.exit(0);
+});
