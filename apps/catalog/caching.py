@@ -9,7 +9,7 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
-from apps.core.pagecache import page_keys
+from apps.core.pagecache import local_clear, local_value, page_keys
 
 CATEGORY_TREE_KEY = "catalog:category-tree:v1"
 HOME_KEY = "catalog:home:v1"
@@ -18,10 +18,14 @@ HOME_SECONDS = 5 * 60
 PRODUCT_SECONDS = 60 * 60
 
 
-# Whole pages for first-time visitors (apps/core/pagecache.py): dropped with the data they show, and at most
-# this old when something outside the catalog changes (the live strip, a product's broadcasts).
+# Whole pages for first-time visitors (apps/core/pagecache.py), dropped with the data they show. The main
+# page's live strip shows viewer counts, which nothing drops it for: it is at most PAGE_SECONDS old. A product
+# page changes only with the product or its broadcasts' cards (the live module drops it for those), so the TTL
+# only bounds what a missed drop could leave; long, so a busy shop is not re-rendering every page twice a
+# minute.
 HOME_PAGE_KEY = "catalog:home-page"
 PAGE_SECONDS = 30
+PRODUCT_PAGE_SECONDS = 10 * 60
 
 
 # A listing (category page) shows many products, so no single product's key can name it: its key carries a
@@ -30,7 +34,7 @@ LISTING_VERSION_KEY = "catalog:listing-version"
 
 
 def category_page_key(slug: str) -> str:
-    return f"catalog:category-page:{cache.get(LISTING_VERSION_KEY, 0)}:{slug}"
+    return f"catalog:category-page:{local_value(LISTING_VERSION_KEY, 0)}:{slug}"
 
 
 def product_key(product_id: int) -> str:
@@ -45,6 +49,7 @@ def _drop_on_commit(*keys: str) -> None:
     def drop() -> None:
         cache.delete_many(list(keys))
         cache.set(LISTING_VERSION_KEY, time.time_ns(), None)
+        local_clear()
 
     transaction.on_commit(drop)
 
@@ -52,6 +57,14 @@ def _drop_on_commit(*keys: str) -> None:
 def category_tree_changed() -> None:
     # The main page shows category shortcuts too; every page shows the category navigation.
     _drop_on_commit(CATEGORY_TREE_KEY, HOME_KEY, *page_keys(HOME_PAGE_KEY))
+
+
+def product_pages_changed(*product_ids: int) -> None:
+    """Drop the shared pages of these products and the main page (what another module shows on them)."""
+    _drop_on_commit(
+        *[key for product_id in product_ids for key in page_keys(product_page_key(product_id))],
+        *page_keys(HOME_PAGE_KEY),
+    )
 
 
 def product_changed(*product_ids: int, home: bool = False) -> None:

@@ -139,6 +139,12 @@ def product_create(
     return product_save(product=product)
 
 
+def product_pages_changed(*, product_ids) -> None:
+    """What another module shows on these products' pages changed (a broadcast went live or ended, a product
+    joined or left one): their shared HTML, and the main page's, is dropped once the caller commits."""
+    caching.product_pages_changed(*product_ids)
+
+
 @transaction.atomic
 def product_save(*, product: Product) -> Product:
     """Save a new or edited product: the description is sanitised and its plain text kept for search."""

@@ -3,6 +3,7 @@
 Page views only read (selectors); the POST views call one service each. Nothing is written on GET.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -25,10 +26,14 @@ PRODUCTS_PER_PAGE = 20
 WISHLIST_PER_PAGE = 40
 
 
-def _listing(request, *, category_ids: list[int] | None, template: str, context: dict, shared_key: str = ""):
-    """A product listing; with ``shared_key``, first-time visitors of its plain URL get the shared HTML."""
+def _listing(
+    request, *, template: str, scope: Callable[[], tuple[list[int] | None, dict]], shared_key: str = ""
+):
+    """A product listing of ``scope()``: the categories listed (None: all) and the page's own context. With
+    ``shared_key``, first-time visitors of its plain URL get the shared HTML (``scope`` is not even called)."""
 
     def listing_context() -> dict:
+        category_ids, context = scope()
         form = ListingForm(request.GET)
         filters = form.filters()
         products = selectors.product_listing(category_ids=category_ids, **filters)
@@ -70,25 +75,27 @@ def category_list(request):
 
 @require_GET
 def category_detail(request, slug: str):
-    tree, category = selectors.category_get_by_slug(slug=slug)
-    return _listing(
-        request,
-        category_ids=tree.descendant_ids(category),
-        template="catalog/category_detail.html",
-        context={
+    def scope() -> tuple[list[int], dict]:
+        tree, category = selectors.category_get_by_slug(slug=slug)  # 404 for an unknown slug
+        return tree.descendant_ids(category), {
             "category": category,
             "breadcrumbs": tree.breadcrumbs(category),
             "subcategories": category.children
             or (tree.by_pk[category.parent_id].children if category.parent_id else []),
             "current_category_root_id": category.root_id,
-        },
-        shared_key=caching.category_page_key(category.slug),
+        }
+
+    return _listing(
+        request,
+        template="catalog/category_detail.html",
+        scope=scope,
+        shared_key=caching.category_page_key(slug),
     )
 
 
 @require_GET
 def search(request):
-    return _listing(request, category_ids=None, template="catalog/search.html", context={})
+    return _listing(request, template="catalog/search.html", scope=lambda: (None, {}))
 
 
 @require_GET
@@ -112,7 +119,7 @@ def product_detail(request, pk: int):
         key=caching.product_page_key(pk),
         template="catalog/product_detail.html",
         context=context,
-        seconds=caching.PAGE_SECONDS,
+        seconds=caching.PRODUCT_PAGE_SECONDS,
     )
 
 

@@ -23,6 +23,7 @@ from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.catalog import services as catalog_services
 from apps.core.events import publish
 from apps.live import chat
 from apps.live.models import (
@@ -57,11 +58,14 @@ def _public_name_new() -> str:
     return f"b{secrets.token_hex(PUBLIC_NAME_BYTES)}"
 
 
-def _cards_changed() -> None:
-    """After commit, make the catalog's "지금 라이브" and product-page cards be read again."""
+def _cards_changed(broadcast_id: int, *, product_ids: tuple[int, ...] = ()) -> None:
+    """After commit, make the catalog's "지금 라이브" and product-page cards be read again, and have the
+    catalog drop the shared pages that show this broadcast's card (its products' pages, the main page)."""
     from apps.live.selectors import CARDS_VERSION_KEY
 
     transaction.on_commit(lambda: cache.set(CARDS_VERSION_KEY, time.time_ns(), None), robust=True)
+    on_air = BroadcastProduct.objects.filter(broadcast_id=broadcast_id).values_list("product_id", flat=True)
+    catalog_services.product_pages_changed(product_ids={*on_air, *product_ids})
 
 
 def may_broadcast(user) -> bool:
@@ -113,7 +117,7 @@ def broadcast_save(*, broadcast: Broadcast) -> Broadcast:
         raise ValidationError({"seller": "셀러만 라이브 방송을 열 수 있어요."})
     broadcast.full_clean()
     broadcast.save()
-    _cards_changed()
+    _cards_changed(broadcast.pk)
     return broadcast
 
 
@@ -157,7 +161,7 @@ def broadcast_publish_start(*, public_name: str, key: str, client_id: str = "") 
         broadcast.started_at = timezone.now()
         broadcast.save(update_fields=["status", "started_at", "publisher_client_id"])
         publish("live.broadcast_started", {"broadcast_id": broadcast.pk})
-        _cards_changed()
+        _cards_changed(broadcast.pk)
         transaction.on_commit(lambda: _alarms_notify_later(broadcast.pk), robust=True)
     else:
         broadcast.save(update_fields=["publisher_client_id"])
@@ -183,7 +187,7 @@ def _end(broadcast: Broadcast) -> None:
     broadcast.save(update_fields=["status", "ended_at"])
     broadcast.items.filter(is_pinned=True).update(is_pinned=False)
     publish("live.broadcast_ended", {"broadcast_id": broadcast.pk})
-    _cards_changed()
+    _cards_changed(broadcast.pk)
     _replay_schedule_if_ready(broadcast)
 
 
@@ -257,7 +261,7 @@ def broadcast_reopen(*, broadcast: Broadcast, scheduled_at: datetime | None = No
     broadcast.pins.all().delete()
     broadcast.items.update(is_pinned=False)
     broadcast.alarms.update(notified_at=None)
-    _cards_changed()
+    _cards_changed(broadcast.pk)
     return broadcast
 
 
@@ -270,7 +274,7 @@ def _replay_status_set(*, broadcast_id: int, status: str, path: str = "") -> Non
         broadcast.replay_status = status
         broadcast.replay_path = path
         broadcast.save(update_fields=["replay_status", "replay_path"])
-        _cards_changed()
+        _cards_changed(broadcast.pk)
 
 
 def broadcast_replay_make(*, broadcast_id: int) -> Broadcast:
@@ -333,15 +337,16 @@ def broadcast_product_add(
     item.live_price = live_price
     item.full_clean()
     item.save()
-    _cards_changed()
+    _cards_changed(broadcast.pk)
     return item
 
 
 @transaction.atomic
 def broadcast_product_remove(*, item: BroadcastProduct) -> None:
     """Take a product off the broadcast; its pins stay (the replay's chapters keep the moment)."""
+    broadcast_id, product_id = item.broadcast_id, item.product_id
     item.delete()
-    _cards_changed()
+    _cards_changed(broadcast_id, product_ids=(product_id,))
 
 
 @transaction.atomic

@@ -156,8 +156,14 @@ if REDIS_URL:
 else:
     # Django's own, not django-prometheus' wrapper: that one answers a cached falsy value ([] or 0, such as an
     # empty live strip or a zero cart count) as a miss, so those were rebuilt on every request.
+    # Room for every product's entries (detail, shared page, broadcast cards): at Django's default of 300 a
+    # full third is culled whenever it fills, and culled pages are rendered again.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trimarket"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "trimarket",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
     }
     # Files, not the database: sessions are saved on every request (sliding expiry), and with SQLite a page
     # view must never wait for the write lock.

@@ -19,6 +19,7 @@ def renders(monkeypatch):
 
     monkeypatch.setattr(pagecache, "render_to_string", render_to_string)
     cache.clear()
+    pagecache.local_clear()
     return count
 
 
@@ -58,5 +59,18 @@ def test_an_expired_page_is_rendered_by_one_visitor_while_the_others_get_the_old
 def test_a_dropped_page_is_rendered_at_once(renders):
     _visit()
     cache.delete_many(pagecache.page_keys("test"))
+    pagecache.local_clear()
 
+    assert _visit().startswith("render 2")
+
+
+def test_another_process_sees_a_drop_within_its_local_seconds(renders, monkeypatch):
+    """A process keeps its copy LOCAL_SECONDS: a drop made elsewhere (the shared key only) shows after that."""
+    _visit()
+    cache.delete_many(pagecache.page_keys("test"))
+
+    assert _visit().startswith("render 1")
+
+    later = pagecache.time.time() + pagecache.LOCAL_SECONDS
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
     assert _visit().startswith("render 2")

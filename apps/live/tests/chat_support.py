@@ -32,7 +32,9 @@ class StompTestClient:
         )
         self.parser = stomp.Parser()
         self.frames: list[stomp.Frame] = []
-        self.websocket_messages: list[str] = []  # as they came, before parsing (a message may hold several frames)
+        self.websocket_messages: list[
+            str
+        ] = []  # as they came, before parsing (a message may hold several frames)
         self.closed = False
 
     async def connect(self, *, token: str = "", heart_beat: str = "0,0") -> stomp.Frame:

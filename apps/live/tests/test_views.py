@@ -149,6 +149,29 @@ def test_catalog_hooks_show_live_and_replayed_broadcasts(client, django_capture_
     assert product_broadcast_cards(product_id=item.product_id)[0]["is_live"] is False
 
 
+def test_shared_product_and_main_pages_show_a_broadcast_as_soon_as_it_goes_live(
+    django_capture_on_commit_callbacks,
+):
+    """First-time visitors' pages come from the shared cache; going live and ending drop them at once."""
+    from django.test import Client
+
+    item = BroadcastProductFactory()
+    product_url = item.product.get_absolute_url()
+    assert item.broadcast.title not in Client().get(product_url).content.decode()
+    assert item.broadcast.title not in Client().get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcast = _live(item.broadcast)
+
+    assert broadcast.title in Client().get(product_url).content.decode()
+    assert broadcast.title in Client().get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.broadcast_publish_stop(public_name=broadcast.public_name)
+
+    assert broadcast.title not in Client().get(product_url).content.decode()
+
+
 def test_status_endpoint(client):
     """The page's poll sees the status and the playback URL once live."""
     broadcast = BroadcastFactory()
