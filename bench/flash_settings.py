@@ -17,8 +17,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# 500 buyers at once are 500 request threads per process: redis-py's pool (100 by default) would refuse the
-# 101st. A blocking pool makes a thread wait for a connection instead of failing the request.
+# Beside the request threads, the live room's tasks use the cache too: a blocking pool makes a thread wait
+# for a connection rather than fail its request if the pool (100 by default) ever runs out.
 CACHES["default"]["OPTIONS"] |= {  # noqa: F405
     "CONNECTION_POOL_CLASS": "redis.BlockingConnectionPool",
     "CONNECTION_POOL_KWARGS": {"max_connections": 200, "timeout": 30},

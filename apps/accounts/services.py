@@ -237,7 +237,7 @@ def login_failures_clear(*, username: str) -> None:
 
 def session_remember(*, session: SessionBase, remember: bool) -> None:
     """Keep a "자동 로그인" session ``ACCOUNTS_REMEMBER_ME_TTL`` after the last request, else until the
-    browser closes. With ``SESSION_SAVE_EVERY_REQUEST`` each request pushes the expiry forward."""
+    browser closes. ``apps.accounts.middleware.SlidingSessionMiddleware`` pushes the expiry forward."""
     session.set_expiry(settings.ACCOUNTS_REMEMBER_ME_TTL if remember else 0)
 
 

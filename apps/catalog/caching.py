@@ -75,3 +75,27 @@ def product_changed(*product_ids: int, home: bool = False) -> None:
         for key in (product_key(product_id), *page_keys(product_page_key(product_id)))
     ]
     _drop_on_commit(*keys, *([HOME_KEY, *page_keys(HOME_PAGE_KEY)] if home else []))
+
+
+# Options known to be sold out, so a live drop's late buyers are answered without the database. A marker is
+# set when the stock is seen at 0 and dropped when stock comes back (a release or a staff edit); one racing a
+# restock may outlive it by SOLD_OUT_SECONDS at most. The database stays the judge: a marker never sells.
+SOLD_OUT_SECONDS = 10
+
+
+def sold_out_key(option_id: int) -> str:
+    return f"catalog:sold-out:{option_id}"
+
+
+def option_sold_out_mark(option_id: int, *, label: str, product_url: str, after_commit: bool) -> None:
+    def mark() -> None:
+        cache.set(sold_out_key(option_id), {"label": label, "url": product_url}, SOLD_OUT_SECONDS)
+
+    if after_commit:
+        transaction.on_commit(mark)
+    else:
+        mark()
+
+
+def option_sold_out_clear(option_id: int) -> None:
+    transaction.on_commit(lambda: cache.delete(sold_out_key(option_id)))

@@ -347,5 +347,17 @@ def live_now() -> list[dict]:
     return hooks.live_now()
 
 
+def options_sold_out(*, option_ids: Iterable[int]) -> dict[int, dict]:
+    """Of these options, those known to be sold out (``caching.option_sold_out_mark``): {id: {label, url}},
+    read from the cache alone. An option not named may still be sold out: only the database can say."""
+    ids = list(option_ids)
+    found = cache.get_many([caching.sold_out_key(option_id) for option_id in ids])
+    return {
+        option_id: found[caching.sold_out_key(option_id)]
+        for option_id in ids
+        if caching.sold_out_key(option_id) in found
+    }
+
+
 def product_broadcasts(*, product_id: int) -> list[dict]:
     return hooks.product_broadcasts(product_id=product_id)

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Avg, Count, F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -241,6 +242,8 @@ def option_save(*, option: ProductOption) -> ProductOption:
         )
     option.full_clean()
     option.save()
+    if option.stock > 0:
+        caching.option_sold_out_clear(option.pk)
     if previous_stock == 0 and option.stock > 0:
         publish(OPTION_RESTOCKED, {"option_id": option.pk})
     _product_status_follow_stock(product_id=option.product_id)
@@ -281,9 +284,21 @@ def option_stock_reserve(*, option_id: int, quantity: int) -> bool:
     taken = ProductOption.objects.filter(pk=option_id, stock__gte=quantity).update(
         stock=F("stock") - quantity
     )
+    option = (
+        ProductOption.objects.filter(pk=option_id)
+        .values("product_id", "stock", "name", "product__name")
+        .first()
+    )
+    if option is not None and option["stock"] == 0:
+        # Sold out (now, or already: then the marker is set at once, as nothing here will commit it).
+        caching.option_sold_out_mark(
+            option_id,
+            label=f"{option['product__name']} ({option['name']})",
+            product_url=reverse("catalog:product", args=[option["product_id"]]),
+            after_commit=bool(taken),
+        )
     if not taken:
         return False
-    option = ProductOption.objects.filter(pk=option_id).values("product_id", "stock").get()
     if option["stock"] == 0:
         _product_status_follow_stock(product_id=option["product_id"])
     caching.product_changed(option["product_id"])
@@ -301,6 +316,7 @@ def option_stock_release(*, option_id: int, quantity: int) -> None:
     if option is None:
         return
     ProductOption.objects.filter(pk=option_id).update(stock=F("stock") + quantity)
+    caching.option_sold_out_clear(option_id)
     if option["stock"] == 0:
         _product_status_follow_stock(product_id=option["product_id"])
         publish(OPTION_RESTOCKED, {"option_id": option_id})

@@ -7,9 +7,17 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from apps.catalog import selectors as catalog_selectors
 from apps.catalog.models import Product, ProductOption
 from apps.orders.models import CartItem, Order, OrderLine, OrderStatusChange, StockHold
-from apps.orders.services import Amounts, amounts_for, cart_count_key, guest_cart_items, option_prices
+from apps.orders.services import (
+    BUY_NOW_SESSION_KEY,
+    Amounts,
+    amounts_for,
+    cart_count_key,
+    guest_cart_items,
+    option_prices,
+)
 
 CART_COUNT_SECONDS = 10 * 60
 # What "my orders" shows under each tab.
@@ -102,6 +110,16 @@ def _line_checked(option: ProductOption, quantity: int, price_at_add: int = 0) -
     return line
 
 
+def buy_now_sold_out(*, session) -> list[dict]:
+    """The session's 바로 구매 items, as {label, url}, when every one is known to be sold out; else [].
+
+    Read from the cache alone: in a live drop most presses of 결제하기 come after the last unit went, and
+    they are answered without the database (which still decides for everyone else)."""
+    option_ids = {int(option_id) for option_id in session.get(BUY_NOW_SESSION_KEY) or {}}
+    sold_out = catalog_selectors.options_sold_out(option_ids=option_ids) if option_ids else {}
+    return list(sold_out.values()) if option_ids and len(sold_out) == len(option_ids) else []
+
+
 def cart_view(*, user=None, session=None) -> CartView:
     """The member's cart (or the session's guest cart) with each line checked against stock and price now."""
     if user is not None and user.is_authenticated:
@@ -180,6 +198,17 @@ def order_get_for_user(*, user, merchant_uid: str) -> Order:
         .filter(merchant_uid=merchant_uid, user=user)
         .first()
     )
+    if order is None:
+        raise Http404("order")
+    return order
+
+
+def order_get_for_payment(*, user, merchant_uid: str) -> Order:
+    """One's own order as the payment pages need it (its lines' names, not their pictures nor the history);
+    another shopper's (or a missing) order is a 404."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("order")
+    order = Order.objects.prefetch_related("lines").filter(merchant_uid=merchant_uid, user=user).first()
     if order is None:
         raise Http404("order")
     return order

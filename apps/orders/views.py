@@ -5,6 +5,7 @@ to ``payments:pay`` by URL name, never by import.
 """
 
 import contextlib
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -110,22 +111,45 @@ def cart_item_remove(request: HttpRequest, option_id: int) -> HttpResponse:
     return redirect("orders:cart")
 
 
+def _buy_now(request: HttpRequest) -> bool:
+    return bool(request.GET.get("now") or request.POST.get("now"))
+
+
 def _checkout_source(request: HttpRequest, hold=None) -> tuple[selectors.CartView, bool]:
     """(lines, from_cart): "바로 구매" lines when the URL says so and the session has them, else the cart."""
     if hold is not None:
         return selectors.hold_view(hold=hold), False
     buy_now = request.session.get(services.BUY_NOW_SESSION_KEY)
-    if (request.GET.get("now") or request.POST.get("now")) and buy_now:
+    if _buy_now(request) and buy_now:
         items = {int(option_id): int(quantity) for option_id, quantity in buy_now.items()}
         return selectors.items_view(items=items), False
     return selectors.cart_view(user=request.user, session=request.session), True
 
 
+def _sold_out_answered_first(view):
+    """결제하기 of a 바로 구매 whose items are all known to be sold out is answered from the cache, before
+    anything else (the login check's user query included): in a live drop most presses come after the
+    last unit went. The answer names what sold out and goes back to the product; it reveals nothing."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST" and _buy_now(request):
+            sold_out = selectors.buy_now_sold_out(session=request.session)
+            if sold_out:
+                for item in sold_out:
+                    messages.error(request, f"{item['label']}: 품절")
+                return redirect(sold_out[0]["url"])
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@_sold_out_answered_first
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
     # A machine without a beat scheduler still gives expired stock back before a checkout needs it.
-    services.reservations_release_expired(limit=20)
+    services.reservations_release_expired_now_and_then()
     # A live room's 바로 구매 took the units already (``?hold=``); an expired hold gives a 404 page.
     hold_id = request.GET.get("hold", "")
     hold = (
@@ -133,6 +157,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
     )
     source, from_cart = _checkout_source(request, hold)
     if not source.orderable_lines:
+        if source.has_problems and not from_cart:
+            # A 바로 구매 whose item sold out meanwhile (a live drop's last unit went): the shopper goes back to
+            # the product, told why.
+            for note in source.notes:
+                messages.error(request, note)
+            return redirect(source.lines[0].product.get_absolute_url())
         messages.info(request, "주문할 수 있는 상품을 먼저 담아 주세요.")
         return redirect("orders:cart")
     addresses = list(address_list_for_user(user=request.user))

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 @require_GET
 def pay(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     """Pre-register the amount, then the page hands the order to the PG window (IMP.request_pay)."""
-    order = order_selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
+    order = order_selectors.order_get_for_payment(user=request.user, merchant_uid=merchant_uid)
     if order.status != Order.Status.PENDING:
         return redirect(order)
     try:
@@ -58,7 +58,7 @@ def complete(request: HttpRequest) -> HttpResponse:
     """m_redirect_url: the browser is back from the PG window. The PG is asked; the query is only a hint."""
     merchant_uid = request.GET.get("merchant_uid", "")
     # Someone else's order is a 404 here: it can be neither seen nor paid from this session.
-    order = order_selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
+    order = order_selectors.order_get_for_payment(user=request.user, merchant_uid=merchant_uid)
     result = services.payment_verify(
         merchant_uid=order.merchant_uid, imp_uid=request.GET.get("imp_uid") or None, source="browser"
     )

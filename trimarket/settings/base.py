@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "apps.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "apps.accounts.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -221,7 +222,8 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_RESET_TIMEOUT = 30 * 60
 # "자동 로그인" sessions live this long after the last request (sliding: every request saves the session).
 ACCOUNTS_REMEMBER_ME_TTL = env.int("ACCOUNTS_REMEMBER_ME_TTL", default=2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# "자동 로그인" sessions slide with use through apps.accounts.middleware, not by a save on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "apps.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}

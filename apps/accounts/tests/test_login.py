@@ -127,6 +127,27 @@ def test_remember_me_slides_with_use_and_ends_after_the_ttl(client, settings):
     assert response["Location"].startswith("/accounts/login/")
 
 
+def test_a_remembered_session_is_saved_again_only_after_a_tenth_of_its_ttl(client, settings, monkeypatch):
+    """Most requests write nothing (no session save, no new cookie); once a tenth of the TTL has passed the
+    next request pushes the expiry forward again."""
+    from apps.accounts import middleware
+
+    settings.ACCOUNTS_REMEMBER_ME_TTL = 100
+    UserFactory(username="steady")
+    _login(client, "steady", PASSWORD, remember="on")
+    client.get("/accounts/me/")  # the first use after login records the refresh
+
+    quiet = client.get("/accounts/me/")
+    assert settings.SESSION_COOKIE_NAME not in quiet.cookies
+
+    later = time.time() + 11
+    monkeypatch.setattr(middleware.time, "time", lambda: later)
+    refreshed = client.get("/accounts/me/")
+
+    assert int(refreshed.cookies[settings.SESSION_COOKIE_NAME]["max-age"]) == 100
+    assert 95 <= _session_ttl(refreshed.cookies[settings.SESSION_COOKIE_NAME].value) <= 100
+
+
 def test_logout_ends_the_session(client):
     """After logging out the my page asks for login again."""
     UserFactory(username="leaver")

@@ -115,6 +115,22 @@ def test_buy_now_goes_to_checkout_with_only_that_option(client, shopper, option)
     assert [line.option.pk for line in page.context["lines"]] == [option.pk]
 
 
+def test_buy_now_of_an_item_that_sold_out_meanwhile_goes_back_to_the_product_saying_so(
+    client, shopper, option
+):
+    """A live drop's last unit went while the shopper filled in the checkout: 결제하기 answers 품절 on the
+    product page, not an empty-cart prompt."""
+    client.force_login(shopper)
+    _add(client, option, 1, action="buy")
+    catalog_services.option_stock_set(option_id=option.pk, stock=0)
+
+    response = client.post(reverse("orders:checkout") + "?now=1", {"agree": "on"}, follow=True)
+
+    assert response.redirect_chain[0][0] == option.product.get_absolute_url()
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("품절" in message and option.product.name in message for message in shown)
+
+
 def test_withdrawal_empties_the_cart(django_capture_on_commit_callbacks, shopper, option):
     """account.withdrawn empties the withdrawn member's cart."""
     services.cart_item_add(user=shopper, option_id=option.pk)

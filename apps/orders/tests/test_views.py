@@ -199,3 +199,31 @@ def test_admin_search_and_review_filter(admin_client, shopper):
 
     assert order.merchant_uid in page.content.decode()
     assert admin_client.get(reverse("admin:orders_order_change", args=[order.pk])).status_code == 200
+
+
+def test_a_live_drops_late_buyers_are_told_sold_out_without_the_database(
+    client, shopper, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """Once the last unit went, 결제하기 of a 바로 구매 is answered 품절 from the cache, without a query; when a
+    reservation gives the unit back, the next buyer can order it again."""
+    option = ProductOptionFactory(stock=1)
+    client.force_login(shopper)
+    client.post(
+        reverse("orders:cart-add"),
+        {"product": option.product_id, "option": option.pk, "quantity": 1, "action": "buy"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = order_make(user=UserFactory(), option=option)
+
+    with django_assert_max_num_queries(0):
+        response = client.post(reverse("orders:checkout") + "?now=1", {"agree": "on"})
+
+    assert response["Location"] == option.product.get_absolute_url()
+    shown = [str(message) for message in client.get(response["Location"]).context["messages"]]
+    assert any("품절" in message for message in shown)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_cancel(order=first, actor="staff")
+    page = client.get(reverse("orders:checkout") + "?now=1")
+
+    assert [line.option.pk for line in page.context["lines"]] == [option.pk]
