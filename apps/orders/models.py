@@ -165,11 +165,24 @@ class OrderLine(models.Model):
         REFUNDED = "refunded", _("환불")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("주문"))
+    # No database constraint on the catalog rows (Django still applies on_delete): an insert checking one
+    # would share-lock the option a live drop's buyers all wait for, and checkout inserts its lines before
+    # it takes the stock, so the option row is locked only for the UPDATE and the commit (order_place).
     product = models.ForeignKey(
-        Product, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("상품")
+        Product,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("상품"),
+        db_constraint=False,
     )
     option = models.ForeignKey(
-        ProductOption, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("옵션")
+        ProductOption,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("옵션"),
+        db_constraint=False,
     )
     product_name = models.CharField(_("상품명"), max_length=120)
     option_name = models.CharField(_("옵션명"), max_length=80, blank=True)
@@ -206,8 +219,9 @@ class StockReservation(models.Model):
         COMMITTED = "committed", _("확정")
         RELEASED = "released", _("반환")
 
+    # No database constraint on the option, as on OrderLine (why: there).
     option = models.ForeignKey(
-        ProductOption, on_delete=models.CASCADE, related_name="+", verbose_name=_("옵션")
+        ProductOption, on_delete=models.CASCADE, related_name="+", verbose_name=_("옵션"), db_constraint=False
     )
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="reservations", verbose_name=_("주문")

@@ -387,8 +387,8 @@ def order_place(
     Re-checks what the checkout page showed: each product on sale, enough stock, per-buyer purchase limits
     and, when ``expected_total`` is given, the price (a change raises ValidationError so the shopper sees the
     new total before paying). The buyer's cart row is locked first, so two checkouts of one buyer cannot both
-    pass a purchase limit. Stock is taken right after the order row (``option_stock_reserve``, sorted by
-    option id against deadlocks), so the option rows stay locked only for the few inserts before commit.
+    pass a purchase limit. Stock is taken last (``option_stock_reserve``, sorted by option id against
+    deadlocks), so the option rows stay locked only for that UPDATE and the commit.
 
     With ``hold`` (a 바로 구매 hold of this buyer, ``stock_hold_place``) the order is that hold: its units are
     already taken, so they become the order's reservation at the hold's unit price, and the hold is used.
@@ -452,14 +452,11 @@ def order_place(
     )
     order.full_clean()
     order.save()
-    # Stock first: inserting the lines takes shared locks on the option rows (foreign keys), and two orders
-    # holding those could never both upgrade them for the UPDATE (a deadlock).
-    for option in ordered if held is None else ():
-        if not catalog_services.option_stock_reserve(option_id=option.pk, quantity=items[option.pk]):
-            # Another buyer took the last units between the check above and now: undo the whole order.
-            raise ValidationError(
-                _("%(name)s이(가) 방금 품절되었어요.") % {"name": f"{option.product.name} {option.name}"}
-            )
+    OrderStatusChange.objects.create(order=order, to_status=order.status, actor=user.username)
+    # The stock is taken last, just before the commit: from that UPDATE to the commit the option rows stay
+    # locked, and in a live drop every buyer waits for that lock. The lines and reservations go in first, which
+    # works because their option and product columns carry no database constraint (an insert checking one
+    # would share-lock the option row, and two orders holding those could never both take it for the UPDATE).
     lines = []
     for option in ordered:
         list_price, unit_price = prices[option.pk]
@@ -481,7 +478,12 @@ def order_place(
         StockReservation(option=option, order=order, quantity=items[option.pk], expires_at=expires_at)
         for option in ordered
     )
-    OrderStatusChange.objects.create(order=order, to_status=order.status, actor=user.username)
+    for option in ordered if held is None else ():
+        if not catalog_services.option_stock_reserve(option_id=option.pk, quantity=items[option.pk]):
+            # Another buyer took the last units between the check above and now: undo the whole order.
+            raise ValidationError(
+                _("%(name)s이(가) 방금 품절되었어요.") % {"name": f"{option.product.name} {option.name}"}
+            )
     if held is not None:
         held.state, held.order = StockHold.State.USED, order
         held.save(update_fields=["state", "order"])

@@ -75,7 +75,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "trimarket.urls"
 # Threads per server process that run HTTP requests (apps/core/asgi.py); each keeps its database connection.
-HTTP_WORKER_THREADS = env.int("HTTP_WORKER_THREADS", default=16)
+# Few: a request is mostly Python holding the GIL, and more threads only make each wait longer for it (a lock
+# holder included). Measured on 2 cores (bench/pages.py, bench/flash_sale.py): 4 beat 8 and 16 on both.
+HTTP_WORKER_THREADS = env.int("HTTP_WORKER_THREADS", default=4)
 ASGI_APPLICATION = "trimarket.asgi.application"
 WSGI_APPLICATION = None
 SITE_ID = 1
