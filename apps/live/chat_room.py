@@ -29,7 +29,6 @@ import logging
 import struct
 import time
 from collections import deque
-from collections.abc import Iterable
 from typing import Protocol
 
 from channels.db import database_sync_to_async
@@ -67,12 +66,9 @@ class Viewer(Protocol):
 
     presence_key: str
 
-    def subscription_ids(self, topic: str) -> Iterable[str]: ...
+    def subscription_ids(self, topic: str) -> tuple[str, ...]: ...
 
     def deliver(self, text: str, wire: bytes | None = None) -> None: ...
-
-    @property
-    def direct(self) -> bool: ...
 
     def pulse(self, now: float) -> None: ...
 
@@ -233,26 +229,27 @@ class Room:
     def _fan_out(self, messages: list[tuple[str, str, str]]) -> None:
         """Write ``messages`` (topic, head, tail) to every local viewer as one WebSocket message each.
 
-        The text is built once per set of subscription ids (most viewers share one) and encoded once into a
-        WebSocket frame for the viewers written to directly."""
-        topics = {topic for topic, _, _ in messages}
-        frames: dict[tuple, tuple[str, bytes | None]] = {}
+        The text is built and encoded into a WebSocket frame once per set of subscription ids (most viewers
+        share one). This loop runs for every viewer of every message: it does nothing it need not."""
+        topics = tuple(dict.fromkeys(topic for topic, _, _ in messages))
+        frames: dict[tuple, tuple[str, bytes]] = {}
+        single = topics[0] if len(topics) == 1 else None
         for viewer in list(self.viewers):
-            key = tuple(tuple(viewer.subscription_ids(topic)) for topic in topics)
+            if single is not None:
+                key = viewer.subscription_ids(single)
+            else:
+                key = tuple(viewer.subscription_ids(topic) for topic in topics)
             frame = frames.get(key)
             if frame is None:
-                subscribed = dict(zip(topics, key, strict=True))
+                subscribed = {single: key} if single is not None else dict(zip(topics, key, strict=True))
                 text = "".join(
                     head + stomp.escape(sub_id) + tail
                     for topic, head, tail in messages
                     for sub_id in subscribed[topic]
                 )
-                frame = frames[key] = (text, None)
-            if not frame[0]:
-                continue
-            if viewer.direct and frame[1] is None:
-                frame = frames[key] = (frame[0], websocket_text_frame(frame[0]))
-            viewer.deliver(frame[0], frame[1])
+                frame = frames[key] = (text, websocket_text_frame(text))
+            if frame[0]:
+                viewer.deliver(*frame)
 
     def dispatch_local(self, *, topic: str, payload: dict) -> None:
         """A message only this process's viewers need (numbers every process reads from Redis itself)."""

@@ -92,7 +92,8 @@ class LiveRoomConsumer(AsyncConsumer):
         self.user = self.scope.get("user")
         self.token_expires_at: float | None = None
         self.subscriptions: dict[str, str] = {}  # subscription id → topic
-        self.by_topic: dict[str, list[str]] = {"chat": [], "events": []}
+        # Replaced, never changed in place: the room uses these tuples as keys of the frames it built.
+        self.by_topic: dict[str, tuple[str, ...]] = {"chat": (), "events": ()}
         self.send_every = self.expect_every = 0.0
         loop = asyncio.get_running_loop()
         self.last_read = self.last_write = loop.time()
@@ -117,6 +118,7 @@ class LiveRoomConsumer(AsyncConsumer):
         await self.base_send(accept)
         self.raw_send = _unwrapped(self.base_send)
         self.socket = _direct_socket(self.raw_send)
+        self.transport = self.socket.transport if self.socket is not None else None
 
     async def websocket_receive(self, message) -> None:
         data = message.get("text") if message.get("text") is not None else message.get("bytes") or b""
@@ -212,7 +214,7 @@ class LiveRoomConsumer(AsyncConsumer):
             await self._fatal("duplicate subscription", f"subscription id {sub_id!r} is in use")
             return
         self.subscriptions[sub_id] = topic
-        self.by_topic[topic].append(sub_id)
+        self.by_topic[topic] = (*self.by_topic[topic], sub_id)
         if topic == "chat":
             history = await database_sync_to_async(chat_selectors.chat_history)(
                 broadcast_id=self.broadcast_id
@@ -231,7 +233,7 @@ class LiveRoomConsumer(AsyncConsumer):
     async def _unsubscribe(self, frame: stomp.Frame) -> None:
         topic = self.subscriptions.pop(frame.get("id"), None)
         if topic is not None:
-            self.by_topic[topic].remove(frame.get("id"))
+            self.by_topic[topic] = tuple(sub for sub in self.by_topic[topic] if sub != frame.get("id"))
 
     async def _noop(self, frame: stomp.Frame) -> None:
         return None
@@ -284,23 +286,35 @@ class LiveRoomConsumer(AsyncConsumer):
 
     # ---- Output: written at once from the room's fan-out, never through a task per frame ---------------------
     #
-    # ``deliver`` writes a frame straight to the ASGI send (uvicorn's and daphne's complete without suspending
-    # while the socket is writable). While a write is suspended (a slow socket), frames queue here and go
-    # together in one WebSocket message when it completes; a viewer ``MAX_PENDING_FRAMES`` behind is dropped.
-    # A large room coalesces before it delivers (``chat_room.Room.dispatch``), not here.
+    # Under uvicorn ``deliver`` writes the room's encoded frame to the viewer's socket itself. Under any other
+    # server it goes to the ASGI send (daphne's completes without suspending while the socket is writable);
+    # while a send is suspended (a slow socket), frames queue here and go together in one WebSocket message
+    # when it completes. A large room coalesces before it delivers (``chat_room.Room.dispatch``), not here.
 
-    def subscription_ids(self, topic: str) -> list[str]:
+    def subscription_ids(self, topic: str) -> tuple[str, ...]:
         return self.by_topic[topic]
 
-    @property
-    def direct(self) -> bool:
-        return self.socket is not None
-
     def deliver(self, text: str, wire: bytes | None = None) -> None:
+        """Write a frame to this viewer now, or queue it behind a write in flight. The room calls this for every
+        viewer of every message, so the direct path (uvicorn: the encoded frame straight to the socket) is
+        written out here rather than through helpers. A socket holding ``MAX_BUFFERED_BYTES`` unsent, or a
+        queue ``MAX_PENDING_FRAMES`` long, is a viewer left behind: dropped, it reconnects."""
         if self.closing:
             return
-        if self.socket is not None:
-            self._deliver_direct(wire if wire is not None else chat_room.websocket_text_frame(text))
+        transport = self.transport
+        if transport is not None:
+            if transport.is_closing() or self.socket.conn.state is not _OPEN:
+                return
+            if transport.get_write_buffer_size() > MAX_BUFFERED_BYTES:
+                logger.info(
+                    "room %s: dropping a viewer whose socket is %d bytes behind",
+                    self.broadcast_id,
+                    transport.get_write_buffer_size(),
+                )
+                self._drop(CLOSE_TOO_SLOW)
+                return
+            self.wrote = True
+            transport.write(wire if wire is not None else chat_room.websocket_text_frame(text))
             return
         if self.sending:
             if len(self.pending) >= MAX_PENDING_FRAMES:
@@ -315,24 +329,6 @@ class LiveRoomConsumer(AsyncConsumer):
 
     def _write(self, text: str) -> None:
         self.deliver(text)
-
-    def _deliver_direct(self, wire: bytes) -> None:
-        """Write the encoded frame to the socket itself (uvicorn's websockets-sansio protocol): no ASGI send,
-        no per-viewer encoding. A socket holding ``MAX_BUFFERED_BYTES`` unsent is a viewer left behind."""
-        protocol = self.socket
-        transport = protocol.transport
-        if transport.is_closing() or protocol.conn.state is not _OPEN:
-            return
-        if transport.get_write_buffer_size() > MAX_BUFFERED_BYTES:
-            logger.info(
-                "room %s: dropping a viewer whose socket is %d bytes behind",
-                self.broadcast_id,
-                transport.get_write_buffer_size(),
-            )
-            self._drop(CLOSE_TOO_SLOW)
-            return
-        self.wrote = True
-        transport.write(wire)
 
     def _flush(self) -> None:
         if self.pending and not self.sending and not self.closing:
