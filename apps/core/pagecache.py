@@ -99,7 +99,7 @@ def render_shared(
         if len(_local) >= LOCAL_MAX_PAGES:
             _local.clear()
         _local[cache_key] = (now + LOCAL_SECONDS, html, fresh_until)
-    # A page without a form that posts (the main and category pages for a visitor) needs no token.
+    # A page with no token in it (nothing on it posts) costs the visitor no new one.
     if CSRF_PLACEHOLDER not in html:
         return HttpResponse(html)
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))

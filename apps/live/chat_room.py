@@ -8,7 +8,7 @@ Fan-out (why it is built this way: issue 7's Scale section, measured in bench/ch
 - it is written to each viewer at once, never awaited per viewer (under uvicorn straight to the viewer's
   socket); a viewer whose socket or outgoing queue is too far behind is dropped and reconnects, so a slow
   viewer never holds up the rest;
-- a room with ``LIVE_CHAT_COALESCE_FROM_VIEWERS`` viewers in the process gathers the messages of each
+- a room of ``LIVE_CHAT_COALESCE_FROM_VIEWERS`` viewers (all processes) gathers the messages of each
   ``LIVE_CHAT_COALESCE_MS`` window into one WebSocket message per viewer (STOMP frames are NUL-terminated, so
   several travel in one message): half the socket writes at 20 messages/s, for at most one window's delay.
 
