@@ -216,7 +216,8 @@ def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
             text=text,
             is_seller=broadcast.seller_id == user.pk,
         )
-        message.full_clean()
+        # Both rows were just read: checking their keys again would cost two queries a message.
+        message.full_clean(exclude=["broadcast", "user"])
         message.save()
         room_publish(broadcast_id=broadcast_id, topic="chat", payload=chat_selectors.message_payload(message))
     CHAT_MESSAGES.inc()
