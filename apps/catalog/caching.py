@@ -29,8 +29,11 @@ PRODUCT_PAGE_SECONDS = 10 * 60
 
 
 # A listing (category page) shows many products, so no single product's key can name it: its key carries a
-# version that any product or category change replaces.
+# version that any change to what a card shows (or to the categories) replaces; a stock move does not, as
+# cards show no stock (selling out changes the product's status, which does). Every page shows the category
+# navigation, so product pages carry the categories' own version.
 LISTING_VERSION_KEY = "catalog:listing-version"
+NAV_VERSION_KEY = "catalog:nav-version"
 
 
 def category_page_key(slug: str) -> str:
@@ -42,13 +45,16 @@ def product_key(product_id: int) -> str:
 
 
 def product_page_key(product_id: int) -> str:
-    return f"catalog:product-page:{product_id}"
+    return f"catalog:product-page:{local_value(NAV_VERSION_KEY, 0)}:{product_id}"
 
 
-def _drop_on_commit(*keys: str) -> None:
+def _drop_on_commit(*keys: str, versions: tuple[str, ...] = ()) -> None:
+    """After commit: drop ``keys``, replace the ``versions`` (keys naming many pages), forget local copies."""
+
     def drop() -> None:
         cache.delete_many(list(keys))
-        cache.set(LISTING_VERSION_KEY, time.time_ns(), None)
+        if versions:
+            cache.set_many(dict.fromkeys(versions, time.time_ns()), None)
         local_clear()
 
     transaction.on_commit(drop)
@@ -56,7 +62,12 @@ def _drop_on_commit(*keys: str) -> None:
 
 def category_tree_changed() -> None:
     # The main page shows category shortcuts too; every page shows the category navigation.
-    _drop_on_commit(CATEGORY_TREE_KEY, HOME_KEY, *page_keys(HOME_PAGE_KEY))
+    _drop_on_commit(
+        CATEGORY_TREE_KEY,
+        HOME_KEY,
+        *page_keys(HOME_PAGE_KEY),
+        versions=(LISTING_VERSION_KEY, NAV_VERSION_KEY),
+    )
 
 
 def product_pages_changed(*product_ids: int) -> None:
@@ -67,14 +78,19 @@ def product_pages_changed(*product_ids: int) -> None:
     )
 
 
-def product_changed(*product_ids: int, home: bool = False) -> None:
-    """Drop the cached detail and page of these products (and the main page's when ``home``)."""
+def product_changed(*product_ids: int, home: bool = False, listing: bool = True) -> None:
+    """Drop the cached detail and page of these products (and the main page's when ``home``); with
+    ``listing`` (anything but a stock move), the category pages too."""
     keys = [
         key
         for product_id in product_ids
         for key in (product_key(product_id), *page_keys(product_page_key(product_id)))
     ]
-    _drop_on_commit(*keys, *([HOME_KEY, *page_keys(HOME_PAGE_KEY)] if home else []))
+    _drop_on_commit(
+        *keys,
+        *([HOME_KEY, *page_keys(HOME_PAGE_KEY)] if home else []),
+        versions=(LISTING_VERSION_KEY,) if listing else (),
+    )
 
 
 # Options known to be sold out, so a live drop's late buyers are answered without the database. A marker is

@@ -247,7 +247,7 @@ def option_save(*, option: ProductOption) -> ProductOption:
     if previous_stock == 0 and option.stock > 0:
         publish(OPTION_RESTOCKED, {"option_id": option.pk})
     _product_status_follow_stock(product_id=option.product_id)
-    caching.product_changed(option.product_id)
+    caching.product_changed(option.product_id, listing=False)
     return option
 
 
@@ -301,7 +301,7 @@ def option_stock_reserve(*, option_id: int, quantity: int) -> bool:
         return False
     if option["stock"] == 0:
         _product_status_follow_stock(product_id=option["product_id"])
-    caching.product_changed(option["product_id"])
+    caching.product_changed(option["product_id"], listing=False)
     return True
 
 
@@ -320,7 +320,7 @@ def option_stock_release(*, option_id: int, quantity: int) -> None:
     if option["stock"] == 0:
         _product_status_follow_stock(product_id=option["product_id"])
         publish(OPTION_RESTOCKED, {"option_id": option_id})
-    caching.product_changed(option["product_id"])
+    caching.product_changed(option["product_id"], listing=False)
 
 
 def _product_status_follow_stock(*, product_id: int) -> None:

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.test import Client
 
-from apps.catalog import services
+from apps.catalog import caching, services
 from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory, UserFactory
+from apps.core import pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,32 @@ def test_a_staff_edit_shows_at_once_on_the_cached_category_page(django_capture_o
         services.product_save(product=product)
 
     assert "코튼 셔츠" not in Client().get(url).content.decode()
+
+
+def test_a_renamed_category_shows_on_a_cached_product_page(django_capture_on_commit_callbacks):
+    """Every page shows the category navigation: a category edit reaches the shared product pages too."""
+    product = ProductOptionFactory().product
+    category = product.category
+    Client().get(product.get_absolute_url())
+
+    category.name = "새이름카테고리"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.category_save(category=category)
+
+    assert "새이름카테고리" in Client().get(product.get_absolute_url()).content.decode()
+
+
+def test_a_stock_move_keeps_the_shared_category_pages(django_capture_on_commit_callbacks):
+    """Cards show no stock: a reservation (a sale in a live drop) leaves every category page's copy alone."""
+    option = ProductOptionFactory(stock=5)
+    Client().get(option.product.category.get_absolute_url())
+    key_before = caching.category_page_key(option.product.category.slug)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.option_stock_reserve(option_id=option.pk, quantity=1)
+    pagecache.local_clear()
+
+    assert caching.category_page_key(option.product.category.slug) == key_before
 
 
 def test_a_logged_in_shopper_gets_the_page_rendered_for_them(client):
