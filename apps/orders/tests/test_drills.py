@@ -1,7 +1,7 @@
 """Fault drill: MariaDB drops the connection in the middle of a checkout.
 
-The fault is real: a second connection ``KILL``s the checkout's own connection at the moment it inserts the
-stock reservations (the order row is written and the stock already taken inside the same transaction).
+The fault is real: a second connection ``KILL``s the checkout's own connection right after its stock UPDATE
+(the order, its lines and reservations are written and the stock already taken inside the same transaction).
 The shopper must find no half order and no units missing, and pressing 결제하기 again must work.
 """
 
@@ -35,23 +35,30 @@ def _killer():
 
 class KillConnectionAt:
     """An execute wrapper that kills this connection on the server right before the first statement
-    containing ``marker`` runs, as a network cut or a MariaDB restart would."""
+    containing ``marker`` runs (with ``after``: right before the statement that follows it), as a network
+    cut or a MariaDB restart would."""
 
-    def __init__(self, marker: str) -> None:
+    def __init__(self, marker: str, *, after: bool = False) -> None:
         self.marker = marker
+        self.after = after
+        self.armed = False
         self.fired = False
         with connection.cursor() as cursor:
             cursor.execute("SELECT CONNECTION_ID()")
             self.connection_id = cursor.fetchone()[0]
 
     def __call__(self, execute, sql, params, many, context):
-        if not self.fired and self.marker in sql:
+        if not self.after and self.marker in sql:
+            self.armed = True
+        if self.armed and not self.fired:
             self.fired = True
             killer = _killer()
             try:
                 killer.cursor().execute(f"KILL {int(self.connection_id)}")
             finally:
                 killer.close()
+        if self.after and self.marker in sql:
+            self.armed = True
         return execute(sql, params, many, context)
 
 
@@ -67,7 +74,7 @@ def _checkout_data(address, total: int) -> dict:
 
 
 def test_connection_dropped_mid_checkout_leaves_no_half_order_and_the_retry_succeeds():
-    """Killed while inserting the reservations: no order, line or reservation, stock whole; retry pays."""
+    """Killed with the stock taken, before the commit: no order, line or reservation, stock whole; retry pays."""
     user = UserFactory()
     option = ProductOptionFactory(stock=10)
     address = ShippingAddressFactory(user=user, is_default=True)
@@ -76,7 +83,7 @@ def test_connection_dropped_mid_checkout_leaves_no_half_order_and_the_retry_succ
     shopper.force_login(user)
     total = shopper.get("/checkout/").context["amounts"].total
 
-    fault = KillConnectionAt("orders_stockreservation")
+    fault = KillConnectionAt("UPDATE `catalog_productoption`", after=True)
     with connection.execute_wrapper(fault):
         response = shopper.post("/checkout/", _checkout_data(address, total))
 
