@@ -52,7 +52,7 @@ def wait_text(seconds: int) -> str:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The peer address. The gateway (docker/nginx) sets REMOTE_ADDR to the client through daphne's proxy
+    """The peer address. The gateway (docker/nginx) sets REMOTE_ADDR to the client through uvicorn's proxy
     headers; a client-sent X-Forwarded-For is never trusted here."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
@@ -115,10 +115,6 @@ def too_many(response: HttpResponse, error: RateLimited) -> HttpResponse:
     response.status_code = TOO_MANY_REQUESTS
     response["Retry-After"] = str(error.retry_after)
     return response
-
-
-def retry_after_of(error: ValidationError) -> int | None:
-    return getattr(error, "retry_after", None)
 
 
 # --- The site's limits (one place to read them all) ------------------------------------------------------

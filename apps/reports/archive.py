@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
 from apps.accounts.models import EmailVerification
+from apps.live.models import ChatMessage
 from apps.orders.models import Order, StockReservation
 
 logger = logging.getLogger(__name__)
@@ -53,27 +53,14 @@ def _reservations(cutoff: datetime) -> models.QuerySet:
 
 
 def _chat_of_ended_broadcasts(cutoff: datetime) -> models.QuerySet:
-    return apps.get_model("live", "ChatMessage").objects.filter(
-        broadcast__status="ended", broadcast__ended_at__lt=cutoff
-    )
+    return ChatMessage.objects.filter(broadcast__status="ended", broadcast__ended_at__lt=cutoff)
 
 
 def archive_sources() -> list[ArchiveSource]:
-    """What is archived, in order: chat of broadcasts that ended before the cutoff (once the live module has
-    its ``ChatMessage``), spent verification codes, settled stock reservations."""
-    try:
-        chat = [
-            ArchiveSource(
-                "live_chatmessage",
-                apps.get_model("live", "ChatMessage"),
-                _chat_of_ended_broadcasts,
-                "끝난 방송의 채팅",
-            )
-        ]
-    except LookupError:
-        chat = []
+    """What is archived, in order: chat of broadcasts that ended before the cutoff, spent verification codes,
+    settled stock reservations."""
     return [
-        *chat,
+        ArchiveSource("live_chatmessage", ChatMessage, _chat_of_ended_broadcasts, "끝난 방송의 채팅"),
         ArchiveSource(
             "accounts_emailverification",
             EmailVerification,

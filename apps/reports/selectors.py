@@ -235,16 +235,12 @@ class Audience:
 def broadcast_audience(*, broadcast_id: int) -> Audience:
     """Viewers, chat messages and likes of a broadcast, as the live module counts them.
 
-    The one place the report reads them: it asks ``apps.live.selectors.broadcast_audience_stats`` (a dict
-    with ``peak_viewers``, ``average_viewers``, ``messages``, ``likes``) while the chat is being built, and
-    reports zeros until live provides it.
+    The one place the report reads them: ``apps.live.selectors.broadcast_audience_stats`` (a dict with
+    ``peak_viewers``, ``average_viewers``, ``messages``, ``likes``).
     """
     from apps.live import selectors as live_selectors
 
-    stats = getattr(live_selectors, "broadcast_audience_stats", None)
-    if stats is None:
-        return Audience()
-    figures = stats(broadcast_id=broadcast_id)
+    figures = live_selectors.broadcast_audience_stats(broadcast_id=broadcast_id)
     return Audience(**{name: int(figures.get(name) or 0) for name in Audience.__dataclass_fields__})
 
 
@@ -268,6 +264,9 @@ class PinWindow:
     end: datetime
     tally: SalesTally
 
+    def covers(self, product_id: int, at: datetime) -> bool:
+        return self.product_id == product_id and self.start <= at < self.end
+
 
 @dataclass(frozen=True)
 class BroadcastFigures:
@@ -289,7 +288,9 @@ def broadcast_figures(*, broadcast_id: int) -> BroadcastFigures | None:
     if broadcast is None or broadcast.started_at is None or broadcast.ended_at is None:
         return None
     start, end = broadcast.started_at, broadcast.ended_at
-    windows = [w for w in live_windows(start=start, end=end) if w.broadcast_id == broadcast.pk]
+    all_windows = live_windows(start=start, end=end)
+    own = next((w for w in all_windows if w.broadcast_id == broadcast.pk), None)
+    product_ids = list(own.product_ids) if own else []
     pins = list(
         BroadcastPin.objects.filter(broadcast=broadcast).select_related("product").order_by("pinned_at", "id")
     )
@@ -309,31 +310,26 @@ def broadcast_figures(*, broadcast_id: int) -> BroadcastFigures | None:
             order__created_at__gte=start,
             order__created_at__lt=end,
             order__paid_at__isnull=False,
-            product_id__in=windows[0].product_ids if windows else [],
+            product_id__in=product_ids,
         )
         .select_related("order")
         .only("order__id", "order__created_at", "product_id", "unit_price", "quantity")
     )
-    all_windows = live_windows(start=start, end=end)
     for line in lines:
         owner = live_broadcast_for(all_windows, product_id=line.product_id, at=line.order.created_at)
         if owner is None or owner.broadcast_id != broadcast.pk:
             continue
-        tallies = [total] + [
-            w.tally
-            for w in pin_windows
-            if w.product_id == line.product_id and w.start <= line.order.created_at < w.end
-        ]
+        tallies = [total] + [w.tally for w in pin_windows if w.covers(line.product_id, line.order.created_at)]
         for tally in tallies:
             tally.order_ids.add(line.order_id)
             tally.quantity += line.quantity
             tally.revenue += line.amount
     for addition in CartAddition.objects.filter(
-        added_at__gte=start, added_at__lt=end, product_id__in=windows[0].product_ids if windows else []
+        added_at__gte=start, added_at__lt=end, product_id__in=product_ids
     ).only("product_id", "added_at"):
         total.add_to_carts += 1
         for w in pin_windows:
-            if w.product_id == addition.product_id and w.start <= addition.added_at < w.end:
+            if w.covers(addition.product_id, addition.added_at):
                 w.tally.add_to_carts += 1
     return BroadcastFigures(
         broadcast=broadcast,

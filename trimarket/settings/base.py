@@ -168,8 +168,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
-    # Files, not the database: sessions are saved on every request (sliding expiry), and with SQLite a page
-    # view must never wait for the write lock.
+    # Files, not the database: with SQLite a page view must never wait for the write lock (a remembered
+    # session is saved again as it slides, guest carts and messages write to it).
     SESSION_ENGINE = "django.contrib.sessions.backends.file"
     SESSION_FILE_PATH = str(VAR_DIR / "sessions")
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -222,10 +222,9 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_RESET_TIMEOUT = 30 * 60
-# "자동 로그인" sessions live this long after the last request (sliding: every request saves the session).
+# "자동 로그인" sessions live this long after the last request: apps.accounts.middleware slides them, saving
+# the session once a tenth of this has passed (Django's SESSION_SAVE_EVERY_REQUEST stays off).
 ACCOUNTS_REMEMBER_ME_TTL = env.int("ACCOUNTS_REMEMBER_ME_TTL", default=2 * 60 * 60)
-# "자동 로그인" sessions slide with use through apps.accounts.middleware, not by a save on every request.
-SESSION_SAVE_EVERY_REQUEST = False
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "apps.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
