@@ -17,10 +17,8 @@ import asyncio
 import contextlib
 import json
 import os
-import re
 import resource
 import secrets
-import statistics
 import subprocess
 import time
 from pathlib import Path
@@ -33,7 +31,6 @@ BASE_PORT = 8700
 SENDERS = 10
 LOAD_PROCESSES = 2
 TARGETS = {2000: 100.0, 4000: 250.0}
-MESSAGE = re.compile(r"bench (\w+) (\d+\.\d+) (\d+)")
 NUL = "\x00"
 
 SETUP = r"""
@@ -193,7 +190,7 @@ def _viewers_start(urls, count, broadcast_id, run_id, seconds) -> subprocess.Pop
     )
 
 
-async def _senders(urls, broadcast_id, tokens, run_id, rate, seconds, ceiling: bool) -> int:
+async def _senders(urls, broadcast_id, tokens, run_id, rate, seconds) -> int:
     from websockets.asyncio.client import connect
 
     sockets = []
@@ -265,9 +262,7 @@ def run_once(
         for loader in loaders:
             loader.stdin.write("go\n")
             loader.stdin.flush()
-        sent = asyncio.run(
-            _senders(urls, setup["broadcast"], setup["tokens"], run_id, rate, seconds, kind == "ceiling")
-        )
+        sent = asyncio.run(_senders(urls, setup["broadcast"], setup["tokens"], run_id, rate, seconds))
         elapsed = time.monotonic() - started
         cpu = sum(_cpu_seconds(s.pid) - b for s, b in zip(servers, cpu_before, strict=True)) / elapsed
         load_cpu = sum(_cpu_seconds(p.pid) - b for p, b in zip(loaders, load_before, strict=True)) / elapsed
@@ -300,7 +295,6 @@ def run_once(
         "rate": rate,
         "p50": pct(0.50),
         "p99": pct(0.99),
-        "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
         "delivered": delivered / expected if expected else 0.0,
         "cpu": cpu * 100,
         "load_cpu": load_cpu * 100,

@@ -341,10 +341,13 @@ def main() -> None:
             )
             results.append((attempts, ok))
             print(
-                f"     race {seconds:.2f} s to the last answer; CPU s during the race: "
+                f"     race {seconds:.2f} s to the last answer ({stats['reserved']} reserved, "
+                f"{stats['rejected']} told sold out); CPU s during the race: "
                 + ", ".join(f"{name} {used:.2f}" for name, used in cpu.items()),
                 flush=True,
             )
+            if stats["errors"]:
+                print(f"     answers that were neither: {stats['statuses']}", flush=True)
             print(f"{run:>4} {attempts:>11.0f} {db['paid']:>9} {oversold:>9} {_pct(stats['checkout'], 0.99):>11.0f}ms "
                   f"{_pct(stats['payment'], 0.99):>10.0f}ms {stats['errors']:>7}", flush=True)  # fmt: skip
     finally:

@@ -109,8 +109,7 @@ class LiveRoomConsumer(AsyncConsumer):
         self.refused = False
         session = self.scope.get("session")
         session_key = getattr(session, "session_key", None)
-        self.anonymous_key = f"a:{session_key or secrets.token_hex(8)}"
-        self.presence_key = self.anonymous_key
+        self.presence_key = f"a:{session_key or secrets.token_hex(8)}"
         offered = self.scope.get("subprotocols") or []
         accept = {"type": "websocket.accept"}
         if SUBPROTOCOL in offered:

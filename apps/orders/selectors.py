@@ -188,30 +188,24 @@ def orders_for_user(*, user, tab: str = "") -> QuerySet[Order]:
     return orders
 
 
-def order_get_for_user(*, user, merchant_uid: str) -> Order:
-    """One's own order with lines and history; another shopper's (or a missing) order is a 404."""
-    if not getattr(user, "is_authenticated", False):
-        raise Http404("order")
-    order = (
-        _orders()
-        .prefetch_related(Prefetch("history", queryset=OrderStatusChange.objects.order_by("at", "id")))
-        .filter(merchant_uid=merchant_uid, user=user)
-        .first()
-    )
+def _own_order(orders: QuerySet[Order], *, user, merchant_uid: str) -> Order:
+    """The user's order of that number from ``orders``; another shopper's (or a missing) order is a 404."""
+    authenticated = getattr(user, "is_authenticated", False)
+    order = orders.filter(merchant_uid=merchant_uid, user=user).first() if authenticated else None
     if order is None:
         raise Http404("order")
     return order
+
+
+def order_get_for_user(*, user, merchant_uid: str) -> Order:
+    """One's own order with lines and history; another shopper's (or a missing) order is a 404."""
+    history = Prefetch("history", queryset=OrderStatusChange.objects.order_by("at", "id"))
+    return _own_order(_orders().prefetch_related(history), user=user, merchant_uid=merchant_uid)
 
 
 def order_get_for_payment(*, user, merchant_uid: str) -> Order:
-    """One's own order as the payment pages need it (its lines' names, not their pictures nor the history);
-    another shopper's (or a missing) order is a 404."""
-    if not getattr(user, "is_authenticated", False):
-        raise Http404("order")
-    order = Order.objects.prefetch_related("lines").filter(merchant_uid=merchant_uid, user=user).first()
-    if order is None:
-        raise Http404("order")
-    return order
+    """One's own order as the payment pages need it (its lines' names, not their pictures nor the history)."""
+    return _own_order(Order.objects.prefetch_related("lines"), user=user, merchant_uid=merchant_uid)
 
 
 def order_get(*, merchant_uid: str) -> Order | None:

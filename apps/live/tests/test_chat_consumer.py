@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from rest_framework_simplejwt.tokens import AccessToken
 
 from apps.catalog.tests.factories import ProductOptionFactory, UserFactory
-from apps.live import chat, chat_room, consumers, services
+from apps.live import chat_room, consumers, services
 from apps.live.models import ChatMessage, ChatMute
 from apps.live.tests.chat_support import StompTestClient, make_live
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory
@@ -338,9 +338,3 @@ def test_viewers_are_counted_once_per_member(broadcast):
             await client.close()
 
     run(scenario())
-
-
-def test_refusals_name_their_reason():
-    """Every refusal code the page shows is a ChatRefused with a Korean sentence."""
-    refusal = chat.ChatRefused("rate-limited", "메시지를 너무 빨리 보내고 있어요.")
-    assert (refusal.code, str(refusal)) == ("rate-limited", "메시지를 너무 빨리 보내고 있어요.")

@@ -101,19 +101,6 @@ def test_the_nightly_run_writes_the_same_report_again(scripted_broadcast):
     assert BroadcastReport.objects.count() == 1
 
 
-def test_viewers_messages_and_likes_come_from_the_live_module(scripted_broadcast):
-    """Audience figures are read from live in one place; without live's figures they are zeros, not guesses."""
-    report = BroadcastReport.objects.get(broadcast=scripted_broadcast)
-    audience = selectors.broadcast_audience(broadcast_id=scripted_broadcast.pk)
-
-    assert (report.peak_viewers, report.average_viewers, report.messages, report.likes) == (
-        audience.peak_viewers,
-        audience.average_viewers,
-        audience.messages,
-        audience.likes,
-    )
-
-
 def test_the_dashboard_lists_the_report(scripted_broadcast):
     """Broadcast performance on the dashboard reads the reports, newest first."""
     [row] = selectors.broadcast_performance()
