@@ -8,9 +8,12 @@ Fan-out (why it is built this way: issue 7's Scale section, measured in bench/ch
 - it is written to each viewer at once, never awaited per viewer (under uvicorn straight to the viewer's
   socket); a viewer whose socket or outgoing queue is too far behind is dropped and reconnects, so a slow
   viewer never holds up the rest;
-- a room of ``LIVE_CHAT_COALESCE_FROM_VIEWERS`` viewers (all processes) gathers the messages of each
-  ``LIVE_CHAT_COALESCE_MS`` window into one WebSocket message per viewer (STOMP frames are NUL-terminated, so
-  several travel in one message): half the socket writes at 20 messages/s, for at most one window's delay.
+- messages already waiting when the room fans out (read together from Redis, a backlog after a stall) go
+  out together, as one WebSocket message per viewer (STOMP frames are NUL-terminated, so several travel in
+  one message): catching up costs one write per viewer, not one per message, and waits for nothing;
+- a room of ``LIVE_CHAT_COALESCE_FROM_VIEWERS`` viewers (all processes) also gathers the messages of each
+  ``LIVE_CHAT_COALESCE_MS`` window that way: half the socket writes at 20 messages/s, for at most one
+  window's delay.
 
 Every ``TICK_SECONDS`` the room's ticker refreshes this process's viewers in a Redis sorted set shared by all
 processes (members ``u:<user id>`` or ``s:<session>``, so one person is one viewer), flushes the hearts
@@ -162,7 +165,7 @@ class Room:
         self.snapshot: dict | None = None
         self._tasks: list[asyncio.Task] = []
         self._batch: list[tuple[str, str, str]] = []
-        self._batch_timer: asyncio.TimerHandle | None = None
+        self._batch_timer: asyncio.Handle | None = None
         self._destinations = {
             "chat": chat.chat_destination(broadcast_id),
             "events": chat.events_destination(broadcast_id),
@@ -202,19 +205,23 @@ class Room:
     # ---- Fan-out ------------------------------------------------------------------------------------------
 
     def dispatch(self, *, topic: str, body: str, message_id: str) -> None:
-        """Queue the MESSAGE to every local viewer subscribed to ``topic``: at once, or with the window's
-        other messages when the room is large enough to coalesce (``LIVE_CHAT_COALESCE_FROM_VIEWERS``)."""
+        """Queue the MESSAGE for every local viewer subscribed to ``topic``: it goes out on the loop's next
+        turn with whatever else is waiting by then, or after the window when the room is large enough to
+        coalesce (``LIVE_CHAT_COALESCE_FROM_VIEWERS``)."""
         head, tail = stomp.message_parts(
             destination=self._destinations[topic], message_id=message_id, body=body, content_type=CONTENT_TYPE
         )
-        window = settings.LIVE_CHAT_COALESCE_MS / 1000
         # Once a batch is open every message joins it, so a room shrinking mid-window keeps the order.
-        if self._batch or (window > 0 and self.room_size() >= settings.LIVE_CHAT_COALESCE_FROM_VIEWERS):
-            self._batch.append((topic, head, tail))
-            if self._batch_timer is None:
-                self._batch_timer = asyncio.get_running_loop().call_later(window, self._flush_batch)
-            return
-        self._fan_out([(topic, head, tail)])
+        self._batch.append((topic, head, tail))
+        if self._batch_timer is None:
+            window = settings.LIVE_CHAT_COALESCE_MS / 1000
+            loop = asyncio.get_running_loop()
+            if window > 0 and self.room_size() >= settings.LIVE_CHAT_COALESCE_FROM_VIEWERS:
+                self._batch_timer = loop.call_later(window, self._flush_batch)
+            else:
+                # No window, but not at once either: the messages already read behind this one (a backlog
+                # after a stall) join it, and the room catches up in one write per viewer, not one each.
+                self._batch_timer = loop.call_soon(self._flush_batch)
 
     def room_size(self) -> int:
         """Viewers of the whole room (every process, as of the last tick), or this process's if more: the

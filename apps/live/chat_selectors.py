@@ -6,7 +6,7 @@ rendered with ``textContent`` by the page.
 
 import datetime
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from apps.catalog.models import ProductOption
@@ -67,15 +67,34 @@ def may_moderate(*, user, broadcast: Broadcast) -> bool:
     return BroadcastModerator.objects.filter(broadcast=broadcast, user=user).exists()
 
 
-def is_muted(*, user, broadcast_id: int) -> bool:
-    return ChatMute.objects.filter(broadcast_id=broadcast_id, user=user).exists()
-
-
 def room_settings(*, broadcast_id: int) -> ChatRoomSettings:
     """The room's settings row, or an unsaved default one."""
     return ChatRoomSettings.objects.filter(broadcast_id=broadcast_id).first() or ChatRoomSettings(
         broadcast_id=broadcast_id
     )
+
+
+def broadcast_for_sender(*, broadcast_id: int, user) -> tuple[Broadcast, ChatRoomSettings] | None:
+    """The broadcast a member sends a chat message to, and its room's settings, in one query (a busy room
+    takes many messages a second): the broadcast carries ``sender_muted`` and ``sender_moderates`` (the
+    seller, staff, or a moderator the seller appointed, as ``may_moderate`` says)."""
+    broadcast = (
+        Broadcast.objects.filter(pk=broadcast_id)
+        .select_related("chat_settings")
+        .annotate(
+            sender_muted=Exists(ChatMute.objects.filter(broadcast=OuterRef("pk"), user=user)),
+            sender_appointed=Exists(BroadcastModerator.objects.filter(broadcast=OuterRef("pk"), user=user)),
+        )
+        .first()
+    )
+    if broadcast is None:
+        return None
+    broadcast.sender_moderates = user.is_staff or broadcast.seller_id == user.pk or broadcast.sender_appointed
+    try:
+        settings_row = broadcast.chat_settings
+    except ChatRoomSettings.DoesNotExist:
+        settings_row = ChatRoomSettings(broadcast=broadcast)
+    return broadcast, settings_row
 
 
 def item_stock(*, product_id: int) -> int:
