@@ -1,8 +1,8 @@
 """ASGI entry point: HTTP goes to Django, WebSocket to the Channels routes the modules declare."""
 
-import gc
 import os
 
+from apps.core import gc_schedule
 from apps.core.asgi import get_sync_chain_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trimarket.settings.dev")
@@ -24,8 +24,6 @@ application = ProtocolTypeRouter(
 )
 
 
-# What is loaded by now (Django, every app's modules, the routes) lives as long as the process. Frozen, the
-# cyclic collector no longer walks it on each full collection: with a full live room those walks stopped the
-# event loop for 100–200 ms every few seconds (bench/chat_fanout.py, 2,000 viewers × 20 msg/s: p99 174 → 61 ms;
-# with the collector off altogether 54 ms, the same as the plain websockets ceiling).
-gc.freeze()
+# What is loaded by now lives as long as the process: frozen, no collection walks it again; from here on the
+# collector runs on a clock (why: apps.core.gc_schedule).
+gc_schedule.start()

@@ -68,8 +68,8 @@ class Viewer(Protocol):
     """What the room needs of a connection (``apps.live.consumers.LiveRoomConsumer``)."""
 
     presence_key: str
-
-    def subscription_ids(self, topic: str) -> tuple[str, ...]: ...
+    # Topic → the ids of the viewer's subscriptions to it: the fan-out keys the frames it builds by these tuples.
+    by_topic: dict[str, tuple[str, ...]]
 
     def deliver(self, text: str, wire: bytes | None = None) -> None: ...
 
@@ -243,9 +243,9 @@ class Room:
         single = topics[0] if len(topics) == 1 else None
         for viewer in list(self.viewers):
             if single is not None:
-                key = viewer.subscription_ids(single)
+                key = viewer.by_topic[single]
             else:
-                key = tuple(viewer.subscription_ids(topic) for topic in topics)
+                key = tuple(viewer.by_topic[topic] for topic in topics)
             frame = frames.get(key)
             if frame is None:
                 subscribed = {single: key} if single is not None else dict(zip(topics, key, strict=True))

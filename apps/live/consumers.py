@@ -118,6 +118,7 @@ class LiveRoomConsumer(AsyncConsumer):
         self.raw_send = _unwrapped(self.base_send)
         self.socket = _direct_socket(self.raw_send)
         self.transport = self.socket.transport if self.socket is not None else None
+        self.conn = self.socket.conn if self.socket is not None else None
 
     async def websocket_receive(self, message) -> None:
         data = message.get("text") if message.get("text") is not None else message.get("bytes") or b""
@@ -290,9 +291,6 @@ class LiveRoomConsumer(AsyncConsumer):
     # while a send is suspended (a slow socket), frames queue here and go together in one WebSocket message
     # when it completes. A large room coalesces before it delivers (``chat_room.Room.dispatch``), not here.
 
-    def subscription_ids(self, topic: str) -> tuple[str, ...]:
-        return self.by_topic[topic]
-
     def deliver(self, text: str, wire: bytes | None = None) -> None:
         """Write a frame to this viewer now, or queue it behind a write in flight. The room calls this for every
         viewer of every message, so the direct path (uvicorn: the encoded frame straight to the socket) is
@@ -302,7 +300,7 @@ class LiveRoomConsumer(AsyncConsumer):
             return
         transport = self.transport
         if transport is not None:
-            if transport.is_closing() or self.socket.conn.state is not _OPEN:
+            if transport.is_closing() or self.conn.state is not _OPEN:
                 return
             if transport.get_write_buffer_size() > MAX_BUFFERED_BYTES:
                 logger.info(

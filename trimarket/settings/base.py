@@ -337,7 +337,7 @@ LIVE_HLS_PORT = env.int("LIVE_HLS_PORT", default=8080)
 # message per viewer (half the socket writes at 20 messages/s); smaller rooms get every message at once.
 # bench/chat_fanout.py: 2,000 viewers × 20/s meet p99 ≤ 100 ms without it, 4,000 meet ≤ 250 ms only with it.
 LIVE_CHAT_COALESCE_FROM_VIEWERS = env.int("LIVE_CHAT_COALESCE_FROM_VIEWERS", default=3000)
-LIVE_CHAT_COALESCE_MS = env.int("LIVE_CHAT_COALESCE_MS", default=75)
+LIVE_CHAT_COALESCE_MS = env.int("LIVE_CHAT_COALESCE_MS", default=50)
 NGINX_BINARY = env("NGINX_BINARY", default="/usr/sbin/nginx")
 NGINX_RTMP_MODULE = env("NGINX_RTMP_MODULE", default="/usr/lib/nginx/modules/ngx_rtmp_module.so")
 FFMPEG_BINARY = env("FFMPEG_BINARY", default="ffmpeg")
