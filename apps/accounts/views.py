@@ -200,10 +200,18 @@ class PasswordResetView(AllauthPasswordResetView):
 
 @require_http_methods(["GET", "POST"])
 def find_id(request: HttpRequest) -> HttpResponse:
+    """Name and email → the ID, masked here and whole in a mail; limited per IP and per typed email."""
     form = FindIdForm(request.POST or None)
     masked, searched = None, False
     if request.method == "POST" and form.is_valid():
-        masked = services.user_find_id(name=form.cleaned_data["name"], email=form.cleaned_data["email"])
+        email = form.cleaned_data["email"]
+        try:
+            ratelimit.rate_hit(ratelimit.FIND_ID, request=request, user_key=f"email:{email.lower()}")
+        except ratelimit.RateLimited as error:
+            form.add_error(None, error)
+            page = render(request, "accounts/find_id.html", {"form": form, "masked": None, "searched": False})
+            return ratelimit.too_many(page, error)
+        masked = services.user_find_id(name=form.cleaned_data["name"], email=email)
         searched = True
     return render(request, "accounts/find_id.html", {"form": form, "masked": masked, "searched": searched})
 

@@ -138,6 +138,15 @@ PASSWORD_RESET = Rate(
     per_user=3,
     message="비밀번호 재설정 요청이 너무 많아요. %(wait)s 후에 다시 시도해 주세요.",
 )
+FIND_ID = Rate(
+    name="find-id",
+    seconds=60 * 60,
+    # Each try tells whether a name and email belong to a member: limited like a password reset, so the
+    # page cannot be used to sweep addresses.
+    per_ip=10,
+    per_user=3,
+    message="아이디 찾기 요청이 너무 많아요. %(wait)s 후에 다시 시도해 주세요.",
+)
 CHECKOUT = Rate(
     name="checkout",
     seconds=60,

@@ -148,6 +148,26 @@ def test_find_id_with_no_match_says_so_and_mails_nothing(client):
     assert mail.outbox == []
 
 
+def test_find_id_is_limited_per_typed_email(client):
+    """The fourth search for one email within the hour is refused with 429 and says so; nothing is mailed
+    for it, and another email can still be searched."""
+    UserFactory(username="findme77", name="찾는이", email="find@example.com")
+    for _ in range(3):
+        assert (
+            client.post("/accounts/find-id/", {"name": "찾는이", "email": "find@example.com"}).status_code
+            == 200
+        )
+
+    refused = client.post("/accounts/find-id/", {"name": "찾는이", "email": "FIND@example.com"})
+
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "아이디 찾기 요청이 너무 많아요" in refused.content.decode()
+    assert len(mail.outbox) == 3
+    other = client.post("/accounts/find-id/", {"name": "없음", "email": "none@example.com"})
+    assert other.status_code == 200
+
+
 def _reset_link(client, email: str) -> str:
     client.post("/accounts/password/reset/", {"email": email})
     return re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
