@@ -405,6 +405,16 @@ def unpin_announce(*, item: BroadcastProduct) -> None:
     )
 
 
+def coupons_return(*, hold_ids: list[int]) -> int:
+    """Live coupons spent on holds that came to nothing (released unused, or their order never paid) can be
+    used again by the member who claimed them; returns how many. Idempotent: an event redelivered finds none."""
+    if not hold_ids:
+        return 0
+    return LiveCouponClaim.objects.filter(hold_id__in=hold_ids, used_at__isnull=False).update(
+        used_at=None, hold_id=None
+    )
+
+
 @transaction.atomic
 def buy_now(*, broadcast: Broadcast, user, item_id: int, option_id: int, quantity: int = 1):
     """바로 구매 from the room: hold the units for this buyer at once and return the orders module's hold.

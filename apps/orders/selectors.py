@@ -149,6 +149,11 @@ def stock_hold_get_for_user(*, user, pk: int) -> StockHold:
     return hold
 
 
+def stock_hold_ids_of_order(*, order_id: int) -> list[int]:
+    """The 바로 구매 holds an order was placed from."""
+    return list(StockHold.objects.filter(order_id=order_id).values_list("pk", flat=True))
+
+
 def hold_view(*, hold: StockHold) -> CartView:
     """The checkout line of a hold: its units are taken already, so only a hidden product is a problem."""
     options = _options([hold.option_id])

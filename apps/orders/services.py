@@ -42,6 +42,8 @@ MAX_QUANTITY = 99
 GUEST_CART_SESSION_KEY = "orders:cart"
 BUY_NOW_SESSION_KEY = "orders:buy-now"
 CANCEL_REQUESTED = "order.cancel_requested"
+# A 바로 구매 hold gave its units back unused (payload: hold_id, user_id): whatever it spent comes back too.
+STOCK_HOLD_RELEASED = "stock_hold.released"
 REFUND_REQUESTED = "order.refund_requested"
 CART_ITEM_ADDED = "cart.item_added"
 MERCHANT_UID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -549,6 +551,7 @@ def stock_hold_release(*, hold_id: int) -> bool:
     catalog_services.option_stock_release(option_id=hold.option_id, quantity=hold.quantity)
     hold.state = StockHold.State.RELEASED
     hold.save(update_fields=["state"])
+    publish(STOCK_HOLD_RELEASED, {"hold_id": hold.pk, "user_id": hold.user_id})
     return True
 
 

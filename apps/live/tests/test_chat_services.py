@@ -117,3 +117,45 @@ def test_buy_now_needs_the_broadcast_on_air_and_stock(on_air):
 def test_text_is_cleaned_to_one_plain_line():
     """Control and direction characters go, whitespace is squeezed; markup stays as typed."""
     assert chat.text_clean("  <b>안녕</b>\n\u202e하세요\x00  ") == "<b>안녕</b> 하세요"
+
+
+def _coupon_spent_on_a_hold(broadcast, item, option):
+    buyer = UserFactory()
+    coupon = chat.coupon_drop(broadcast=broadcast, actor=broadcast.seller, title="", amount=3000, quantity=10)
+    chat.coupon_claim(broadcast_id=broadcast.pk, coupon_id=coupon.pk, user=buyer)
+    hold = chat.buy_now(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
+    assert hold.unit_price == 18000
+    assert LiveCouponClaim.objects.get(user=buyer).used_at is not None
+    return buyer, hold
+
+
+def test_a_hold_that_runs_out_unused_gives_the_coupon_back(on_air, django_capture_on_commit_callbacks):
+    """The buyer never checked out: the stock goes back and so does the coupon, which the next 바로 구매 uses."""
+    broadcast, item, option = on_air
+    buyer, hold = _coupon_spent_on_a_hold(broadcast, item, option)
+    StockHold.objects.filter(pk=hold.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert orders_services.stock_holds_release_expired() == 1
+
+    claim = LiveCouponClaim.objects.get(user=buyer)
+    assert (claim.used_at, claim.hold_id) == (None, None)
+    again = chat.buy_now(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
+    assert again.unit_price == 18000
+
+
+def test_an_order_from_a_hold_that_expires_unpaid_gives_the_coupon_back(
+    on_air, django_capture_on_commit_callbacks
+):
+    """Checked out but never paid: when the order expires the coupon can be used again."""
+    broadcast, item, option = on_air
+    buyer, hold = _coupon_spent_on_a_hold(broadcast, item, option)
+    order = orders_services.order_place(user=buyer, items={}, delivery=DELIVERY, orderer=ORDERER, hold=hold)
+    order.reservations.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert orders_services.reservations_release_expired() == 1
+
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+    assert LiveCouponClaim.objects.get(user=buyer).used_at is None
