@@ -209,8 +209,7 @@ def find_id(request: HttpRequest) -> HttpResponse:
             ratelimit.rate_hit(ratelimit.FIND_ID, request=request, user_key=f"email:{email.lower()}")
         except ratelimit.RateLimited as error:
             form.add_error(None, error)
-            page = render(request, "accounts/find_id.html", {"form": form, "masked": None, "searched": False})
-            return ratelimit.too_many(page, error)
+            return ratelimit.too_many(render(request, "accounts/find_id.html", {"form": form}), error)
         masked = services.user_find_id(name=form.cleaned_data["name"], email=email)
         searched = True
     return render(request, "accounts/find_id.html", {"form": form, "masked": masked, "searched": searched})

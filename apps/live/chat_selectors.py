@@ -58,12 +58,15 @@ def chat_messages_since(*, broadcast_id: int, after_id: int, since: float, limit
     return [message_payload(message) for message in messages.order_by("id")[:limit]]
 
 
-def may_moderate(*, user, broadcast: Broadcast) -> bool:
-    """The seller of the broadcast, staff, and the moderators the seller appointed."""
+def may_moderate(*, user, broadcast: Broadcast, appointed: bool | None = None) -> bool:
+    """The seller of the broadcast, staff, and the moderators the seller appointed (``appointed`` when the
+    caller read it already, else looked up)."""
     if not (user and user.is_authenticated and user.is_active):
         return False
     if user.is_staff or broadcast.seller_id == user.pk:
         return True
+    if appointed is not None:
+        return appointed
     return BroadcastModerator.objects.filter(broadcast=broadcast, user=user).exists()
 
 
@@ -76,8 +79,8 @@ def room_settings(*, broadcast_id: int) -> ChatRoomSettings:
 
 def broadcast_for_sender(*, broadcast_id: int, user) -> tuple[Broadcast, ChatRoomSettings] | None:
     """The broadcast a member sends a chat message to, and its room's settings, in one query (a busy room
-    takes many messages a second): the broadcast carries ``sender_muted`` and ``sender_moderates`` (the
-    seller, staff, or a moderator the seller appointed, as ``may_moderate`` says)."""
+    takes many messages a second): the broadcast carries ``sender_muted`` and ``sender_moderates``
+    (``may_moderate``)."""
     broadcast = (
         Broadcast.objects.filter(pk=broadcast_id)
         .select_related("chat_settings")
@@ -89,7 +92,9 @@ def broadcast_for_sender(*, broadcast_id: int, user) -> tuple[Broadcast, ChatRoo
     )
     if broadcast is None:
         return None
-    broadcast.sender_moderates = user.is_staff or broadcast.seller_id == user.pk or broadcast.sender_appointed
+    broadcast.sender_moderates = may_moderate(
+        user=user, broadcast=broadcast, appointed=broadcast.sender_appointed
+    )
     try:
         settings_row = broadcast.chat_settings
     except ChatRoomSettings.DoesNotExist:

@@ -116,9 +116,9 @@ class LiveRoomConsumer(AsyncConsumer):
             accept["subprotocol"] = SUBPROTOCOL
         await self.base_send(accept)
         self.raw_send = _unwrapped(self.base_send)
-        self.socket = _direct_socket(self.raw_send)
-        self.transport = self.socket.transport if self.socket is not None else None
-        self.conn = self.socket.conn if self.socket is not None else None
+        socket = _direct_socket(self.raw_send)
+        self.transport = socket.transport if socket is not None else None
+        self.conn = socket.conn if socket is not None else None
 
     async def websocket_receive(self, message) -> None:
         data = message.get("text") if message.get("text") is not None else message.get("bytes") or b""
