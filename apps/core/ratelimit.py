@@ -6,12 +6,21 @@ carries ``retry_after`` in seconds. Pages answer 429 with the form error (``too_
 status and the ``Retry-After`` header); the API answers 429 JSON through DRF's ``Throttled``.
 
 Counters live in windows aligned to the epoch (``now // seconds``), one key per window, nothing to reset; a
-limit weighs the previous window in (``sliding_count``), and the wait is what is left of the current window. Login failures keep their own counter in ``apps.accounts.services``
-(only failures count there) and raise the same ``RateLimited``.
+limit weighs the previous window in (``sliding_count``), and the wait is what is left of the current window.
+
+This is the site's one limiter. Three ways to use a ``Rate``:
+- ``rate_hit``: count this attempt and refuse it when over (signup, checkout, chat, holds);
+- ``rate_check`` then ``rate_count``: refuse while already over, count only what failed (login failures);
+- ``rate_allow``: a yes/no for hot paths that drop silently instead of refusing (hearts on a live room).
+A ``Rate`` with ``local=True`` counts in this process's memory (a per-connection limit needs no Redis round
+trip); the others count in the shared cache, so every process sees the same numbers. Limits that staff tune at
+run time (the chat's) are built per call with ``Rate.tuned``. Every named rate is at the end of this module.
 """
 
+import dataclasses
 import hashlib
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -32,6 +41,13 @@ class Rate:
     per_ip: int
     per_user: int = 0
     message: str = "요청이 너무 많아요. %(wait)s 후에 다시 시도해 주세요."
+    code: str = "rate_limited"
+    local: bool = False
+
+    def tuned(self, *, seconds: int | None = None, per_user: int | None = None, per_ip: int | None = None):
+        """This rate with limits read at run time (admin → 운영 설정); the name, and so the counters, stay."""
+        changes = {"seconds": seconds, "per_user": per_user, "per_ip": per_ip}
+        return dataclasses.replace(self, **{k: max(int(v), 1) for k, v in changes.items() if v is not None})
 
 
 class RateLimited(ValidationError):
@@ -61,7 +77,34 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:24]
 
 
-def _count(key: str, timeout: int) -> int:
+class _LocalCounters:
+    """The cache's ``add``/``incr``/``get`` for one process, for limits that never leave a connection."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, float]] = {}
+
+    def incr_or_add(self, key: str, timeout: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._counts) > 10_000:
+                self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+            count, expires = self._counts.get(key, (0, 0.0))
+            count = count + 1 if expires > now else 1
+            self._counts[key] = (count, now + timeout if count == 1 else expires)
+            return count
+
+    def get(self, key: str) -> int:
+        count, expires = self._counts.get(key, (0, 0.0))
+        return count if expires > time.monotonic() else 0
+
+
+_local = _LocalCounters()
+
+
+def _count(key: str, timeout: int, *, local: bool = False) -> int:
+    if local:
+        return _local.incr_or_add(key, timeout)
     if cache.add(key, 1, timeout=timeout):
         return 1
     try:
@@ -71,8 +114,15 @@ def _count(key: str, timeout: int) -> int:
         return 1
 
 
-def sliding_count(key: str, seconds: int, *, now: float | None = None) -> float:
-    """Count one event under ``key`` and return how many fell in the last ``seconds`` (an estimate).
+def _peek(key: str, *, local: bool = False) -> int:
+    return _local.get(key) if local else cache.get(key, 0)
+
+
+def sliding_count(
+    key: str, seconds: int, *, now: float | None = None, local: bool = False, count: bool = True
+) -> float:
+    """Count one event under ``key`` (unless ``count`` is false) and return how many fell in the last
+    ``seconds`` (an estimate).
 
     This window's count plus the previous window's, weighted by how much of it still lies inside the last
     ``seconds``: plain fixed windows would let ``limit`` events through at the end of one window and
@@ -80,9 +130,33 @@ def sliding_count(key: str, seconds: int, *, now: float | None = None) -> float:
     """
     now = time.time() if now is None else now
     window = int(now // seconds)
-    current = _count(f"{key}:{window}", 2 * seconds + 1)
-    previous = cache.get(f"{key}:{window - 1}", 0)
+    if count:
+        current = _count(f"{key}:{window}", 2 * seconds + 1, local=local)
+    else:
+        current = _peek(f"{key}:{window}", local=local)
+    previous = _peek(f"{key}:{window - 1}", local=local)
     return current + previous * (1 - (now % seconds) / seconds)
+
+
+def _sides(rate: Rate, *, request: HttpRequest | None, ip: str, user_key: str) -> list[tuple[str, int]]:
+    """(counter key, allowed) for each side of ``rate`` that applies to this caller."""
+    if request is not None:
+        ip = ip or client_ip(request)
+        user = getattr(request, "user", None)
+        if not user_key and user is not None and user.is_authenticated:
+            user_key = f"user:{user.pk}"
+    sides = []
+    for side, ident, allowed in (("ip", ip, rate.per_ip), ("user", user_key, rate.per_user)):
+        if ident and allowed:
+            sides.append((f"ratelimit:{rate.name}:{side}:{_digest(ident)}", allowed))
+    return sides
+
+
+def _refusal(rate: Rate, now: float) -> RateLimited:
+    retry_after = math.ceil((int(now // rate.seconds) + 1) * rate.seconds - now)
+    return RateLimited(
+        rate.message % {"wait": wait_text(retry_after)}, retry_after=retry_after, code=rate.code
+    )
 
 
 def rate_hit(rate: Rate, *, request: HttpRequest | None = None, ip: str = "", user_key: str = "") -> None:
@@ -91,23 +165,47 @@ def rate_hit(rate: Rate, *, request: HttpRequest | None = None, ip: str = "", us
     Raises ``RateLimited`` when this attempt is over either limit; the attempt is counted all the same, so
     hammering does not shorten the wait.
     """
-    if request is not None:
-        ip = ip or client_ip(request)
-        user = getattr(request, "user", None)
-        if not user_key and user is not None and user.is_authenticated:
-            user_key = f"user:{user.pk}"
     now = time.time()
-    window = int(now // rate.seconds)
-    retry_after = math.ceil((window + 1) * rate.seconds - now)
     over = False
-    checks = [("ip", ip, rate.per_ip), ("user", user_key, rate.per_user)]
-    for side, ident, allowed in checks:
-        if not ident or not allowed:
-            continue
-        if sliding_count(f"ratelimit:{rate.name}:{side}:{_digest(ident)}", rate.seconds, now=now) > allowed:
+    for key, allowed in _sides(rate, request=request, ip=ip, user_key=user_key):
+        if sliding_count(key, rate.seconds, now=now, local=rate.local) > allowed:
             over = True
     if over:
-        raise RateLimited(rate.message % {"wait": wait_text(retry_after)}, retry_after=retry_after)
+        raise _refusal(rate, now)
+
+
+def rate_allow(rate: Rate, *, ip: str = "", user_key: str = "") -> bool:
+    """``rate_hit`` as a yes/no, for what is dropped quietly when over the limit instead of refused."""
+    try:
+        rate_hit(rate, ip=ip, user_key=user_key)
+    except RateLimited:
+        return False
+    return True
+
+
+def rate_check(rate: Rate, *, request: HttpRequest | None = None, ip: str = "", user_key: str = "") -> None:
+    """Refuse (``RateLimited``) while either side has already reached its limit; counts nothing.
+
+    With ``rate_count`` after a failure, only failures count (a login that succeeds costs nothing).
+    """
+    now = time.time()
+    for key, allowed in _sides(rate, request=request, ip=ip, user_key=user_key):
+        if sliding_count(key, rate.seconds, now=now, local=rate.local, count=False) >= allowed:
+            raise _refusal(rate, now)
+
+
+def rate_count(rate: Rate, *, request: HttpRequest | None = None, ip: str = "", user_key: str = "") -> None:
+    """Count one event against both sides without judging it (a failure already answered)."""
+    now = time.time()
+    for key, _allowed in _sides(rate, request=request, ip=ip, user_key=user_key):
+        sliding_count(key, rate.seconds, now=now, local=rate.local)
+
+
+def rate_clear(rate: Rate, *, user_key: str) -> None:
+    """Forget ``user_key``'s count (a login that succeeded clears that ID's failures, not the IP's)."""
+    key = f"ratelimit:{rate.name}:user:{_digest(user_key)}"
+    window = int(time.time() // rate.seconds)
+    cache.delete_many([f"{key}:{window}", f"{key}:{window - 1}"])
 
 
 def too_many(response: HttpResponse, error: RateLimited) -> HttpResponse:
@@ -155,4 +253,38 @@ CHECKOUT = Rate(
     per_ip=600,
     per_user=10,
     message="주문 요청이 너무 많아요. %(wait)s 후에 다시 시도해 주세요.",
+)
+LOGIN_FAILURE = Rate(
+    name="login-failure",
+    seconds=15 * 60,
+    # Counted by the typed ID whether or not it exists, so the answer never tells which IDs are members.
+    per_ip=20,
+    per_user=5,
+    message="로그인 시도가 너무 많아요. %(wait)s 후에 다시 시도하거나 비밀번호 찾기를 이용해 주세요.",
+    code="login_throttled",
+)
+CHAT_MESSAGE = Rate(
+    name="live-chat",
+    # Defaults only: the chat builds it per call with ``tuned`` from CHAT_RATE_LIMIT_COUNT/_SECONDS.
+    seconds=10,
+    per_ip=0,
+    per_user=5,
+    message="메시지를 너무 빨리 보내고 있어요. 잠시 후에 다시 보내 주세요.",
+    code="rate-limited",
+)
+LIVE_LIKE = Rate(
+    name="live-like",
+    seconds=1,
+    per_ip=0,
+    # Per connection, in the process holding it: hearts beyond this are dropped, not refused.
+    per_user=5,
+    local=True,
+)
+LIVE_HOLD = Rate(
+    name="live-hold",
+    seconds=60,
+    # A hold takes stock away from everyone else for minutes: a member may re-press a few times, not loop.
+    per_ip=120,
+    per_user=10,
+    message="구매 요청이 너무 많아요. %(wait)s 후에 다시 시도해 주세요.",
 )
