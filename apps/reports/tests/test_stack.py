@@ -115,10 +115,12 @@ def test_hadolint_flags_a_bad_dockerfile(tmp_path):
 
 
 def _nginx_test(tmp_path: Path, config_text: str) -> subprocess.CompletedProcess:
-    """`nginx -t` on a rendered copy: upstream hosts become 127.0.0.1 (they resolve only inside compose)."""
+    """`nginx -t` on a rendered copy: upstream hosts become 127.0.0.1 (they resolve only inside compose), and
+    the template's one variable gets compose's default, as nginx's entrypoint would."""
     prefix = tmp_path / "gateway"
     prefix.mkdir()
-    (prefix / "nginx.conf").write_text(UPSTREAM_HOSTS.sub(r"\g<1>127.0.0.1\g<3>", config_text))
+    rendered = UPSTREAM_HOSTS.sub(r"\g<1>127.0.0.1\g<3>", config_text)
+    (prefix / "nginx.conf").write_text(rendered.replace("${TLS_TERMINATOR_ADDRESS}", "127.0.0.1"))
     assert Path(NGINX).exists(), "nginx is missing: apt-get install nginx (make test does it)"
     return _run([NGINX, "-t", "-q", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", "stderr"])
 
