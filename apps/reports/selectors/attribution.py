@@ -61,8 +61,7 @@ def live_broadcast_for(
 def live_sellers(start: datetime, end: datetime) -> SellerOf:
     """The settlement's ``SellerRule``: a live sale goes to its broadcast's seller, a shop sale to no seller.
 
-    The broadcasts on air in ``start``..``end`` are read once, so settling a day costs two queries however
-    many lines it has.
+    The broadcasts on air in ``start``..``end`` are read once for the whole settlement, not once per line.
     """
     windows = live_windows(start=start, end=end)
 
