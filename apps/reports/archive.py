@@ -1,14 +1,13 @@
 """Archiving of old operational data: rows written to gzip JSON lines, then deleted, in small chunks.
 
-Each source names a table and the rows of it that are done with (``ArchiveSource.rows(cutoff)``). A chunk
-of at most ``REPORTS_ARCHIVE_CHUNK_SIZE`` rows is read, appended to
-``REPORTS_ARCHIVE_DIR/<table>/<day>.jsonl.gz`` (one JSON object per line, every concrete field by column
-name; a file may hold several gzip members, which ``gunzip`` and ``gzip.open`` read as one), flushed to
-disk, and only then deleted by primary key in its own short transaction. No transaction spans two chunks,
-so a run never holds locks for long; a crash between the write and the delete leaves those rows in the
-archive and the table, and the next run writes them again (at least once, never lost).
-
-This is the one place reports deletes another module's rows, and only rows it has just archived.
+Each module decides which of its own rows are done with and deletes them (its ``archiving.py``); reports holds
+only the mechanism. A chunk of at most ``REPORTS_ARCHIVE_CHUNK_SIZE`` rows is read from the module, appended
+to ``REPORTS_ARCHIVE_DIR/<table>/<day>.jsonl.gz`` (one JSON object per line, every concrete field by column
+name; a file may hold several gzip members, which ``gunzip`` and ``gzip.open`` read as one), flushed and
+fsynced, and only then handed back to the module to delete by primary key in its own short transaction. No
+transaction spans two chunks, so a run never holds locks for long; a crash between the write and the delete
+leaves those rows in the archive and the table, and the next run writes them again (at least once, never
+lost).
 """
 
 import gzip
@@ -22,55 +21,50 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
 from django.utils import timezone
 
-from apps.accounts.models import EmailVerification
-from apps.live.models import ChatMessage
-from apps.orders.models import Order, StockReservation
+from apps.accounts import archiving as accounts_archiving
+from apps.live import archiving as live_archiving
+from apps.orders import archiving as orders_archiving
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class ArchiveSource:
+    """One module's archivable rows.
+
+    ``archivable(*, before, limit)`` returns up to ``limit`` rows older than ``before`` as column dicts, lowest
+    id first; ``archived_delete(*, before, ids)`` deletes those of ``ids`` that still qualify, in its own
+    transaction. Both are the owning module's; reports never filters or deletes another module's rows.
+    """
+
     table: str
-    model: type[models.Model]
-    rows: Callable[[datetime], models.QuerySet]
+    archivable: Callable[..., list[dict]]
+    archived_delete: Callable[..., int]
     description: str
-
-
-def _verification_codes(cutoff: datetime) -> models.QuerySet:
-    return EmailVerification.objects.filter(expires_at__lt=cutoff)
-
-
-def _reservations(cutoff: datetime) -> models.QuerySet:
-    # Released or committed holds of orders that are settled either way; a 확인필요 order may still need its
-    # reservations (``order_review_resolve`` retakes released units), a pending one is still being paid.
-    return StockReservation.objects.filter(
-        state__in=(StockReservation.State.RELEASED, StockReservation.State.COMMITTED), created_at__lt=cutoff
-    ).exclude(order__status__in=(Order.Status.PENDING, Order.Status.REVIEW))
-
-
-def _chat_of_ended_broadcasts(cutoff: datetime) -> models.QuerySet:
-    return ChatMessage.objects.filter(broadcast__status="ended", broadcast__ended_at__lt=cutoff)
 
 
 def archive_sources() -> list[ArchiveSource]:
     """What is archived, in order: chat of broadcasts that ended before the cutoff, spent verification codes,
     settled stock reservations."""
     return [
-        ArchiveSource("live_chatmessage", ChatMessage, _chat_of_ended_broadcasts, "끝난 방송의 채팅"),
         ArchiveSource(
-            "accounts_emailverification",
-            EmailVerification,
-            _verification_codes,
+            live_archiving.CHAT_MESSAGES_TABLE,
+            live_archiving.chat_messages_archivable,
+            live_archiving.chat_messages_archived_delete,
+            "끝난 방송의 채팅",
+        ),
+        ArchiveSource(
+            accounts_archiving.EMAIL_VERIFICATIONS_TABLE,
+            accounts_archiving.email_verifications_archivable,
+            accounts_archiving.email_verifications_archived_delete,
             "이메일 인증 코드 (만료된 것)",
         ),
         ArchiveSource(
-            "orders_stockreservation",
-            StockReservation,
-            _reservations,
+            orders_archiving.STOCK_RESERVATIONS_TABLE,
+            orders_archiving.stock_reservations_archivable,
+            orders_archiving.stock_reservations_archived_delete,
             "재고 확보 (반환·확정된 것)",
         ),
     ]
@@ -86,13 +80,23 @@ def archive_cutoff(*, day: date) -> datetime:
     return end - timedelta(days=settings.REPORTS_ARCHIVE_AFTER_DAYS)
 
 
-def _row_dicts(model: type[models.Model], pks: list) -> list[dict]:
-    columns = [f.attname for f in model._meta.concrete_fields]
-    return list(model.objects.filter(pk__in=pks).order_by("pk").values(*columns))
+def archive_append(*, path: Path, rows: list[dict]) -> None:
+    """Append ``rows`` to ``path`` as one gzip member of JSON lines, on disk when this returns.
+
+    The fsync is what lets the caller delete the rows afterwards: without it a crash could lose a chunk that
+    was already deleted.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "ab") as raw, gzip.GzipFile(fileobj=raw, mode="wb") as archive:
+        for row in rows:
+            archive.write(json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False).encode() + b"\n")
+        archive.flush()
+        raw.flush()
+        os.fsync(raw.fileno())
 
 
 def archive_source(*, source: ArchiveSource, day: date, chunk_size: int | None = None) -> int:
-    """Archive then delete the source's rows older than ``archive_cutoff(day)``; returns rows archived.
+    """Archive then have the module delete its rows older than ``archive_cutoff(day)``; returns rows archived.
 
     Call outside any transaction (the job is registered with ``atomic=False``): each chunk commits alone.
     """
@@ -101,19 +105,11 @@ def archive_source(*, source: ArchiveSource, day: date, chunk_size: int | None =
     path = archive_path(table=source.table, day=day)
     done = 0
     while True:
-        pks = list(source.rows(cutoff).order_by("pk").values_list("pk", flat=True)[:chunk_size])
-        if not pks:
+        rows = source.archivable(before=cutoff, limit=chunk_size)
+        if not rows:
             return done
-        rows = _row_dicts(source.model, pks)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "ab") as raw, gzip.GzipFile(fileobj=raw, mode="wb") as archive:
-            for row in rows:
-                archive.write(json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False).encode() + b"\n")
-            archive.flush()
-            raw.flush()
-            os.fsync(raw.fileno())
-        with transaction.atomic():
-            deleted, _detail = source.rows(cutoff).filter(pk__in=[row["id"] for row in rows]).delete()
+        archive_append(path=path, rows=rows)
+        deleted = source.archived_delete(before=cutoff, ids=[row["id"] for row in rows])
         done += len(rows)
         logger.info("archived %s rows of %s into %s (%s deleted)", len(rows), source.table, path, deleted)
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.metrics import JOB_RUNS
-from apps.reports import selectors
 from apps.reports.models import (
     BroadcastReport,
     BroadcastReportPin,
@@ -23,6 +22,9 @@ from apps.reports.models import (
     UserStatisticsDay,
 )
 from apps.reports.registry import Period, job_get
+from apps.reports.selectors.broadcasts import broadcast_figures, broadcasts_ended_in
+from apps.reports.selectors.settlement import settlement_figures
+from apps.reports.selectors.statistics import active_users_by_channel, buyers_by_channel, signups_by_channel
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +137,9 @@ def user_statistics_day_write(*, period: Period) -> int:
     day = period.start
     while day < period.end:
         one = Period.day(day)
-        signups = selectors.signups_by_channel(period=one)
-        active = selectors.active_users_by_channel(period=one)
-        buyers = selectors.buyers_by_channel(period=one)
+        signups = signups_by_channel(period=one)
+        active = active_users_by_channel(period=one)
+        buyers = buyers_by_channel(period=one)
         rows += [
             UserStatisticsDay(
                 day=day,
@@ -160,7 +162,7 @@ def settlement_write(*, kind: str, period: Period) -> int:
     Rows are written in a fixed order (period, seller, category), so a rerun over unchanged orders writes
     the same rows with the same figures. Call inside the job's transaction (``job_run``).
     """
-    figures = selectors.settlement_figures(kind=kind, period=period)
+    figures = settlement_figures(kind=kind, period=period)
     rows = [
         Settlement(
             kind=kind,
@@ -187,7 +189,7 @@ def settlement_write(*, kind: str, period: Period) -> int:
 
 def broadcast_report_write(*, broadcast_id: int) -> int:
     """Replace one broadcast's report (the broadcast's row and one row per pinned window); 0 if it never aired."""
-    figures = selectors.broadcast_figures(broadcast_id=broadcast_id)
+    figures = broadcast_figures(broadcast_id=broadcast_id)
     BroadcastReport.objects.filter(broadcast_id=broadcast_id).delete()
     if figures is None:
         return 0
@@ -228,7 +230,7 @@ def broadcast_reports_write(*, period: Period, subject: str = "") -> int:
     broadcast that ended in ``period`` (the nightly pass, which also catches orders paid after the end)."""
     if subject:
         return broadcast_report_write(broadcast_id=int(subject.removeprefix("broadcast:")))
-    return sum(broadcast_report_write(broadcast_id=pk) for pk in selectors.broadcasts_ended_in(period=period))
+    return sum(broadcast_report_write(broadcast_id=pk) for pk in broadcasts_ended_in(period=period))
 
 
 def cart_addition_record(

@@ -16,7 +16,16 @@ from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
 
 from apps.accounts.models import User
-from apps.reports import selectors
+from apps.reports.selectors.broadcasts import broadcast_performance
+from apps.reports.selectors.dashboard import (
+    SalesRow,
+    job_run_latest_by_job,
+    job_run_list,
+    sales_daily,
+    sales_monthly,
+    top_products,
+)
+from apps.reports.selectors.statistics import user_statistics_daily
 
 
 def staff_required(view: Callable) -> Callable:
@@ -41,7 +50,7 @@ CHANNEL_LABELS = dict(User.JoinChannel.choices)
 SALES_HEADERS = ["주문", "총매출(정가)", "할인", "배송비", "환불", "PG 수수료", "정산 금액"]
 
 
-def _sales_cells(row: selectors.SalesRow) -> list:
+def _sales_cells(row: SalesRow) -> list:
     return [row.period, row.orders, row.gross, row.discounts, row.shipping, row.refunds, row.pg_fees, row.net]
 
 
@@ -67,23 +76,23 @@ def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
                     row.buyers,
                     "" if row.conversion is None else row.conversion,
                 ]
-                for row in selectors.user_statistics_daily()
+                for row in user_statistics_daily()
             ],
         ),
         "sales-daily": (
             "일별 매출",
             ["날짜", *SALES_HEADERS],
-            lambda: [_sales_cells(r) for r in selectors.sales_daily()],
+            lambda: [_sales_cells(r) for r in sales_daily()],
         ),
         "sales-monthly": (
             "월별 매출",
             ["월", *SALES_HEADERS],
-            lambda: [_sales_cells(r) for r in selectors.sales_monthly()],
+            lambda: [_sales_cells(r) for r in sales_monthly()],
         ),
         "top-products": (
             "인기 상품",
             ["상품 ID", "상품명", "판매 수량", "매출"],
-            lambda: [[r.product_id, r.name, r.quantity, r.revenue] for r in selectors.top_products()],
+            lambda: [[r.product_id, r.name, r.quantity, r.revenue] for r in top_products()],
         ),
         "broadcasts": (
             "방송 성과",
@@ -112,7 +121,7 @@ def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
                     r.orders,
                     r.revenue,
                 ]
-                for r in selectors.broadcast_performance()
+                for r in broadcast_performance()
             ],
         ),
         "job-runs": (
@@ -144,7 +153,7 @@ def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
                     else "",
                     run.error.strip().splitlines()[-1] if run.error.strip() else "",
                 ]
-                for run in selectors.job_run_list(limit=500)
+                for run in job_run_list(limit=500)
             ],
         ),
     }
@@ -154,8 +163,8 @@ def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
 @never_cache
 @staff_required
 def dashboard(request):
-    stats = selectors.user_statistics_daily()
-    sales_daily, sales_monthly = selectors.sales_daily(), selectors.sales_monthly()
+    stats = user_statistics_daily()
+    daily, monthly = sales_daily(), sales_monthly()
     chart = {
         "labels": [row.day.strftime("%m.%d") for row in stats],
         "channels": [
@@ -164,8 +173,8 @@ def dashboard(request):
         ],
         "active": [row.active_users for row in stats],
         "buyers": [row.buyers for row in stats],
-        "sales_daily": [{"period": r.period[5:], "net": r.net, "refunds": r.refunds} for r in sales_daily],
-        "sales_monthly": [{"period": r.period, "net": r.net, "refunds": r.refunds} for r in sales_monthly],
+        "sales_daily": [{"period": r.period[5:], "net": r.net, "refunds": r.refunds} for r in daily],
+        "sales_monthly": [{"period": r.period, "net": r.net, "refunds": r.refunds} for r in monthly],
     }
     recent = stats[-7:]
     context = {
@@ -178,12 +187,12 @@ def dashboard(request):
             "signups_yesterday": stats[-1].signups if stats else 0,
         },
         "channel_labels": CHANNEL_LABELS,
-        "sales_daily": sales_daily,
-        "sales_monthly": sales_monthly,
-        "top_products": selectors.top_products(),
-        "broadcasts": selectors.broadcast_performance(),
-        "job_runs": selectors.job_run_list(limit=20),
-        "latest_runs": selectors.job_run_latest_by_job(),
+        "sales_daily": daily,
+        "sales_monthly": monthly,
+        "top_products": top_products(),
+        "broadcasts": broadcast_performance(),
+        "job_runs": job_run_list(limit=20),
+        "latest_runs": job_run_latest_by_job(),
         "runtime_settings": _runtime_settings(),
     }
     return render(request, "reports/dashboard.html", context)

@@ -12,9 +12,9 @@ from apps.live.models import BroadcastProduct, ChatMessage
 from apps.live.tests.factories import BroadcastFactory
 from apps.orders import services as order_services
 from apps.orders.tests.factories import UserFactory, order_make
-from apps.reports import selectors
 from apps.reports.models import BroadcastReport, JobRun
 from apps.reports.registry import Period
+from apps.reports.selectors.broadcasts import broadcast_performance
 from apps.reports.services import job_run
 from apps.reports.tests.factories import order_paid
 
@@ -103,7 +103,7 @@ def test_the_nightly_run_writes_the_same_report_again(scripted_broadcast):
 
 def test_the_dashboard_lists_the_report(scripted_broadcast):
     """Broadcast performance on the dashboard reads the reports, newest first."""
-    [row] = selectors.broadcast_performance()
+    [row] = broadcast_performance()
 
     assert (row.title, row.orders, row.revenue, row.add_to_carts) == ("겨울 니트 라이브", 4, 82000, 3)
 

@@ -32,9 +32,10 @@ from apps.orders import services as order_services
 from apps.orders.models import Order
 from apps.orders.tests.factories import UserFactory, order_make
 from apps.payments.models import Refund
-from apps.reports import selectors
 from apps.reports.models import JobRun, Settlement
 from apps.reports.registry import Period
+from apps.reports.selectors.dashboard import sales_daily, sales_monthly, top_products
+from apps.reports.selectors.statistics import buyers_by_channel
 from apps.reports.services import job_run
 from apps.reports.tests.factories import order_paid, seoul
 
@@ -145,8 +146,8 @@ def test_the_dashboard_sales_read_the_settlement(month_of_orders):
         job_run(job="orders.settlement_daily", period=Period.day(day))
     job_run(job="orders.settlement_monthly", period=Period.month(DAY_1))
 
-    daily = {row.period: row for row in selectors.sales_daily(days=30, today=date(2026, 11, 1))}
-    monthly = selectors.sales_monthly(months=12, today=date(2026, 11, 20))
+    daily = {row.period: row for row in sales_daily(days=30, today=date(2026, 11, 1))}
+    monthly = sales_monthly(months=12, today=date(2026, 11, 20))
 
     assert len(daily) == 30
     assert (daily["2026-10-14"].orders, daily["2026-10-14"].net) == (3, 46416 + 22241 + 17406)
@@ -161,19 +162,12 @@ def test_top_products_leave_out_cancelled_lines(month_of_orders):
     """Best sellers rank by what was paid for lines still bought: P1 48,000원, P3 15,000원; P2 was cancelled."""
     Order.objects.update(paid_at=timezone.now() - timedelta(days=1))
 
-    top = selectors.top_products(days=30)
+    top = top_products(days=30)
 
     assert [(row.quantity, row.revenue) for row in top] == [(2, 48000), (1, 15000)]
 
 
 def test_buyers_by_channel_count_members_with_a_paid_order(month_of_orders):
     """Members whose payment was confirmed that day are the day's buyers; conversion is buyers / active."""
-    assert selectors.buyers_by_channel(period=Period.day(DAY_1)) == {"password": 3}
-    assert selectors.buyers_by_channel(period=Period.day(DAY_2)) == {}
-
-
-def test_the_fee_rate_is_a_setting(settings):
-    """PAYMENTS_PG_FEE_RATE decides the fee; it rounds half up to the 원, symmetric for refunds."""
-    settings.PAYMENTS_PG_FEE_RATE = "0.025"
-    assert selectors.pg_fee(10020) == 251
-    assert selectors.pg_fee(-10020) == -251
+    assert buyers_by_channel(period=Period.day(DAY_1)) == {"password": 3}
+    assert buyers_by_channel(period=Period.day(DAY_2)) == {}
