@@ -119,7 +119,7 @@ RELEASE_FROM_CHECKOUT_SECONDS = 10.0
 
 def reservations_release_expired_now_and_then() -> int:
     """What a checkout calls so a machine without a beat scheduler still gets expired stock back: at most
-    every ``RELEASE_FROM_CHECKOUT_SECONDS`` per process (a live drop brings hundreds of checkouts a second)."""
+    every ``RELEASE_FROM_CHECKOUT_SECONDS`` per process (a live drop brings a burst of checkouts at once)."""
     global _released_at
     now = time.monotonic()
     if now - _released_at < RELEASE_FROM_CHECKOUT_SECONDS:
