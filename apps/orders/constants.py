@@ -14,7 +14,7 @@ DIRECT_CHECKOUT_SESSION_KEY = "orders:buy-now"
 # Domain events published besides ``order.<status>`` (payloads in ``apps.orders.events``).
 ORDER_PLACED = "order.placed"
 CANCEL_REQUESTED = "order.cancel_requested"
-# A 바로 구매 hold gave its units back unused (payload: hold_id, user_id): whatever it spent comes back too.
+# A live hold gave its units back unused (payload: hold_id, user_id): whatever it spent comes back too.
 STOCK_HOLD_RELEASED = "stock_hold.released"
 REFUND_REQUESTED = "order.refund_requested"
 CART_ITEM_ADDED = "cart.item_added"

@@ -29,7 +29,7 @@ class CartLine:
     quantity: int
     price_at_add: int = 0
     problem: str = ""  # why it cannot be ordered as it is (sold out, not enough stock)
-    agreed_price: int | None = None  # a 바로 구매 hold's unit price (a live price), instead of the sale price
+    agreed_price: int | None = None  # a live hold's unit price (a live price), instead of the sale price
     note: str = ""  # something that changed since it went in (the price)
 
     @property
@@ -152,7 +152,7 @@ def stock_hold_get_for_user(*, user, pk: int) -> StockHold:
 
 
 def stock_hold_ids_of_order(*, order_id: int) -> list[int]:
-    """The 바로 구매 holds an order was placed from."""
+    """The live holds an order was placed from."""
     return list(StockHold.objects.filter(order_id=order_id).values_list("pk", flat=True))
 
 

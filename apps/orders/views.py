@@ -119,7 +119,8 @@ def _direct_checkout(request: HttpRequest) -> bool:
 
 
 def _checkout_source(request: HttpRequest, hold=None) -> tuple[selectors.CartView, bool]:
-    """(lines, from_cart): "바로 구매" lines when the URL says so and the session has them, else the cart."""
+    """(lines, from_cart): a hold's line, the direct checkout's when the URL says so and the session has them,
+    else the cart."""
     if hold is not None:
         return selectors.hold_view(hold=hold), False
     direct = request.session.get(DIRECT_CHECKOUT_SESSION_KEY)
@@ -130,7 +131,7 @@ def _checkout_source(request: HttpRequest, hold=None) -> tuple[selectors.CartVie
 
 
 def _sold_out_answered_first(view):
-    """결제하기 of a 바로 구매 whose items are all known to be sold out is answered from the cache, before
+    """결제하기 of a direct checkout whose items are all known to be sold out is answered from the cache, before
     anything else (the login check's user query included): in a live drop most presses come after the
     last unit went. The answer names what sold out and goes back to the product; it reveals nothing."""
 
@@ -153,7 +154,7 @@ def _sold_out_answered_first(view):
 def checkout(request: HttpRequest) -> HttpResponse:
     # A machine without a beat scheduler still gives expired stock back before a checkout needs it.
     payment_outcomes.reservations_release_expired_now_and_then()
-    # A live room's 바로 구매 took the units already (``?hold=``); an expired hold gives a 404 page.
+    # A live room's hold (its 바로 구매) took the units already (``?hold=``); an expired hold gives a 404 page.
     hold_id = request.GET.get("hold", "")
     hold = (
         selectors.stock_hold_get_for_user(user=request.user, pk=int(hold_id)) if hold_id.isdigit() else None
@@ -161,7 +162,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     source, from_cart = _checkout_source(request, hold)
     if not source.orderable_lines:
         if source.has_problems and not from_cart:
-            # A 바로 구매 whose item sold out meanwhile (a live drop's last unit went): the shopper goes back to
+            # A direct checkout or hold whose item sold out meanwhile (a live drop's last unit went): the shopper goes back to
             # the product, told why.
             for note in source.notes:
                 messages.error(request, note)

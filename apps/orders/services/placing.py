@@ -88,7 +88,7 @@ def order_place(
     pass a purchase limit. Stock is taken last (``option_stock_reserve``, sorted by option id against
     deadlocks), so the option rows stay locked only for that UPDATE and the commit.
 
-    With ``hold`` (a 바로 구매 hold of this buyer, ``stock_hold_place``) the order is that hold: its units are
+    With ``hold`` (a live hold of this buyer, ``stock_hold_place``) the order is that hold: its units are
     already taken, so they become the order's reservation at the hold's unit price, and the hold is used.
     """
     held: StockHold | None = None
