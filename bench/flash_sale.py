@@ -66,7 +66,7 @@ from django.contrib.sessions.backends.cache import SessionStore
 from django.middleware.csrf import _get_new_csrf_string
 from apps.catalog import services
 from apps.catalog.models import Category
-from apps.orders.services import BUY_NOW_SESSION_KEY
+from apps.orders.constants import DIRECT_CHECKOUT_SESSION_KEY
 buyers, stock, price = (int(a) for a in sys.argv[1:4])
 User = get_user_model()
 password = make_password("flash1234!")
@@ -82,7 +82,7 @@ for user in User.objects.filter(username__startswith="flash").order_by("username
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[BUY_NOW_SESSION_KEY] = {str(option.pk): 1}
+    session[DIRECT_CHECKOUT_SESSION_KEY] = {str(option.pk): 1}
     session.create()
     out.append(session.session_key)
 print(json.dumps({"option": option.pk, "product": product.pk, "sessions": out}))

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from apps.orders import services
 from apps.orders.models import Cart, CartItem, Order, OrderLine, OrderStatusChange, StockReservation
+from apps.orders.services import cancels, fulfilment
 
 ORDER_FIELDS_SNAPSHOT = (
     "merchant_uid", "user", "status", "status_note", "cancel_reason", "items_amount", "discount_amount",
@@ -55,7 +55,7 @@ class StockReservationInline(admin.TabularInline):
 
 def _advance(to_status: str, label: str):
     def action(modeladmin, request, queryset):
-        moved, skipped = services.orders_status_advance(
+        moved, skipped = fulfilment.orders_status_advance(
             orders=queryset, to_status=to_status, actor=request.user.username
         )
         if moved:
@@ -139,8 +139,8 @@ class OrderAdmin(admin.ModelAdmin):
         _advance(Order.Status.CONFIRMED, "구매확정"),
         "cancel_orders",
         "refund_orders",
-        "review_resolve_paid",
-        "review_resolve_cancelled",
+        "needs_check_resolve_paid",
+        "needs_check_resolve_cancelled",
     )
 
     def has_add_permission(self, request) -> bool:
@@ -151,7 +151,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if "tracking_number" in form.changed_data:
-            services.order_tracking_set(
+            fulfilment.order_tracking_set(
                 order=obj, tracking_number=obj.tracking_number, actor=request.user.username
             )
 
@@ -177,7 +177,7 @@ class OrderAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda order: services.order_cancel(order=order, actor=request.user.username, by_staff=True),
+            lambda order: cancels.order_cancel(order=order, actor=request.user.username, by_staff=True),
             "취소했어요 (결제된 주문은 PG 취소 후 반영돼요).",
         )
 
@@ -186,27 +186,27 @@ class OrderAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda order: services.order_refund_request(order=order, actor=request.user.username),
+            lambda order: cancels.order_refund_request(order=order, actor=request.user.username),
             "환불을 요청했어요 (PG 취소 후 반영돼요).",
         )
 
     @admin.action(description=_("확인필요 → 결제완료 (결제가 정상)"))
-    def review_resolve_paid(self, request, queryset):
+    def needs_check_resolve_paid(self, request, queryset):
         self._each(
             request,
             queryset,
-            lambda order: services.order_review_resolve(
+            lambda order: cancels.order_needs_check_resolve(
                 order=order, to_status=Order.Status.PAID, actor=request.user.username
             ),
             "결제완료로 돌렸어요.",
         )
 
     @admin.action(description=_("확인필요 → 취소"))
-    def review_resolve_cancelled(self, request, queryset):
+    def needs_check_resolve_cancelled(self, request, queryset):
         self._each(
             request,
             queryset,
-            lambda order: services.order_review_resolve(
+            lambda order: cancels.order_needs_check_resolve(
                 order=order, to_status=Order.Status.CANCELLED, actor=request.user.username
             ),
             "취소로 정리했어요.",
@@ -247,7 +247,7 @@ class OrderLineAdmin(admin.ModelAdmin):
             by_order.setdefault(line.order_id, []).append(line.pk)
         for order in Order.objects.filter(pk__in=by_order):
             try:
-                services.order_refund_request(
+                cancels.order_refund_request(
                     order=order, actor=request.user.username, line_ids=by_order[order.pk]
                 )
             except ValidationError as error:

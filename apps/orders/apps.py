@@ -18,7 +18,7 @@ class OrdersConfig(AppConfig):
 
 def _guest_cart_merge(sender, request, user, **kwargs) -> None:
     """A guest's cart joins the member's cart at any login (ID/password, Kakao, Naver)."""
-    from apps.orders.services import guest_cart_merge_at_login
+    from apps.orders.services.carts import guest_cart_merge_at_login
 
     if request is not None and getattr(request, "session", None) is not None:
         guest_cart_merge_at_login(session=request.session, user=user)

@@ -8,8 +8,11 @@ from django.contrib.auth import get_user_model
 
 from apps.accounts import services as accounts_services
 from apps.catalog.models import Product, ProductOption
-from apps.orders import services
+from apps.orders.constants import FULFILMENT_FLOW
 from apps.orders.models import Order
+from apps.orders.services.fulfilment import order_status_advance
+from apps.orders.services.payment_outcomes import order_mark_paid_demo
+from apps.orders.services.placing import Delivery, Orderer, order_place
 
 ORDER = 30
 SHOPPER = "shopper"
@@ -45,10 +48,10 @@ def load(*, progress) -> list[tuple[str, str, str]]:
     for (status, quantity), option in progress(
         list(zip(DEMO_ORDERS, options, strict=False)), desc="데모 주문"
     ):
-        order = services.order_place(
+        order = order_place(
             user=user,
             items={option.pk: quantity},
-            delivery=services.Delivery(
+            delivery=Delivery(
                 recipient=address.recipient,
                 recipient_phone=address.phone,
                 postcode=address.postcode,
@@ -56,13 +59,13 @@ def load(*, progress) -> list[tuple[str, str, str]]:
                 detail_address=address.detail_address,
                 delivery_request="문 앞에 놓아 주세요",
             ),
-            orderer=services.Orderer(name=address.recipient, phone=address.phone, email=user.email),
+            orderer=Orderer(name=address.recipient, phone=address.phone, email=user.email),
             from_cart=False,
         )
-        order = services.order_mark_paid_demo(order=order, imp_uid=f"imp_demo_{order.pk:08d}")
-        flow = services.FULFILMENT_FLOW
+        order = order_mark_paid_demo(order=order, imp_uid=f"imp_demo_{order.pk:08d}")
+        flow = FULFILMENT_FLOW
         for step in flow[1 : flow.index(status) + 1]:
-            services.order_status_advance(
+            order_status_advance(
                 order=order, to_status=step, actor="demo", tracking_number=f"6{order.pk:011d}"
             )
     return []

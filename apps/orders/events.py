@@ -3,10 +3,10 @@
 Published (payload: ``order_id``, ``merchant_uid``, ``user_id``, ``from_status``, ``to_status`` and more):
 - ``order.placed``: a pending order was created and its stock reserved;
 - ``order.<status>`` on every status change (``order.paid``, ``order.preparing``, ``order.shipping``,
-  ``order.delivered``, ``order.confirmed``, ``order.cancelled``, ``order.refunded``, ``order.review``);
+  ``order.delivered``, ``order.confirmed``, ``order.cancelled``, ``order.refunded``, ``order.needs_check``);
   a partial cancel or refund publishes ``order.cancelled`` / ``order.refunded`` with ``partial`` true;
 - ``order.cancel_requested``: a paid order (or some ``line_ids``) is to be refunded for ``amount`` through the
-  PG; payments subscribes and calls ``services.order_refund_record`` (or ``order_refund_failed``);
+  PG; payments subscribes and calls ``order_refund_record`` (or ``order_refund_failed``);
 - ``cart.item_added`` (``product_id``, ``option_id``, ``user_id`` or None for a guest, ``quantity``,
   ``added_at``): an option went into a cart; reports counts these in its broadcast reports.
 
@@ -14,7 +14,8 @@ Subscribed: every status event mails the shopper; ``account.withdrawn`` empties 
 """
 
 from apps.core.events import subscribe
-from apps.orders import notifications, services
+from apps.orders import notifications
+from apps.orders.services.carts import cart_empty
 
 MAILED_EVENTS = (
     "order.paid",
@@ -25,7 +26,7 @@ MAILED_EVENTS = (
     "order.cancel_requested",
     "order.cancelled",
     "order.refunded",
-    "order.review",
+    "order.needs_check",
 )
 
 
@@ -45,4 +46,4 @@ for _event in MAILED_EVENTS:
 
 @subscribe("account.withdrawn")
 def cart_empty_on_withdrawal(*, event: str, payload: dict) -> None:
-    services.cart_empty(user_id=payload["user_id"])
+    cart_empty(user_id=payload["user_id"])

@@ -63,7 +63,7 @@ class Order(models.Model):
         CANCEL_REQUESTED = "cancel_requested", _("취소요청")
         CANCELLED = "cancelled", _("취소")
         REFUNDED = "refunded", _("환불")
-        REVIEW = "review", _("확인필요")
+        NEEDS_CHECK = "needs_check", _("확인필요")
 
     class CancelReason(models.TextChoices):
         EXPIRED = "expired", _("결제 시간 초과")

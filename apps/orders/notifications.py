@@ -15,7 +15,7 @@ SUBJECTS = {
     "order.cancel_requested": "취소 요청을 받았어요",
     "order.cancelled": "주문이 취소되었어요",
     "order.refunded": "환불이 완료되었어요",
-    "order.review": "주문을 확인하고 있어요",
+    "order.needs_check": "주문을 확인하고 있어요",
 }
 
 

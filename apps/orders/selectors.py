@@ -9,15 +9,9 @@ from django.utils.translation import gettext as _
 
 from apps.catalog import selectors as catalog_selectors
 from apps.catalog.models import Product, ProductOption
+from apps.orders.constants import DIRECT_CHECKOUT_SESSION_KEY, GUEST_CART_SESSION_KEY, cart_count_key
 from apps.orders.models import CartItem, Order, OrderLine, OrderStatusChange, StockHold
-from apps.orders.services import (
-    BUY_NOW_SESSION_KEY,
-    Amounts,
-    amounts_for,
-    cart_count_key,
-    guest_cart_items,
-    option_prices,
-)
+from apps.orders.pricing import Amounts, amounts_for, option_prices
 
 CART_COUNT_SECONDS = 10 * 60
 # What "my orders" shows under each tab.
@@ -35,7 +29,7 @@ class CartLine:
     quantity: int
     price_at_add: int = 0
     problem: str = ""  # why it cannot be ordered as it is (sold out, not enough stock)
-    agreed_price: int | None = None  # a 바로 구매 hold's unit price (a live price), instead of the sale price
+    agreed_price: int | None = None  # a live hold's unit price (a live price), instead of the sale price
     note: str = ""  # something that changed since it went in (the price)
 
     @property
@@ -110,12 +104,20 @@ def _line_checked(option: ProductOption, quantity: int, price_at_add: int = 0) -
     return line
 
 
-def buy_now_sold_out(*, session) -> list[dict]:
-    """The session's 바로 구매 items, as {label, url}, when every one is known to be sold out; else [].
+def guest_cart_items(session) -> dict[int, int]:
+    """A guest's cart, kept in the session as {option_id: quantity}."""
+    return {
+        int(option_id): int(quantity)
+        for option_id, quantity in session.get(GUEST_CART_SESSION_KEY, {}).items()
+    }
+
+
+def direct_checkout_sold_out(*, session) -> list[dict]:
+    """The session's 바로 구매 (direct checkout) items, as {label, url}, when every one is known to be sold out; else [].
 
     Read from the cache alone: in a live drop most presses of 결제하기 come after the last unit went, and
     they are answered without the database (which still decides for everyone else)."""
-    option_ids = {int(option_id) for option_id in session.get(BUY_NOW_SESSION_KEY) or {}}
+    option_ids = {int(option_id) for option_id in session.get(DIRECT_CHECKOUT_SESSION_KEY) or {}}
     sold_out = catalog_selectors.options_sold_out(option_ids=option_ids) if option_ids else {}
     return list(sold_out.values()) if option_ids and len(sold_out) == len(option_ids) else []
 
@@ -136,7 +138,7 @@ def cart_view(*, user=None, session=None) -> CartView:
 
 
 def items_view(*, items: dict[int, int]) -> CartView:
-    """Lines for "바로 구매" ({option_id: quantity}), checked like a cart's."""
+    """Lines of the product page's 바로 구매 (direct checkout, {option_id: quantity}), checked like a cart's."""
     options = _options(items)
     return CartView([_line_checked(options[oid], qty) for oid, qty in items.items() if oid in options])
 
@@ -150,7 +152,7 @@ def stock_hold_get_for_user(*, user, pk: int) -> StockHold:
 
 
 def stock_hold_ids_of_order(*, order_id: int) -> list[int]:
-    """The 바로 구매 holds an order was placed from."""
+    """The live holds an order was placed from."""
     return list(StockHold.objects.filter(order_id=order_id).values_list("pk", flat=True))
 
 
@@ -224,6 +226,32 @@ def orders_pending_older_than(*, created_before, limit: int = 200) -> list[Order
         Order.objects.filter(status=Order.Status.PENDING, created_at__lt=created_before).order_by(
             "created_at"
         )[:limit]
+    )
+
+
+def order_merchant_uid_of(*, order_id: int) -> str | None:
+    """The order number of an order id (events carry ids; the PG knows numbers)."""
+    return Order.objects.filter(pk=order_id).values_list("merchant_uid", flat=True).first()
+
+
+def order_line_ids_awaiting_refund(*, order: Order, line_ids) -> list[int]:
+    """Which of ``line_ids`` still wait for their refund (취소요청); a line refunded already is not asked twice."""
+    return list(
+        order.lines.filter(pk__in=line_ids, status=OrderLine.Status.CANCEL_REQUESTED).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def orders_expired_unpaid_since(*, created_since) -> QuerySet[Order]:
+    """Orders created since ``created_since`` that were cancelled because nobody paid in time.
+
+    A payment may still land on one of these; payments' reconciliation asks the PG about them.
+    """
+    return Order.objects.filter(
+        status=Order.Status.CANCELLED,
+        cancel_reason=Order.CancelReason.EXPIRED,
+        created_at__gte=created_since,
     )
 
 

@@ -1,9 +1,9 @@
 from celery import shared_task
 
-from apps.orders import services
+from apps.orders.services import payment_outcomes
 
 
 @shared_task(acks_late=True)
 def reservations_release_expired() -> int:
-    """Every minute (beat): pending orders past their 15 minutes give their stock back."""
-    return services.reservations_release_expired()
+    """Every minute (beat): pending orders past their reservation time give their stock back."""
+    return payment_outcomes.reservations_release_expired()

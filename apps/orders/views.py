@@ -20,9 +20,11 @@ from apps.accounts import services as accounts_services
 from apps.accounts.selectors import address_list_for_user
 from apps.catalog.models import ProductOption
 from apps.core import ratelimit
-from apps.orders import selectors, services
+from apps.orders import selectors
+from apps.orders.constants import DIRECT_CHECKOUT_SESSION_KEY, FULFILMENT_FLOW
 from apps.orders.forms import DELIVERY_REQUESTS, CancelForm, CartAddForm, CheckoutForm, QuantityForm
 from apps.orders.models import Order
+from apps.orders.services import cancels, carts, fulfilment, payment_outcomes, placing
 
 ORDERS_PER_PAGE = 20
 
@@ -67,13 +69,13 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         ).exists():
             messages.error(request, "재고가 부족해요. 수량을 확인해 주세요.")
             return redirect(_back(request, reverse("orders:cart")))
-        request.session[services.BUY_NOW_SESSION_KEY] = {str(option_id): data["quantity"]}
+        request.session[DIRECT_CHECKOUT_SESSION_KEY] = {str(option_id): data["quantity"]}
         return redirect(reverse("orders:checkout") + "?now=1")
     try:
         if request.user.is_authenticated:
-            services.cart_item_add(user=request.user, option_id=option_id, quantity=data["quantity"])
+            carts.cart_item_add(user=request.user, option_id=option_id, quantity=data["quantity"])
         else:
-            services.guest_cart_add(session=request.session, option_id=option_id, quantity=data["quantity"])
+            carts.guest_cart_add(session=request.session, option_id=option_id, quantity=data["quantity"])
     except ValidationError as error:
         _error(request, error)
         return redirect(_back(request, reverse("orders:cart")))
@@ -87,11 +89,11 @@ def cart_item_update(request: HttpRequest, option_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             if request.user.is_authenticated:
-                services.cart_item_quantity_set(
+                carts.cart_item_quantity_set(
                     user=request.user, option_id=option_id, quantity=form.cleaned_data["quantity"]
                 )
             else:
-                services.guest_cart_quantity_set(
+                carts.guest_cart_quantity_set(
                     session=request.session, option_id=option_id, quantity=form.cleaned_data["quantity"]
                 )
         except ValidationError as error:
@@ -104,37 +106,39 @@ def cart_item_update(request: HttpRequest, option_id: int) -> HttpResponse:
 @require_POST
 def cart_item_remove(request: HttpRequest, option_id: int) -> HttpResponse:
     if request.user.is_authenticated:
-        services.cart_item_remove(user=request.user, option_id=option_id)
+        carts.cart_item_remove(user=request.user, option_id=option_id)
     else:
-        services.guest_cart_remove(session=request.session, option_id=option_id)
+        carts.guest_cart_remove(session=request.session, option_id=option_id)
     messages.info(request, "장바구니에서 뺐어요.")
     return redirect("orders:cart")
 
 
-def _buy_now(request: HttpRequest) -> bool:
+def _direct_checkout(request: HttpRequest) -> bool:
+    """The product page's 바로 구매 sends ``now=1``: check out its item, not the cart."""
     return bool(request.GET.get("now") or request.POST.get("now"))
 
 
 def _checkout_source(request: HttpRequest, hold=None) -> tuple[selectors.CartView, bool]:
-    """(lines, from_cart): "바로 구매" lines when the URL says so and the session has them, else the cart."""
+    """(lines, from_cart): a hold's line, the direct checkout's when the URL says so and the session has them,
+    else the cart."""
     if hold is not None:
         return selectors.hold_view(hold=hold), False
-    buy_now = request.session.get(services.BUY_NOW_SESSION_KEY)
-    if _buy_now(request) and buy_now:
-        items = {int(option_id): int(quantity) for option_id, quantity in buy_now.items()}
+    direct = request.session.get(DIRECT_CHECKOUT_SESSION_KEY)
+    if _direct_checkout(request) and direct:
+        items = {int(option_id): int(quantity) for option_id, quantity in direct.items()}
         return selectors.items_view(items=items), False
     return selectors.cart_view(user=request.user, session=request.session), True
 
 
 def _sold_out_answered_first(view):
-    """결제하기 of a 바로 구매 whose items are all known to be sold out is answered from the cache, before
+    """결제하기 of a direct checkout whose items are all known to be sold out is answered from the cache, before
     anything else (the login check's user query included): in a live drop most presses come after the
     last unit went. The answer names what sold out and goes back to the product; it reveals nothing."""
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "POST" and _buy_now(request):
-            sold_out = selectors.buy_now_sold_out(session=request.session)
+        if request.method == "POST" and _direct_checkout(request):
+            sold_out = selectors.direct_checkout_sold_out(session=request.session)
             if sold_out:
                 for item in sold_out:
                     messages.error(request, f"{item['label']}: 품절")
@@ -149,8 +153,8 @@ def _sold_out_answered_first(view):
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
     # A machine without a beat scheduler still gives expired stock back before a checkout needs it.
-    services.reservations_release_expired_now_and_then()
-    # A live room's 바로 구매 took the units already (``?hold=``); an expired hold gives a 404 page.
+    payment_outcomes.reservations_release_expired_now_and_then()
+    # A live room's hold (its 바로 구매) took the units already (``?hold=``); an expired hold gives a 404 page.
     hold_id = request.GET.get("hold", "")
     hold = (
         selectors.stock_hold_get_for_user(user=request.user, pk=int(hold_id)) if hold_id.isdigit() else None
@@ -158,7 +162,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     source, from_cart = _checkout_source(request, hold)
     if not source.orderable_lines:
         if source.has_problems and not from_cart:
-            # A 바로 구매 whose item sold out meanwhile (a live drop's last unit went): the shopper goes back to
+            # A direct checkout or hold whose item sold out meanwhile (a live drop's last unit went): the shopper goes back to
             # the product, told why.
             for note in source.notes:
                 messages.error(request, note)
@@ -187,11 +191,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
             messages.error(request, error.messages[0])
     if request.method == "POST" and not limited and form.is_valid():
         try:
-            order = services.order_place(
+            order = placing.order_place(
                 user=user,
                 items=source.items(),
                 delivery=_delivery(form),
-                orderer=services.Orderer(
+                orderer=placing.Orderer(
                     name=form.cleaned_data["orderer_name"],
                     phone=form.cleaned_data["orderer_phone"],
                     email=form.cleaned_data["orderer_email"],
@@ -206,7 +210,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         if form.chosen_address is None and form.cleaned_data["save_address"]:
             _address_save(user, form)
         if not from_cart and hold is None:
-            request.session.pop(services.BUY_NOW_SESSION_KEY, None)
+            request.session.pop(DIRECT_CHECKOUT_SESSION_KEY, None)
         return redirect("payments:pay", merchant_uid=order.merchant_uid)
     response = render(
         request,
@@ -219,18 +223,18 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "amounts": amounts,
             "addresses": addresses,
             "delivery_requests": DELIVERY_REQUESTS[1:],
-            "buy_now": not from_cart,
+            "direct_checkout": not from_cart,
             "hold": hold,
         },
     )
     return ratelimit.too_many(response, limited) if limited else response
 
 
-def _delivery(form: CheckoutForm) -> services.Delivery:
+def _delivery(form: CheckoutForm) -> placing.Delivery:
     data = form.cleaned_data
     chosen = form.chosen_address
     if chosen is not None:
-        return services.Delivery(
+        return placing.Delivery(
             recipient=chosen.recipient,
             recipient_phone=chosen.phone,
             postcode=chosen.postcode,
@@ -238,7 +242,7 @@ def _delivery(form: CheckoutForm) -> services.Delivery:
             detail_address=chosen.detail_address,
             delivery_request=data["delivery_request"],
         )
-    return services.Delivery(
+    return placing.Delivery(
         recipient=data["recipient"],
         recipient_phone=data["recipient_phone"],
         postcode=data["postcode"],
@@ -299,7 +303,7 @@ def order_detail(request: HttpRequest, merchant_uid: str) -> HttpResponse:
 
 def _progress_steps(order: Order) -> list[tuple[str, str, str]]:
     """(status, label, done|current|todo) of each fulfilment step, for the detail page's progress bar."""
-    flow = services.FULFILMENT_FLOW
+    flow = FULFILMENT_FLOW
     if order.status not in flow:
         return []
     current = flow.index(order.status)
@@ -316,7 +320,7 @@ def order_cancel(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     form = CancelForm(request.POST, line_ids=[line.pk for line in order.lines.all()])
     line_ids = form.cleaned_data["lines"] if form.is_valid() and form.cleaned_data["lines"] else None
     try:
-        order = services.order_cancel(order=order, actor=request.user.username, line_ids=line_ids)
+        order = cancels.order_cancel(order=order, actor=request.user.username, line_ids=line_ids)
     except ValidationError as error:
         _error(request, error)
         return redirect(order)
@@ -333,7 +337,7 @@ def order_cancel(request: HttpRequest, merchant_uid: str) -> HttpResponse:
 def order_confirm(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     order = selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
     try:
-        services.order_confirm(order=order, user=request.user)
+        fulfilment.order_confirm(order=order, user=request.user)
     except ValidationError as error:
         _error(request, error)
     else:

@@ -1,9 +1,9 @@
 """Payments' writes: start a payment, verify it, refund it, reconcile what the PG knows with the orders.
 
 The PG (``apps.payments.gateway``) is the truth about money; a browser redirect or a webhook only says
-"go and look". Every decision about an order is taken with the order row locked (``orders.services.order_lock``)
+"go and look". Every decision about an order is taken with the order row locked (``order_lock``)
 so the browser's return, the webhook and reconciliation, arriving together, give exactly one paid order.
-Orders are changed only through ``apps.orders.services``.
+Orders are changed only through orders' services and read through its selectors.
 """
 
 import logging
@@ -15,8 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.orders import selectors as order_selectors
-from apps.orders import services as order_services
 from apps.orders.models import Order
+from apps.orders.services.cancels import order_refund_failed, order_refund_record
+from apps.orders.services.payment_outcomes import (
+    order_lock,
+    order_mark_needs_check,
+    order_mark_paid,
+    order_mark_payment_failed,
+)
 from apps.payments import gateway
 from apps.payments.gateway import PaymentNotFound, PGError, PGPayment, PGRefused, PGUnavailable
 from apps.payments.models import PaymentAttempt, Refund
@@ -145,7 +151,7 @@ def payment_verify(*, merchant_uid: str, imp_uid: str | None = None, source: str
     except (PGUnavailable, PGRefused) as error:
         logger.warning("payment of %s not verified (%s): %s", merchant_uid, source, error)
         with transaction.atomic():
-            order = order_services.order_lock(merchant_uid=merchant_uid)
+            order = order_lock(merchant_uid=merchant_uid)
             if order.status == Order.Status.PENDING:
                 _attempt_record(
                     order,
@@ -161,7 +167,7 @@ def payment_verify(*, merchant_uid: str, imp_uid: str | None = None, source: str
             pg_reachable=False,
         )
     with transaction.atomic():
-        order = order_services.order_lock(merchant_uid=merchant_uid)
+        order = order_lock(merchant_uid=merchant_uid)
         return _decide(order, pg, source=source)
 
 
@@ -169,7 +175,7 @@ def _decide(order: Order, pg: PGPayment | None, *, source: str) -> Verification:
     uid = order.merchant_uid
     if pg is None:
         if source == "browser" and order.status == Order.Status.PENDING:
-            order_services.order_mark_payment_failed(order=order, reason="결제가 완료되지 않았어요.")
+            order_mark_payment_failed(order=order, reason="결제가 완료되지 않았어요.")
             _attempt_record(
                 order,
                 imp_uid="",
@@ -198,7 +204,7 @@ def _decide(order: Order, pg: PGPayment | None, *, source: str) -> Verification:
     if order.paid_at and order.imp_uid == pg.imp_uid:
         if pg.cancel_amount > order.refunded_amount:
             # Refunded outside the shop (PortOne's console): staff reconcile the order by hand.
-            order_services.order_mark_review(
+            order_mark_needs_check(
                 order=order,
                 reason=f"PG에서 {pg.cancel_amount:,}원이 취소되었어요 (쇼핑몰 기록 {order.refunded_amount:,}원).",
             )
@@ -208,7 +214,7 @@ def _decide(order: Order, pg: PGPayment | None, *, source: str) -> Verification:
         order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.FAILED, source=source, message=message, pg=pg
     )
     if order.status == Order.Status.PENDING:
-        order_services.order_mark_payment_failed(order=order, reason=message)
+        order_mark_payment_failed(order=order, reason=message)
     return Verification(FAILED, f"결제에 실패했어요: {message}", uid)
 
 
@@ -221,7 +227,7 @@ def _decide_paid(order: Order, pg: PGPayment, *, source: str) -> Verification:
         _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.CANCELLED, source=source, pg=pg,
                         message="중복 결제")  # fmt: skip
         if not cancelled:
-            order_services.order_mark_review(order=order, reason=f"중복 결제 {pg.imp_uid}의 PG 취소 실패")
+            order_mark_needs_check(order=order, reason=f"중복 결제 {pg.imp_uid}의 PG 취소 실패")
         return Verification(REFUSED, "이미 결제된 주문이라 이번 결제는 취소했어요.", uid)
     if pg.amount != order.total_amount:
         cancelled = _pg_cancel_whole(order, pg, reason="결제 금액 불일치")
@@ -231,20 +237,20 @@ def _decide_paid(order: Order, pg: PGPayment, *, source: str) -> Verification:
         )
         _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.MISMATCH, source=source, pg=pg,
                         message=reason)  # fmt: skip
-        order_services.order_mark_review(order=order, reason=reason)
+        order_mark_needs_check(order=order, reason=reason)
         return Verification(
             REFUSED, "결제 금액이 주문 금액과 달라 결제를 취소했어요. 다시 주문해 주세요.", uid
         )
     try:
         with transaction.atomic():
-            order_services.order_mark_paid(order=order, imp_uid=pg.imp_uid, amount=pg.amount, actor=source)
+            order_mark_paid(order=order, imp_uid=pg.imp_uid, amount=pg.amount, actor=source)
     except ValidationError as error:
         why = " ".join(error.messages)
         cancelled = _pg_cancel_whole(order, pg, reason=why[:100])
         _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.CANCELLED, source=source, pg=pg,
                         message=why)  # fmt: skip
         if not cancelled:
-            order_services.order_mark_review(order=order, reason=f"{why} PG 취소 실패: 수동 환불 필요")
+            order_mark_needs_check(order=order, reason=f"{why} PG 취소 실패: 수동 환불 필요")
         return Verification(REFUSED, f"{why} 결제는 취소했어요.", uid)
     _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.PAID, source=source, pg=pg)
     return Verification(PAID, "결제가 완료되었어요.", uid)
@@ -266,14 +272,12 @@ def payment_refund(
     whose answer was lost is recognised (the PG's refundable amount already went down by ``amount``).
     Raises PGUnavailable so the event task retries later; a refusal sends the order to 확인필요.
     """
-    merchant_uid = Order.objects.filter(pk=order_id).values_list("merchant_uid", flat=True).first()
+    merchant_uid = order_selectors.order_merchant_uid_of(order_id=order_id)
     if merchant_uid is None:
         return None
     with transaction.atomic():
-        order = order_services.order_lock(merchant_uid=merchant_uid)
-        waiting = list(
-            order.lines.filter(pk__in=line_ids, status="cancel_requested").values_list("pk", flat=True)
-        )
+        order = order_lock(merchant_uid=merchant_uid)
+        waiting = order_selectors.order_line_ids_awaiting_refund(order=order, line_ids=line_ids)
         if not waiting:
             return None
         checksum = order.refundable_amount
@@ -288,15 +292,13 @@ def payment_refund(
                     order=order, imp_uid=order.imp_uid, amount=amount, checksum=checksum, line_ids=waiting,
                     reason=reason[:255], status=Refund.Status.FAILED, message=str(error)[:255],
                 )  # fmt: skip
-                order_services.order_refund_failed(
-                    order=order, line_ids=waiting, reason=f"환불 실패: {error}"
-                )
+                order_refund_failed(order=order, line_ids=waiting, reason=f"환불 실패: {error}")
                 return refund
         refund = Refund.objects.create(
             order=order, imp_uid=order.imp_uid, amount=amount, checksum=checksum, line_ids=waiting,
             reason=reason[:255], status=Refund.Status.DONE,
         )  # fmt: skip
-        order_services.order_refund_record(
+        order_refund_record(
             order=order,
             line_ids=waiting,
             amount=amount,
@@ -327,11 +329,12 @@ def payments_reconcile(*, now=None) -> dict[str, int]:
     candidates = [
         order.merchant_uid for order in order_selectors.orders_pending_older_than(created_before=cutoff)
     ]
+    expired = order_selectors.orders_expired_unpaid_since(
+        created_since=now - timezone.timedelta(seconds=LATE_PAYMENT_WINDOW_SECONDS)
+    )
     late = (
         PaymentAttempt.objects.filter(
-            order__status=Order.Status.CANCELLED,
-            order__cancel_reason=Order.CancelReason.EXPIRED,
-            order__created_at__gte=now - timezone.timedelta(seconds=LATE_PAYMENT_WINDOW_SECONDS),
+            order__in=expired,
             status__in=(PaymentAttempt.Status.STARTED, PaymentAttempt.Status.UNKNOWN),
         )
         .values_list("merchant_uid", flat=True)

@@ -2,7 +2,7 @@
 
 from apps.accounts.tests.factories import PASSWORD, ShippingAddressFactory, UserFactory
 from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
-from apps.orders import services
+from apps.orders.services import placing
 
 __all__ = [
     "PASSWORD",
@@ -13,7 +13,7 @@ __all__ = [
     "order_make",
 ]
 
-DELIVERY = services.Delivery(
+DELIVERY = placing.Delivery(
     recipient="김고객",
     recipient_phone="010-1234-5678",
     postcode="04778",
@@ -29,10 +29,10 @@ def order_make(*, user=None, items=None, option=None, quantity: int = 1, **kwarg
     if items is None:
         option = option or ProductOptionFactory(stock=10)
         items = {option.pk: quantity}
-    return services.order_place(
+    return placing.order_place(
         user=user,
         items=items,
         delivery=DELIVERY,
-        orderer=services.Orderer(name=user.name, phone="010-1234-5678", email=user.email),
+        orderer=placing.Orderer(name=user.name, phone="010-1234-5678", email=user.email),
         **kwargs,
     )

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Product, ProductOption
-from apps.orders import services
+from apps.orders import pricing
 from apps.orders.models import Order, StockReservation
+from apps.orders.services import cancels, payment_outcomes
 from apps.orders.tests.factories import ProductFactory, ProductOptionFactory, UserFactory, order_make
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_order_reserves_stock_and_snapshots_prices(shopper, option):
     assert option.stock == 7
     assert reservation.state == StockReservation.State.HELD
     assert reservation.quantity == 3
-    expected_expiry = timezone.now() + datetime.timedelta(minutes=services.reservation_minutes())
+    expected_expiry = timezone.now() + datetime.timedelta(minutes=pricing.reservation_minutes())
     assert abs((reservation.expires_at - expected_expiry).total_seconds()) < 60
     assert (line.product_name, line.option_name, line.unit_price, line.quantity) == (
         option.product.name,
@@ -94,7 +95,7 @@ def test_last_unit_sells_the_product_out(shopper):
     order = order_make(user=shopper, option=option)
     assert Product.objects.get(pk=option.product_id).status == Product.Status.SOLD_OUT
 
-    services.order_cancel(order=order, actor=shopper.username)
+    cancels.order_cancel(order=order, actor=shopper.username)
 
     assert Product.objects.get(pk=option.product_id).status == Product.Status.ON_SALE
     assert ProductOption.objects.get(pk=option.pk).stock == 1
@@ -108,7 +109,7 @@ def test_expired_reservation_releases_stock(shopper, option):
     )
     fresh = order_make(user=UserFactory(), option=option, quantity=1)
 
-    released = services.reservations_release_expired()
+    released = payment_outcomes.reservations_release_expired()
 
     order.refresh_from_db()
     assert released == 1

@@ -12,8 +12,8 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from apps.catalog.models import ProductOption
-from apps.orders import services
 from apps.orders.models import Order, OrderLine, StockReservation
+from apps.orders.services import carts, placing
 from apps.orders.tests.factories import ProductOptionFactory, ShippingAddressFactory, UserFactory
 
 pytestmark = [
@@ -78,7 +78,7 @@ def test_connection_dropped_mid_checkout_leaves_no_half_order_and_the_retry_succ
     user = UserFactory()
     option = ProductOptionFactory(stock=10)
     address = ShippingAddressFactory(user=user, is_default=True)
-    services.cart_item_add(user=user, option_id=option.pk, quantity=2)
+    carts.cart_item_add(user=user, option_id=option.pk, quantity=2)
     shopper = Client(raise_request_exception=False)
     shopper.force_login(user)
     total = shopper.get("/checkout/").context["amounts"].total
@@ -112,10 +112,10 @@ def test_a_dropped_connection_at_the_stock_update_is_not_an_oversell():
     fault = KillConnectionAt("UPDATE `catalog_productoption`")
 
     with connection.execute_wrapper(fault), pytest.raises(OperationalError):
-        services.order_place(
+        placing.order_place(
             user=user,
             items={option.pk: 1},
-            delivery=services.Delivery(
+            delivery=placing.Delivery(
                 recipient="김고객",
                 recipient_phone="010-1234-5678",
                 postcode="04778",
@@ -123,7 +123,7 @@ def test_a_dropped_connection_at_the_stock_update_is_not_an_oversell():
                 detail_address="",
                 delivery_request="",
             ),
-            orderer=services.Orderer(name="김고객", phone="010-1234-5678", email="a@example.com"),
+            orderer=placing.Orderer(name="김고객", phone="010-1234-5678", email="a@example.com"),
         )
 
     assert fault.fired

@@ -6,21 +6,21 @@ from django.urls import reverse
 
 from apps.catalog import hooks
 from apps.catalog.models import ProductOption
-from apps.orders import services
 from apps.orders.models import Order, StockReservation
+from apps.orders.services import cancels, carts, fulfilment, payment_outcomes
 from apps.orders.tests.factories import ProductOptionFactory, ShippingAddressFactory, UserFactory, order_make
 
 pytestmark = pytest.mark.django_db
 
 
 def _paid(order):
-    return services.order_mark_paid_demo(order=order, imp_uid=f"imp_test_{order.pk}")
+    return payment_outcomes.order_mark_paid_demo(order=order, imp_uid=f"imp_test_{order.pk}")
 
 
 def test_checkout_places_a_pending_order_and_goes_to_payment(client, shopper, option):
     """결제하기 with a saved address creates the pending order, reserves stock and opens the payment step."""
     address = ShippingAddressFactory(user=shopper, is_default=True)
-    services.cart_item_add(user=shopper, option_id=option.pk, quantity=2)
+    carts.cart_item_add(user=shopper, option_id=option.pk, quantity=2)
     client.force_login(shopper)
     page = client.get(reverse("orders:checkout"))
     assert page.status_code == 200
@@ -48,7 +48,7 @@ def test_checkout_places_a_pending_order_and_goes_to_payment(client, shopper, op
 
 def test_checkout_with_a_new_address_saves_it_when_asked(client, shopper, option):
     """A new address is validated (postcode 5 digits) and saved to the address book on request."""
-    services.cart_item_add(user=shopper, option_id=option.pk)
+    carts.cart_item_add(user=shopper, option_id=option.pk)
     client.force_login(shopper)
     data = {"address": "new", "recipient": "박받는", "recipient_phone": "010-3333-4444", "postcode": "123",
             "road_address": "서울 중구 세종대로 110", "orderer_name": "김고객", "orderer_phone": "010-1111-2222",
@@ -126,8 +126,8 @@ def test_cancel_before_payment_releases_stock(client, shopper, option):
 def test_no_cancel_once_shipped(client, shopper):
     """After 배송중 the order cannot be cancelled from the page."""
     order = _paid(order_make(user=shopper))
-    services.order_status_advance(order=order, to_status=Order.Status.PREPARING, actor="staff")
-    services.order_status_advance(
+    fulfilment.order_status_advance(order=order, to_status=Order.Status.PREPARING, actor="staff")
+    fulfilment.order_status_advance(
         order=order, to_status=Order.Status.SHIPPING, actor="staff", tracking_number="123"
     )
     client.force_login(shopper)
@@ -141,7 +141,7 @@ def test_purchase_confirmation_opens_the_review(client, shopper, option):
     """구매 확정 makes the line reviewable through catalog's hook; the page links to the review form."""
     order = _paid(order_make(user=shopper, option=option))
     for step in (Order.Status.PREPARING, Order.Status.SHIPPING):
-        services.order_status_advance(order=order, to_status=step, actor="staff", tracking_number="6001")
+        fulfilment.order_status_advance(order=order, to_status=step, actor="staff", tracking_number="6001")
     assert not hooks.reviewable_order_line_ids(user=shopper, product_id=option.product_id)
     client.force_login(shopper)
 
@@ -159,8 +159,8 @@ def test_each_status_change_publishes_and_mails(django_capture_on_commit_callbac
     order = order_make(user=shopper)
     with django_capture_on_commit_callbacks(execute=True):
         _paid(order)
-        services.order_status_advance(order=order, to_status=Order.Status.PREPARING, actor="staff")
-        services.order_status_advance(
+        fulfilment.order_status_advance(order=order, to_status=Order.Status.PREPARING, actor="staff")
+        fulfilment.order_status_advance(
             order=order, to_status=Order.Status.SHIPPING, actor="staff", tracking_number="612345"
         )
 
@@ -178,7 +178,7 @@ def test_admin_bulk_actions_move_orders_and_need_a_tracking_number(admin_client,
     ids = [order.pk for order in orders]
 
     admin_client.post(url, {"action": "advance_to_preparing", "_selected_action": ids})
-    services.order_tracking_set(order=orders[0], tracking_number="600011", actor="admin")
+    fulfilment.order_tracking_set(order=orders[0], tracking_number="600011", actor="admin")
     admin_client.post(url, {"action": "advance_to_shipping", "_selected_action": ids})
 
     statuses = dict(Order.objects.filter(pk__in=ids).values_list("pk", "status"))
@@ -188,13 +188,13 @@ def test_admin_bulk_actions_move_orders_and_need_a_tracking_number(admin_client,
     assert orders[0].merchant_uid in page.content.decode()
 
 
-def test_admin_search_and_review_filter(admin_client, shopper):
+def test_admin_search_and_needs_check_filter(admin_client, shopper):
     """Staff find an order by number and see 확인필요 orders through the status filter."""
     order = order_make(user=shopper)
-    services.order_mark_review(order=order, reason="결제 금액 불일치")
+    payment_outcomes.order_mark_needs_check(order=order, reason="결제 금액 불일치")
 
     page = admin_client.get(
-        reverse("admin:orders_order_changelist"), {"status__exact": "review", "q": order.merchant_uid}
+        reverse("admin:orders_order_changelist"), {"status__exact": "needs_check", "q": order.merchant_uid}
     )
 
     assert order.merchant_uid in page.content.decode()
@@ -223,7 +223,7 @@ def test_a_live_drops_late_buyers_are_told_sold_out_without_the_database(
     assert any("품절" in message for message in shown)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_cancel(order=first, actor="staff")
+        cancels.order_cancel(order=first, actor="staff")
     page = client.get(reverse("orders:checkout") + "?now=1")
 
     assert [line.option.pk for line in page.context["lines"]] == [option.pk]

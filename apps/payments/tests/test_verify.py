@@ -8,8 +8,8 @@ from django.db import connection
 from django.urls import reverse
 
 from apps.catalog.models import ProductOption
-from apps.orders import services as order_services
 from apps.orders.models import Order, OrderLine, StockReservation
+from apps.orders.services import cancels, payment_outcomes
 from apps.orders.tests.factories import ProductOptionFactory, UserFactory, order_make
 from apps.payments import gateway, services
 from apps.payments.models import PaymentAttempt, Refund
@@ -73,7 +73,7 @@ def test_a_tampered_amount_is_refused_and_cancelled_at_the_pg(portone, pg_sandbo
     assert "금액" in verification.message
     assert payment["status"] == "cancelled"
     assert payment["cancel_amount"] == 100
-    assert order.status == Order.Status.REVIEW
+    assert order.status == Order.Status.NEEDS_CHECK
     assert "결제 100원 / 주문" in order.status_note
     assert Refund.objects.get(order=order).status == Refund.Status.DONE
     assert ProductOption.objects.get(pk=order.lines.get().option_id).stock == 10
@@ -242,7 +242,7 @@ def test_an_expired_order_paid_late_is_revived(portone, pg_sandbox):
     order = order_make()
     result = _pay(pg_sandbox, order)
     StockReservation.objects.filter(order=order).update(expires_at=order.created_at)
-    order_services.reservations_release_expired()
+    payment_outcomes.reservations_release_expired()
 
     assert services.payment_verify(merchant_uid=order.merchant_uid, imp_uid=result["imp_uid"]).paid
     assert ProductOption.objects.get(pk=order.lines.get().option_id).stock == 9
@@ -252,7 +252,7 @@ def test_a_payment_of_an_order_the_shopper_cancelled_is_refunded(portone, pg_san
     """Never charged for a cancelled order: the late payment is cancelled at the PG."""
     order = order_make()
     result = _pay(pg_sandbox, order)
-    order_services.order_cancel(order=order, actor="shopper")
+    cancels.order_cancel(order=order, actor="shopper")
 
     verification = services.payment_verify(merchant_uid=order.merchant_uid, imp_uid=result["imp_uid"])
 
@@ -273,7 +273,7 @@ def test_cancel_of_a_paid_order_refunds_it_whole(portone, pg_sandbox, django_cap
     order, imp_uid = _paid_order(pg_sandbox)
 
     with django_capture_on_commit_callbacks(execute=True):
-        order_services.order_cancel(order=order, actor="shopper")
+        cancels.order_cancel(order=order, actor="shopper")
 
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED
@@ -289,14 +289,14 @@ def test_per_line_refunds_then_the_rest(portone, pg_sandbox, django_capture_on_c
     first, second, third = order.lines.all()
 
     with django_capture_on_commit_callbacks(execute=True):
-        order_services.order_refund_request(order=order, actor="admin", line_ids=[first.pk])
+        cancels.order_refund_request(order=order, actor="admin", line_ids=[first.pk])
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     assert order.refunded_amount == first.amount
     assert OrderLine.objects.get(pk=first.pk).status == OrderLine.Status.CANCELLED
 
     with django_capture_on_commit_callbacks(execute=True):
-        order_services.order_refund_request(order=order, actor="admin", line_ids=[second.pk, third.pk])
+        cancels.order_refund_request(order=order, actor="admin", line_ids=[second.pk, third.pk])
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED
     assert order.refunded_amount == order.total_amount
@@ -313,7 +313,7 @@ def test_a_refund_while_the_pg_is_down_is_retried(portone, pg_sandbox, django_ca
     pg_sandbox.inject_fault("error500", count=-1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        order_services.order_cancel(order=order, actor="shopper")
+        cancels.order_cancel(order=order, actor="shopper")
     assert Order.objects.get(pk=order.pk).status == Order.Status.CANCEL_REQUESTED
 
     pg_sandbox.inject_fault("none")

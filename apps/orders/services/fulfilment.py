@@ -1,0 +1,64 @@
+"""Fulfilment: staff move a paid order one step at a time to 구매확정; the shopper may confirm it first."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.orders.constants import FULFILMENT_FLOW
+from apps.orders.models import Order
+from apps.orders.services.statuses import OrderStateError, order_status_set
+
+
+@transaction.atomic
+def order_status_advance(*, order: Order, to_status: str, actor: str, tracking_number: str = "") -> Order:
+    """Staff: move an order one step along 결제완료 → 배송준비중 → 배송중 → 배송완료 → 구매확정.
+
+    배송중 needs a tracking number (given here or already on the order).
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status not in FULFILMENT_FLOW or to_status not in FULFILMENT_FLOW:
+        raise OrderStateError(
+            _("%(status)s 주문은 이 단계로 옮길 수 없어요.") % {"status": order.get_status_display()}
+        )
+    if FULFILMENT_FLOW.index(to_status) != FULFILMENT_FLOW.index(order.status) + 1:
+        raise OrderStateError(
+            _("%(from)s에서 %(to)s(으)로 바로 옮길 수 없어요.")
+            % {"from": order.get_status_display(), "to": Order.Status(to_status).label}
+        )
+    if tracking_number:
+        order.tracking_number = tracking_number.strip()
+    if to_status == Order.Status.SHIPPING and not order.tracking_number:
+        raise OrderStateError(_("송장번호를 먼저 입력해 주세요 (%(uid)s).") % {"uid": order.merchant_uid})
+    return order_status_set(order, to_status, actor=actor)
+
+
+def orders_status_advance(*, orders: Iterable[Order], to_status: str, actor: str) -> tuple[int, list[str]]:
+    """Staff bulk action: each order in its own transaction; returns (moved, reasons of those skipped)."""
+    moved, skipped = 0, []
+    for order in orders:
+        try:
+            order_status_advance(order=order, to_status=to_status, actor=actor)
+            moved += 1
+        except ValidationError as error:
+            skipped.append(f"{order.merchant_uid}: {' '.join(error.messages)}")
+    return moved, skipped
+
+
+@transaction.atomic
+def order_tracking_set(*, order: Order, tracking_number: str, actor: str) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    order.tracking_number = tracking_number.strip()
+    order.full_clean(validate_constraints=False)
+    order.save(update_fields=["tracking_number", "updated_at"])
+    return order
+
+
+@transaction.atomic
+def order_confirm(*, order: Order, user) -> Order:
+    """The shopper confirms the purchase (구매확정), which opens the review of each line."""
+    order = Order.objects.select_for_update().get(pk=order.pk, user=user)
+    if not order.can_confirm:
+        raise OrderStateError(_("배송 중이거나 배송이 끝난 주문만 구매 확정할 수 있어요."))
+    return order_status_set(order, Order.Status.CONFIRMED, actor=user.username)
