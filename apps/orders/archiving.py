@@ -14,7 +14,7 @@ STOCK_RESERVATIONS_TABLE = StockReservation._meta.db_table
 
 # A pending order is still being paid; a 확인필요 order may still need its reservations, since resolving it
 # retakes the units its released reservations held.
-_ORDERS_STILL_USING_RESERVATIONS = (Order.Status.PENDING, Order.Status.REVIEW)
+_ORDERS_STILL_USING_RESERVATIONS = (Order.Status.PENDING, Order.Status.NEEDS_CHECK)
 
 
 def _settled(before: datetime) -> models.QuerySet[StockReservation]:

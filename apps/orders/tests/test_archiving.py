@@ -35,7 +35,7 @@ def test_settled_reservations_older_than_the_cutoff_are_archivable():
     old = [_reservation(age=OLD) for _ in range(2)]
     _reservation(age=timedelta(days=2))
     _reservation(age=OLD, cancelled=False)
-    _reservation(age=OLD, order_status=Order.Status.REVIEW)
+    _reservation(age=OLD, order_status=Order.Status.NEEDS_CHECK)
     before = timezone.now() - timedelta(days=30)
 
     rows = stock_reservations_archivable(before=before, limit=100)

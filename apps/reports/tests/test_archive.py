@@ -62,7 +62,7 @@ def test_old_rows_are_archived_and_deleted_recent_ones_stay(archive_settings):
     codes = _codes(old=3, recent=1)
     old_released = [_released_reservation(age=OLD) for _ in range(3)]
     recent_released = _released_reservation(age=timedelta(days=2))
-    under_review = _released_reservation(age=OLD, order_status=Order.Status.REVIEW)
+    needing_check = _released_reservation(age=OLD, order_status=Order.Status.NEEDS_CHECK)
     still_held = StockReservation.objects.get(order=order_make())
     StockReservation.objects.filter(pk=still_held.pk).update(created_at=timezone.now() - OLD)
     today = timezone.localdate()
@@ -73,7 +73,7 @@ def test_old_rows_are_archived_and_deleted_recent_ones_stay(archive_settings):
     assert list(EmailVerification.objects.values_list("pk", flat=True)) == [codes[-1].pk]
     assert set(StockReservation.objects.values_list("pk", flat=True)) == {
         recent_released.pk,
-        under_review.pk,
+        needing_check.pk,
         still_held.pk,
     }
     archived_codes = _read(archive_path(table="accounts_emailverification", day=today))
