@@ -13,8 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from apps.catalog.models import Category
-from apps.catalog.selectors import ProductCard, product_cards, products_visible
+from apps.catalog.selectors import CategoryNode, ProductCard, category_tree, product_cards, products_visible
 from apps.live.keys import CARDS_VERSION_KEY, VIEWER_SAMPLE_SECONDS, viewer_count_key
 from apps.live.media.server import PLAYER_HLS_CONFIG, PLAYER_HLS_CONFIG_NORMAL
 from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct, BroadcastViewerSample, ChatMessage
@@ -69,7 +68,7 @@ def broadcast_listing(*, tab: str, category_slug: str = "") -> QuerySet[Broadcas
     """
     broadcasts = _broadcasts()
     if category_slug:
-        category = Category.objects.filter(slug=category_slug).first()
+        category = category_tree().by_slug.get(category_slug)
         if category is None:
             return broadcasts.none()
         broadcasts = broadcasts.filter(category__path__startswith=category.path)
@@ -82,9 +81,9 @@ def broadcast_listing(*, tab: str, category_slug: str = "") -> QuerySet[Broadcas
     return broadcasts.filter(status=Broadcast.Status.LIVE).order_by("-started_at", "-id")
 
 
-def listing_categories() -> list[Category]:
+def listing_categories() -> list[CategoryNode]:
     """The category chips of the list page: the roots of the tree."""
-    return list(Category.objects.filter(parent__isnull=True).order_by("position", "name"))
+    return list(category_tree().roots)
 
 
 def broadcast_get(*, pk: int) -> Broadcast:

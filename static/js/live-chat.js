@@ -1,4 +1,4 @@
-// The live room: chat, pinned product with 바로 구매, viewers, hearts and coupons over STOMP 1.2
+// A broadcast's room: chat, pinned product with 바로 구매, viewers, hearts and coupons over STOMP 1.2
 // (@stomp/stompjs, global StompJs). Every text from the room is put in with textContent, never as HTML.
 (function () {
   "use strict";

@@ -62,6 +62,7 @@ READY_TIMEOUT = 15.0
 
 def callback_secret() -> str:
     """The secret in the callback URLs: only the media server, which has the rendered config, knows it."""
+    # The salt keeps the module's old name: a new one would change the secret under running media servers.
     return (
         settings.LIVE_CALLBACK_SECRET or salted_hmac("apps.live.media_server", "callbacks").hexdigest()[:32]
     )
