@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from apps.catalog.models import Product
 from apps.catalog.selectors import CategoryNode, ProductCard, category_tree, product_cards, products_visible
 from apps.live.keys import CARDS_VERSION_KEY, VIEWER_SAMPLE_SECONDS, viewer_count_key
 from apps.live.media.server import PLAYER_HLS_CONFIG, PLAYER_HLS_CONFIG_NORMAL
@@ -188,6 +189,12 @@ def studio_product_choices(*, broadcast: Broadcast) -> QuerySet:
         .exclude(pk__in=broadcast.items.values("product_id"))
         .order_by("name")[:STUDIO_PRODUCT_CHOICES_MAX]
     )
+
+
+def studio_product_get(*, product_id: int) -> Product | None:
+    """The product a seller adds to a broadcast, whatever its status. The catalog's ``product_get`` leaves
+    hidden products out, so this stays a local read of the catalog's table."""
+    return Product.objects.filter(pk=product_id).first()
 
 
 def alarm_is_set(*, broadcast: Broadcast, user) -> bool:

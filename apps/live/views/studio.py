@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.catalog.models import Product
 from apps.live import selectors
 from apps.live.forms import BroadcastForm, ProductAddForm
 from apps.live.media.server import KEYFRAME_INTERVAL_SECONDS
@@ -95,7 +94,9 @@ def studio_end(request, pk: int):
 def studio_product_add(request, pk: int):
     broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
     form = ProductAddForm(request.POST)
-    product = Product.objects.filter(pk=form.data.get("product") or 0).first() if form.is_valid() else None
+    product = (
+        selectors.studio_product_get(product_id=form.cleaned_data["product"]) if form.is_valid() else None
+    )
     if product is None:
         messages.error(request, "추가할 상품을 골라 주세요.")
         return redirect("live:studio", pk=pk)
