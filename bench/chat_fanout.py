@@ -47,17 +47,18 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken
 from apps.accounts.models import User
 from apps.catalog.models import Category
-from apps.live import chat, services
+from apps.live.room import services as room_services
+from apps.live.services import broadcasts
 from apps.live.models import Broadcast
 seller, _ = User.objects.get_or_create(username="bench-seller", defaults={"name": "벤치셀러", "is_seller": True})
 category = Category.objects.first() or Category.objects.create(name="벤치", slug="bench")
-broadcast = Broadcast.objects.filter(seller=seller).first() or services.broadcast_create(
+broadcast = Broadcast.objects.filter(seller=seller).first() or broadcasts.broadcast_create(
     seller=seller, title="채팅 벤치", category=category, scheduled_at=timezone.now())
 Broadcast.objects.filter(pk=broadcast.pk).update(status="live", started_at=timezone.now())
 tokens = []
 for n in range(%(senders)d):
     user, _ = User.objects.get_or_create(username=f"bench-sender{n}", defaults={"name": f"보내는이{n}"})
-    chat.broadcast_moderator_set(broadcast=broadcast, user=user, actor=seller)
+    room_services.broadcast_moderator_set(broadcast=broadcast, user=user, actor=seller)
     token = AccessToken.for_user(user)
     token.set_exp(lifetime=datetime.timedelta(hours=2))
     tokens.append(str(token))

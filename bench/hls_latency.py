@@ -3,7 +3,7 @@
     .venv/bin/python bench/hls_latency.py                  # 60 s of play, the shipped settings
     .venv/bin/python bench/hls_latency.py --seconds 20 --sync-duration 1.5
 
-What runs: nginx-rtmp rendered from media-server/nginx.conf.template by ``apps.live.media_server`` (its
+What runs: nginx-rtmp rendered from media-server/nginx.conf.template by ``apps.live.media.server`` (its
 ``on_publish`` answered by a stub that accepts, as Django does for a valid key), the test publisher of
 ``media_server.publisher_command`` (ffmpeg, 30 fps, 0.5 s keyframe interval, ``-re``), and Debian's Chromium
 opening a page with the broadcast page's own player (static/js/live-player.js, hls.js with
@@ -41,7 +41,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from apps.live import media_server  # noqa: E402
+from apps.live.media import server as media_server  # noqa: E402
 
 # nginx-rtmp writes every MPEG-TS PTS/DTS 700 ms later than the RTMP timestamp (NGX_RTMP_HLS_DELAY = 63000
 # at 90 kHz, room for the PCR in ngx_rtmp_mpegts.c): a frame's capture time is its TS PTS minus this.

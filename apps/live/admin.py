@@ -4,8 +4,8 @@ services, so a broadcast changed here behaves exactly as one changed by its sell
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.live import services
 from apps.live.models import Broadcast, BroadcastAlarm, BroadcastPin, BroadcastProduct
+from apps.live.services import broadcasts, replay
 
 
 class BroadcastProductInline(admin.TabularInline):
@@ -55,25 +55,25 @@ class BroadcastAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Broadcast, form, change: bool) -> None:
         # A new broadcast gets its stream key and public name from the service, as in the studio.
-        services.broadcast_save(broadcast=obj)
+        broadcasts.broadcast_save(broadcast=obj)
 
     @admin.action(description=_("선택한 방송 종료"))
     def end_broadcasts(self, request, queryset) -> None:
         for broadcast in queryset:
-            services.broadcast_end(broadcast=broadcast)
+            broadcasts.broadcast_end(broadcast=broadcast)
         self.message_user(request, f"{queryset.count()}개 방송을 종료했어요.")
 
     @admin.action(description=_("스트림 키 재발급"))
     def regenerate_keys(self, request, queryset) -> None:
         for broadcast in queryset:
-            services.broadcast_stream_key_regenerate(broadcast=broadcast)
+            broadcasts.broadcast_stream_key_regenerate(broadcast=broadcast)
         self.message_user(request, "스트림 키를 새로 발급했어요. 셀러에게 알려 주세요.")
 
     @admin.action(description=_("다시보기 다시 만들기"))
     def remake_replays(self, request, queryset) -> None:
         made = 0
         for broadcast in queryset.filter(status=Broadcast.Status.ENDED).exclude(recording_path=""):
-            made += services.broadcast_replay_make(broadcast_id=broadcast.pk).has_replay
+            made += replay.broadcast_replay_make(broadcast_id=broadcast.pk).has_replay
         self.message_user(request, f"{made}개 방송의 다시보기를 만들었어요.")
 
 

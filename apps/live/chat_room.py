@@ -41,7 +41,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from apps.core.metrics import LIVE_VIEWERS
-from apps.live import chat, chat_selectors, services, stomp
+from apps.live import services, stomp
+from apps.live.room import publish as chat
+from apps.live.room import selectors as chat_selectors
 from apps.live.selectors import viewer_count_key
 
 logger = logging.getLogger(__name__)

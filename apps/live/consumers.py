@@ -35,8 +35,10 @@ from channels.db import database_sync_to_async
 from channels.utils import await_many_dispatch
 from django.db import DatabaseError
 
-from apps.live import chat, chat_room, chat_selectors, stomp
+from apps.live import chat_room, stomp
 from apps.live.models import Broadcast
+from apps.live.room import selectors as chat_selectors
+from apps.live.room import services as chat
 
 try:
     from websockets.protocol import State

@@ -21,8 +21,8 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageOps
 
 from apps.catalog.models import Category, Product
-from apps.live import services
 from apps.live.models import Broadcast, BroadcastPin
+from apps.live.services import broadcasts, onair, replay
 
 ORDER = 40
 SELLER = "seller"
@@ -119,11 +119,11 @@ def _recording(path: Path, *, seconds: int) -> bool:
 
 def _air_in_the_past(broadcast: Broadcast, *, started_at: datetime.datetime) -> None:
     """Take an ended demo broadcast through the real publish flow, then date it and its pins back."""
-    services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
+    broadcasts.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
     items = list(broadcast.items.all())
     for item in items:
-        services.broadcast_product_pin(item=item)
-    services.broadcast_publish_stop(public_name=broadcast.public_name)
+        onair.broadcast_product_pin(item=item)
+    broadcasts.broadcast_publish_stop(public_name=broadcast.public_name)
     step = REPLAY_SECONDS / (len(items) + 1)
     for index, pin in enumerate(broadcast.pins.order_by("id"), start=1):
         BroadcastPin.objects.filter(pk=pin.pk).update(
@@ -135,7 +135,7 @@ def _air_in_the_past(broadcast: Broadcast, *, started_at: datetime.datetime) -> 
     )
     recording = Path(settings.LIVE_MEDIA_SERVER_DIR) / "demo-recordings" / f"{broadcast.public_name}.flv"
     if _recording(recording, seconds=REPLAY_SECONDS):
-        services.broadcast_recording_done(public_name=broadcast.public_name, path=str(recording))
+        replay.broadcast_recording_done(public_name=broadcast.public_name, path=str(recording))
 
 
 def load(*, progress=_quiet) -> list:
@@ -155,7 +155,7 @@ def load(*, progress=_quiet) -> list:
             when = when.replace(hour=hour)
         products = _products(slug, count)
         with transaction.atomic():
-            broadcast = services.broadcast_create(
+            broadcast = broadcasts.broadcast_create(
                 seller=seller,
                 title=title,
                 category=category,
@@ -166,7 +166,7 @@ def load(*, progress=_quiet) -> list:
             for index, product in enumerate(products):
                 discount = (10 + 5 * (index % 3)) if index % 2 == 0 else 0
                 live_price = product.sale_price * (100 - discount) // 100 // 100 * 100 if discount else None
-                services.broadcast_product_add(broadcast=broadcast, product=product, live_price=live_price)
+                onair.broadcast_product_add(broadcast=broadcast, product=product, live_price=live_price)
         if state == "ended":
             _air_in_the_past(broadcast, started_at=when)
     live_broadcast_ready()
@@ -177,5 +177,5 @@ def live_broadcast_ready() -> Broadcast | None:
     """The broadcast the demo stream pushes into, put back on the schedule if an earlier airing ended."""
     broadcast = Broadcast.objects.filter(seller__username=SELLER, title=LIVE_TITLE).first()
     if broadcast is not None and broadcast.is_ended:
-        broadcast = services.broadcast_reopen(broadcast=broadcast)
+        broadcast = broadcasts.broadcast_reopen(broadcast=broadcast)
     return broadcast

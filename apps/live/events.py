@@ -1,21 +1,37 @@
-"""What the live module does when other modules' events arrive (``apps.core.events``)."""
+"""The events live handles (``apps.core.events``): its own, which run the work a request should not wait
+for, and other modules' that give live coupons back."""
 
 from apps.core.events import subscribe
-from apps.live import chat
+from apps.live.room import services as room_services
+from apps.live.services import alarms, replay
+from apps.live.services.broadcasts import BROADCAST_STARTED
 from apps.orders import selectors as orders_selectors
 from apps.orders import services as orders_services
 from apps.orders.models import Order
 
 
+@subscribe(BROADCAST_STARTED)
+def alarms_notify_on_start(*, event: str, payload: dict) -> None:
+    """Mail every "알림 받기" subscriber once (a retried handler skips those already mailed)."""
+    alarms.broadcast_alarms_notify(broadcast_id=payload["broadcast_id"])
+
+
+@subscribe(replay.REPLAY_REQUESTED)
+def replay_make_on_request(*, event: str, payload: dict) -> None:
+    replay.broadcast_replay_make(broadcast_id=payload["broadcast_id"])
+
+
 @subscribe(orders_services.STOCK_HOLD_RELEASED)
 def coupons_return_for_released_hold(*, event: str, payload: dict) -> None:
-    chat.coupons_return(hold_ids=[payload["hold_id"]])
+    room_services.coupons_return(hold_ids=[payload["hold_id"]])
 
 
 @subscribe(f"order.{Order.Status.CANCELLED}")
 def coupons_return_for_unpaid_order(*, event: str, payload: dict) -> None:
-    """An order placed from a 바로 구매 hold and cancelled before it was paid (expired, or cancelled by the
+    """An order placed from an on-air hold and cancelled before it was paid (expired, or cancelled by the
     shopper) gives the live coupon back; a paid order's refund does not."""
     if payload.get("from_status") != Order.Status.PENDING:
         return
-    chat.coupons_return(hold_ids=orders_selectors.stock_hold_ids_of_order(order_id=payload["order_id"]))
+    room_services.coupons_return(
+        hold_ids=orders_selectors.stock_hold_ids_of_order(order_id=payload["order_id"])
+    )

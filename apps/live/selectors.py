@@ -1,4 +1,7 @@
-"""Every read of the live module, shaped for the page that shows it. No read here writes."""
+"""Every read of the live module's pages, shaped for the page that shows it. No read here writes.
+
+The room's reads (history, the pinned card, who may moderate) are ``apps.live.room.selectors``.
+"""
 
 import dataclasses
 import math
@@ -10,8 +13,10 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from apps.catalog.models import Category
-from apps.catalog.selectors import ProductCard, product_cards, products_visible
+from apps.catalog.models import Product
+from apps.catalog.selectors import CategoryNode, ProductCard, category_tree, product_cards, products_visible
+from apps.live.keys import CARDS_VERSION_KEY, VIEWER_SAMPLE_SECONDS, viewer_count_key
+from apps.live.media.server import PLAYER_HLS_CONFIG, PLAYER_HLS_CONFIG_NORMAL
 from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct, BroadcastViewerSample, ChatMessage
 
 TABS: dict[str, str] = {"live": "라이브", "scheduled": "예정", "replay": "다시보기"}
@@ -19,15 +24,7 @@ DEFAULT_TAB = "live"
 LIVE_NOW_MAX = 10
 PRODUCT_BROADCASTS_MAX = 8
 STUDIO_PRODUCT_CHOICES_MAX = 300
-# The catalog's cached pages ask these cards on every view: they are cached too, under a version that the
-# services bump whenever a broadcast starts, ends, gets a replay or changes its products.
-CARDS_VERSION_KEY = "live:cards-version"
 CARDS_TTL = 60
-
-
-def viewer_count_key(broadcast_id: int) -> str:
-    """The cache key holding a broadcast's current viewer count (the chat's presence keeps it)."""
-    return f"live:viewers:{broadcast_id}"
 
 
 def viewer_count(*, broadcast_id: int) -> int:
@@ -42,8 +39,6 @@ def broadcast_audience_stats(*, broadcast_id: int) -> dict:
     over the number of slots between start and end (or now), or over the samples if there are more. Messages
     are the chat messages not deleted; likes the hearts the room tickers added up.
     """
-    from apps.live.services import VIEWER_SAMPLE_SECONDS
-
     broadcast = Broadcast.objects.filter(pk=broadcast_id).values("started_at", "ended_at", "likes").first()
     if broadcast is None:
         return {"peak_viewers": 0, "average_viewers": 0, "messages": 0, "likes": 0}
@@ -74,7 +69,7 @@ def broadcast_listing(*, tab: str, category_slug: str = "") -> QuerySet[Broadcas
     """
     broadcasts = _broadcasts()
     if category_slug:
-        category = Category.objects.filter(slug=category_slug).first()
+        category = category_tree().by_slug.get(category_slug)
         if category is None:
             return broadcasts.none()
         broadcasts = broadcasts.filter(category__path__startswith=category.path)
@@ -87,9 +82,9 @@ def broadcast_listing(*, tab: str, category_slug: str = "") -> QuerySet[Broadcas
     return broadcasts.filter(status=Broadcast.Status.LIVE).order_by("-started_at", "-id")
 
 
-def listing_categories() -> list[Category]:
+def listing_categories() -> list[CategoryNode]:
     """The category chips of the list page: the roots of the tree."""
-    return list(Category.objects.filter(parent__isnull=True).order_by("position", "name"))
+    return list(category_tree().roots)
 
 
 def broadcast_get(*, pk: int) -> Broadcast:
@@ -196,8 +191,22 @@ def studio_product_choices(*, broadcast: Broadcast) -> QuerySet:
     )
 
 
+def studio_product_get(*, product_id: int) -> Product | None:
+    """The product a seller adds to a broadcast, whatever its status. The catalog's ``product_get`` leaves
+    hidden products out, so this stays a local read of the catalog's table."""
+    return Product.objects.filter(pk=product_id).first()
+
+
 def alarm_is_set(*, broadcast: Broadcast, user) -> bool:
     return bool(user.is_authenticated and broadcast.alarms.filter(user=user).exists())
+
+
+def player_config() -> dict:
+    """The hls.js settings of the preset staff chose (admin → 운영 설정): low latency unless "normal"."""
+    from constance import config
+
+    normal = config.PLAYER_LATENCY_PRESET == "normal"
+    return {"hls": PLAYER_HLS_CONFIG_NORMAL if normal else PLAYER_HLS_CONFIG}
 
 
 def cover_url(broadcast: Broadcast) -> str:

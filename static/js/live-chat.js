@@ -1,4 +1,4 @@
-// The live room: chat, pinned product with 바로 구매, viewers, hearts and coupons over STOMP 1.2
+// A broadcast's room: chat, pinned product with 바로 구매, viewers, hearts and coupons over STOMP 1.2
 // (@stomp/stompjs, global StompJs). Every text from the room is put in with textContent, never as HTML.
 (function () {
   "use strict";
@@ -202,7 +202,7 @@
     buy.type = "button";
     buy.disabled = data.sold_out;
     buy.dataset.testid = "buy-now";
-    buy.addEventListener("click", () => buyNow(data, select ? Number(select.value) : data.options[0]?.id, buy));
+    buy.addEventListener("click", () => holdPlace(data, select ? Number(select.value) : data.options[0]?.id, buy));
     actions.append(buy);
     card.append(media, body, actions);
     pinned.append(card);
@@ -220,7 +220,7 @@
     return { status: response.status, data };
   }
 
-  async function buyNow(data, optionId, button) {
+  async function holdPlace(data, optionId, button) {
     if (root.dataset.authenticated !== "1") { window.location.href = root.dataset.loginUrl; return; }
     button.disabled = true;
     button.textContent = "재고 확보 중…";
@@ -228,7 +228,7 @@
     form.append("item", data.item_id);
     form.append("option", optionId);
     form.append("quantity", 1);
-    const { status, data: answer } = await post(root.dataset.buyUrl, form);
+    const { status, data: answer } = await post(root.dataset.holdUrl, form);
     if (status === 201) { window.location.href = answer.checkout_url; return; }
     if (status === 401 && answer.login_url) { window.location.href = answer.login_url; return; }
     showError(answer.message || "구매하지 못했어요.");

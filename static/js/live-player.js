@@ -1,4 +1,4 @@
-// The broadcast page's player: HLS through hls.js with the low-latency settings of apps/live/media_server.py
+// The broadcast page's player: HLS through hls.js with the low-latency settings of apps/live/media/server.py
 // (liveSyncDuration in seconds: nginx-rtmp writes a whole-number TARGETDURATION), native HLS where the
 // browser has no Media Source Extensions (iPhone Safari). Also: replay chapters, the unmute button, the
 // countdown of a scheduled broadcast, and a status poll that reloads the page when it starts or ends.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from apps.live.media_server import MediaServer, publish_url, publisher_command
+from apps.live.media.server import MediaServer, publish_url, publisher_command
 
 WAIT_SECONDS = 20.0
 

@@ -96,7 +96,7 @@ def test_two_members_chat_anonymous_reads_script_is_text_and_moderation(open_tab
     screenshot(seller_tab, "live-chat-seller")
 
 
-def test_pin_shows_the_card_and_buy_now_opens_checkout(open_tab, screenshot):
+def test_pin_shows_the_card_and_the_onair_hold_opens_checkout(open_tab, screenshot):
     """The seller pins a product: the viewer's card appears with the live price; 바로 구매 opens checkout."""
     broadcast = make_live(BroadcastFactory(title="타임딜 라이브"))
     item = BroadcastProductFactory(broadcast=broadcast, live_price=19900)

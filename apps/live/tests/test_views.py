@@ -8,6 +8,7 @@ from apps.catalog.tests.factories import CategoryFactory, ProductFactory
 from apps.live import services
 from apps.live.models import Broadcast
 from apps.live.selectors import live_now_cards, product_broadcast_cards
+from apps.live.services import replay
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, SellerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_catalog_hooks_show_live_and_replayed_broadcasts(client, django_capture_
     assert live_now_cards() == []
     assert product_broadcast_cards(product_id=item.product_id) == []
     with django_capture_on_commit_callbacks(execute=True):
-        services._replay_status_set(
+        replay._replay_status_set(
             broadcast_id=broadcast.pk, status=Broadcast.ReplayStatus.READY, path="x.m3u8"
         )
     assert product_broadcast_cards(product_id=item.product_id)[0]["is_live"] is False

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from apps.live import demo
-from apps.live.media_server import MediaServer, port_open, publish_url, publisher_command
+from apps.live.media.server import MediaServer, port_open, publish_url, publisher_command
 
 RESTART_DELAY = 3.0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.live.media_server import MediaServer
+from apps.live.media.server import MediaServer
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
-"""Every write of a broadcast's room: chat messages, moderation, live coupons, 바로 구매 holds.
+"""Every write of a broadcast's room: chat messages, moderation, live coupons, stock and pin announcements.
 
 Invariants kept here:
 - a message is persisted before anyone sees it: the room hears of it only after the transaction commits
-  (``room_publish`` sends through the channel layer in ``transaction.on_commit``), so an accepted message is
-  never lost and a rolled-back one never shown;
+  (``room_publish`` sends in ``transaction.on_commit``), so an accepted message is never lost and a
+  rolled-back one never shown;
 - text is stored as typed (validated: length, control characters, banned words) and is never interpreted as
   HTML anywhere: pages render it with ``textContent``;
 - a refusal is a ``ChatRefused`` with a machine code (the STOMP ERROR frame's ``message`` header) and a
@@ -11,26 +11,18 @@ Invariants kept here:
 """
 
 import datetime
-import itertools
-import json
 import logging
-import os
 import re
 
 import redis
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_redis.exceptions import ConnectionInterrupted
 
+from apps.core import ratelimit
 from apps.core.metrics import CHAT_MESSAGES
-from apps.core.ratelimit import sliding_count
-from apps.live import chat_selectors
 from apps.live.models import (
     Broadcast,
     BroadcastModerator,
@@ -41,19 +33,17 @@ from apps.live.models import (
     LiveCoupon,
     LiveCouponClaim,
 )
+from apps.live.room import selectors as room_selectors
+from apps.live.room.publish import chat_destination, events_destination, room_publish  # noqa: F401 (consumer)
 
 logger = logging.getLogger(__name__)
 
 MESSAGE_MAX_CHARS = 300
 ANNOUNCEMENT_MAX_CHARS = 200
-# A 바로 구매 hold is short: long enough to fill in the address, short enough that stock comes back.
-BUY_NOW_HOLD_MINUTES = 5
-BUY_NOW_MAX_QUANTITY = 10
 SLOW_MODE_MAX_SECONDS = 300
 COUPON_MAX_MINUTES = 60
 UNAVAILABLE_MESSAGE = "채팅 연결이 잠시 불안정해요. 잠시 후 다시 보내 주세요."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_event_ids = itertools.count(1)
 
 
 class ChatRefused(Exception):
@@ -63,63 +53,6 @@ class ChatRefused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-# ---- Destinations and the room's channel-layer group ----------------------------------------------------
-
-
-def room_group(broadcast_id: int) -> str:
-    return f"live.room.{broadcast_id}"
-
-
-def chat_destination(broadcast_id: int) -> str:
-    return f"/topic/live.{broadcast_id}.chat"
-
-
-def events_destination(broadcast_id: int) -> str:
-    return f"/topic/live.{broadcast_id}.events"
-
-
-def room_channel(broadcast_id: int) -> str:
-    """The Redis pub/sub channel of a room: every process with viewers of it holds one subscription."""
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'tm')}:live:room:{broadcast_id}"
-
-
-_redis = None
-
-
-def _redis_client():
-    global _redis
-    if _redis is None:
-        import redis
-
-        _redis = redis.Redis.from_url(settings.REDIS_URL)
-    return _redis
-
-
-def room_publish(*, broadcast_id: int, topic: str, payload: dict) -> None:
-    """After commit, send ``payload`` to every process holding viewers of the room (one delivery each).
-
-    ``topic`` is ``chat`` or ``events``. With Redis it is one PUBLISH on the room's channel (a fraction of a
-    millisecond, so the sending thread is never held by a busy event loop); without Redis (one process, the
-    embedded ``make run``) it goes through the in-memory channel layer's group. Each process then encodes it
-    once and writes it to its own viewers (``apps.live.chat_room``).
-    """
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    message_id = f"{payload.get('type', 'event')}-{os.getpid()}-{next(_event_ids)}"
-    if payload.get("type") == "message":
-        message_id = f"chat-{payload['id']}"
-    event = {"type": "live.room_event", "topic": topic, "body": body, "message_id": message_id}
-
-    def send() -> None:
-        if settings.REDIS_URL:
-            _redis_client().publish(room_channel(broadcast_id), json.dumps(event, ensure_ascii=False))
-            return
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(room_group(broadcast_id), event)
-
-    transaction.on_commit(send, robust=True)
 
 
 # ---- Runtime settings ----------------------------------------------------------------------------------
@@ -158,10 +91,13 @@ def text_clean(text: str) -> str:
 
 def _rate_check(*, broadcast_id: int, user_id: int) -> None:
     count, seconds = rate_limit()
-    if sliding_count(f"live:chat-rate:{broadcast_id}:{user_id}", seconds) > count:
+    rate = ratelimit.CHAT_MESSAGE.tuned(seconds=seconds, per_user=count)
+    try:
+        ratelimit.rate_hit(rate, user_key=f"{broadcast_id}:{user_id}")
+    except ratelimit.RateLimited as exc:
         raise ChatRefused(
             "rate-limited", f"메시지를 너무 빨리 보내고 있어요. {seconds}초에 {count}개까지 보낼 수 있어요."
-        )
+        ) from exc
 
 
 def _slow_mode_check(*, broadcast_id: int, user_id: int, seconds: int) -> None:
@@ -179,7 +115,7 @@ def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
     """
     if not (user and user.is_authenticated and user.is_active):
         raise ChatRefused("login-required", "로그인하면 채팅에 참여할 수 있어요.")
-    found = chat_selectors.broadcast_for_sender(broadcast_id=broadcast_id, user=user)
+    found = room_selectors.broadcast_for_sender(broadcast_id=broadcast_id, user=user)
     if found is None:
         raise ChatRefused("not-found", "방송을 찾을 수 없어요.")
     broadcast, settings_row = found
@@ -210,7 +146,7 @@ def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
     message = ChatMessage(
         broadcast=broadcast,
         user=user,
-        display_name=chat_selectors.display_name_of(user),
+        display_name=room_selectors.display_name_of(user),
         text=text,
         is_seller=broadcast.seller_id == user.pk,
     )
@@ -219,7 +155,7 @@ def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
     # One INSERT commits on its own: no transaction around it (three round trips less a message), and the
     # room still hears of it only once it is kept (on_commit runs at once outside a transaction).
     message.save()
-    room_publish(broadcast_id=broadcast_id, topic="chat", payload=chat_selectors.message_payload(message))
+    room_publish(broadcast_id=broadcast_id, topic="chat", payload=room_selectors.message_payload(message))
     CHAT_MESSAGES.inc()
     return message
 
@@ -228,7 +164,7 @@ def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
 
 
 def _moderator_required(*, broadcast: Broadcast, actor) -> None:
-    if not chat_selectors.may_moderate(user=actor, broadcast=broadcast):
+    if not room_selectors.may_moderate(user=actor, broadcast=broadcast):
         raise ChatRefused("forbidden", "채팅 관리 권한이 없어요.")
 
 
@@ -339,7 +275,7 @@ def coupon_drop(
     room_publish(
         broadcast_id=broadcast.pk,
         topic="events",
-        payload={"type": "coupon", **chat_selectors.coupon_payload(coupon)},
+        payload={"type": "coupon", **room_selectors.coupon_payload(coupon)},
     )
     return coupon
 
@@ -373,12 +309,12 @@ def coupon_claim(*, broadcast_id: int, coupon_id: int, user) -> LiveCouponClaim:
     return claim
 
 
-# ---- Shopping on air -----------------------------------------------------------------------------------
+# ---- Stock and pins on air -----------------------------------------------------------------------------------
 
 
 def stock_announce(*, broadcast_id: int, item: BroadcastProduct) -> None:
     """Tell the room (after commit) how many units of a product on air are left; 0 shows 품절 to all."""
-    stock = chat_selectors.item_stock(product_id=item.product_id)
+    stock = room_selectors.item_stock(product_id=item.product_id)
     room_publish(
         broadcast_id=broadcast_id,
         topic="events",
@@ -394,7 +330,7 @@ def stock_announce(*, broadcast_id: int, item: BroadcastProduct) -> None:
 
 def pin_announce(*, item: BroadcastProduct) -> None:
     """Show the card of the product presented now to every viewer (after commit)."""
-    payload = chat_selectors.item_card_payload(item=item)
+    payload = room_selectors.item_card_payload(item=item)
     if payload is not None:
         room_publish(broadcast_id=item.broadcast_id, topic="events", payload={"type": "pin", **payload})
 
@@ -413,55 +349,3 @@ def coupons_return(*, hold_ids: list[int]) -> int:
     return LiveCouponClaim.objects.filter(hold_id__in=hold_ids, used_at__isnull=False).update(
         used_at=None, hold_id=None
     )
-
-
-@transaction.atomic
-def buy_now(*, broadcast: Broadcast, user, item_id: int, option_id: int, quantity: int = 1):
-    """바로 구매 from the room: hold the units for this buyer at once and return the orders module's hold.
-
-    The price is the live-only price when set (plus the option's extra), less an unused live coupon of this
-    broadcast the buyer claimed; the per-buyer purchase limit applies (orders' ``stock_hold_place``). The
-    room hears the remaining stock after commit.
-    """
-    from apps.orders import services as orders_services
-
-    if not (user and user.is_authenticated):
-        raise ChatRefused("login-required", "로그인하고 구매해 주세요.")
-    if not broadcast.is_live:
-        raise ChatRefused("not-live", "방송 중에만 바로 구매할 수 있어요.")
-    if not 1 <= quantity <= BUY_NOW_MAX_QUANTITY:
-        raise ChatRefused("invalid", f"수량은 1~{BUY_NOW_MAX_QUANTITY}개로 골라 주세요.")
-    item = BroadcastProduct.objects.select_related("product").filter(pk=item_id, broadcast=broadcast).first()
-    if item is None:
-        raise ChatRefused("not-found", "방송 상품을 찾을 수 없어요.")
-    if item.is_sold_out:
-        raise ChatRefused("sold-out", "품절된 상품이에요.")
-    option = item.product.options.filter(pk=option_id).first()
-    if option is None:
-        raise ChatRefused("invalid", "옵션을 골라 주세요.")
-    unit_price = item.price + option.extra_price
-    claim = (
-        LiveCouponClaim.objects.select_for_update()
-        .select_related("coupon")
-        .filter(coupon__broadcast=broadcast, user=user, used_at__isnull=True)
-        .order_by("-coupon__amount")
-        .first()
-    )
-    if claim is not None:
-        unit_price = max(unit_price - claim.coupon.amount // quantity, 0)
-    try:
-        hold = orders_services.stock_hold_place(
-            user=user,
-            option_id=option.pk,
-            quantity=quantity,
-            unit_price=unit_price,
-            minutes=BUY_NOW_HOLD_MINUTES,
-            source=f"live:{broadcast.pk}",
-        )
-    except ValidationError as exc:
-        raise ChatRefused("refused", " ".join(exc.messages)) from exc
-    if claim is not None:
-        claim.used_at, claim.hold_id = timezone.now(), hold.pk
-        claim.save(update_fields=["used_at", "hold_id"])
-    stock_announce(broadcast_id=broadcast.pk, item=item)
-    return hold

@@ -2,7 +2,8 @@
 in the foreground, and the test publisher (an ffmpeg test pattern with a tone).
 
 Used by ``manage.py media_server`` (Procfile ``media``), ``manage.py live_demo_stream`` (``demo-stream``),
-the tests' session fixture and bench/hls_latency.py, so all of them run the same configuration.
+the tests' session fixture and bench/hls_latency.py, so all of them run the same configuration. The media
+server's callbacks to the site are ``apps.live.media.callbacks``.
 
 Latency settings live here together, because they only work together: nginx cuts a fragment at the first
 keyframe after ``HLS_FRAGMENT``, so the encoder's keyframe interval must be the fragment length; nginx writes
@@ -23,7 +24,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-TEMPLATE = Path(settings.BASE_DIR) / "media-server" / "nginx.conf.template"
+# Relative to the project directory (settings are read at call time, not at import).
+TEMPLATE = Path("media-server") / "nginx.conf.template"
 RTMP_APPLICATION = "live"
 HLS_FRAGMENT = "500ms"
 # 4 s of 0.5 s fragments: enough for a player 1–1.5 s behind the edge (3 s held too few segments).
@@ -60,6 +62,7 @@ READY_TIMEOUT = 15.0
 
 def callback_secret() -> str:
     """The secret in the callback URLs: only the media server, which has the rendered config, knows it."""
+    # The salt keeps the module's old name: a new one would change the secret under running media servers.
     return (
         settings.LIVE_CALLBACK_SECRET or salted_hmac("apps.live.media_server", "callbacks").hexdigest()[:32]
     )
@@ -131,7 +134,7 @@ class MediaServer:
             "hls_fragment": HLS_FRAGMENT,
             "hls_playlist_length": HLS_PLAYLIST_LENGTH,
         }
-        text = TEMPLATE.read_text()
+        text = (Path(settings.BASE_DIR) / TEMPLATE).read_text()
         for name, value in values.items():
             text = text.replace("{{ " + name + " }}", str(value))
         self.config_path.write_text(text)

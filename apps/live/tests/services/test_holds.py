@@ -1,4 +1,4 @@
-"""Shopping on air through the services: live coupons claimed once, 바로 구매 holds with the live price and a
+"""Shopping on air through the services: live coupons claimed once, on-air holds (바로 구매 in the room) with the live price and a
 coupon, the purchase limit, the checkout that turns a hold into an order, and holds that run out."""
 
 import datetime
@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from apps.catalog.tests.factories import ProductOptionFactory, UserFactory
-from apps.live import chat
 from apps.live.models import LiveCouponClaim
+from apps.live.room import services as room_services
+from apps.live.services import holds
 from apps.live.tests.chat_support import make_live
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory
 from apps.orders import services as orders_services
@@ -33,34 +34,15 @@ def on_air():
     return broadcast, item, option
 
 
-def test_coupon_is_claimed_once_and_runs_out(on_air):
-    """Each member claims a live coupon once; when its quantity is gone the next member is refused."""
-    broadcast, _item, _option = on_air
-    coupon = chat.coupon_drop(broadcast=broadcast, actor=broadcast.seller, title="", amount=3000, quantity=1)
-    first, second = UserFactory(), UserFactory()
-    chat.coupon_claim(broadcast_id=broadcast.pk, coupon_id=coupon.pk, user=first)
-    with pytest.raises(chat.ChatRefused) as again:
-        chat.coupon_claim(broadcast_id=broadcast.pk, coupon_id=coupon.pk, user=first)
-    assert again.value.code == "claimed"
-    with pytest.raises(chat.ChatRefused) as gone:
-        chat.coupon_claim(broadcast_id=broadcast.pk, coupon_id=coupon.pk, user=second)
-    assert gone.value.code == "sold-out"
-
-
-def test_only_moderators_drop_coupons(on_air):
-    """A shopper cannot drop a coupon into the room."""
-    broadcast, _item, _option = on_air
-    with pytest.raises(chat.ChatRefused):
-        chat.coupon_drop(broadcast=broadcast, actor=UserFactory(), title="", amount=1000, quantity=5)
-
-
-def test_buy_now_holds_at_the_live_price_less_the_coupon_and_checkout_keeps_it(on_air):
+def test_onair_hold_holds_at_the_live_price_less_the_coupon_and_checkout_keeps_it(on_air):
     """The hold's price is live price + option extra − coupon; the order placed from it charges that price."""
     broadcast, item, option = on_air
     buyer = UserFactory()
-    coupon = chat.coupon_drop(broadcast=broadcast, actor=broadcast.seller, title="", amount=3000, quantity=10)
-    chat.coupon_claim(broadcast_id=broadcast.pk, coupon_id=coupon.pk, user=buyer)
-    hold = chat.buy_now(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
+    coupon = room_services.coupon_drop(
+        broadcast=broadcast, actor=broadcast.seller, title="", amount=3000, quantity=10
+    )
+    room_services.coupon_claim(broadcast_id=broadcast.pk, coupon_id=coupon.pk, user=buyer)
+    hold = holds.onair_hold_place(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
     assert hold.unit_price == 20000 + 1000 - 3000
     assert LiveCouponClaim.objects.get(user=buyer).hold_id == hold.pk
     option.refresh_from_db()
@@ -83,9 +65,9 @@ def test_purchase_limit_counts_holds(on_air):
     item.product.purchase_limit = 1
     item.product.save(update_fields=["purchase_limit"])
     buyer = UserFactory()
-    chat.buy_now(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
-    with pytest.raises(chat.ChatRefused) as refused:
-        chat.buy_now(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
+    holds.onair_hold_place(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
+    with pytest.raises(room_services.ChatRefused) as refused:
+        holds.onair_hold_place(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
     assert "1인당 1개" in refused.value.message
 
 
@@ -93,7 +75,7 @@ def test_expired_holds_give_their_units_back(on_air):
     """A hold not used in time is released by the reservations sweep and its checkout refuses it."""
     broadcast, item, option = on_air
     buyer = UserFactory()
-    hold = chat.buy_now(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
+    hold = holds.onair_hold_place(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
     StockHold.objects.filter(pk=hold.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     orders_services.reservations_release_expired()
     option.refresh_from_db()
@@ -102,28 +84,25 @@ def test_expired_holds_give_their_units_back(on_air):
         orders_services.order_place(user=buyer, items={}, delivery=DELIVERY, orderer=ORDERER, hold=hold)
 
 
-def test_buy_now_needs_the_broadcast_on_air_and_stock(on_air):
+def test_onair_hold_needs_the_broadcast_on_air_and_stock(on_air):
     """Before the broadcast airs there is no 바로 구매; a sold-out option is refused."""
     broadcast, item, option = on_air
     scheduled = BroadcastFactory()
-    with pytest.raises(chat.ChatRefused) as not_live:
-        chat.buy_now(broadcast=scheduled, user=UserFactory(), item_id=item.pk, option_id=option.pk)
+    with pytest.raises(room_services.ChatRefused) as not_live:
+        holds.onair_hold_place(broadcast=scheduled, user=UserFactory(), item_id=item.pk, option_id=option.pk)
     assert not_live.value.code == "not-live"
     empty = ProductOptionFactory(product=item.product, stock=0)
-    with pytest.raises(chat.ChatRefused):
-        chat.buy_now(broadcast=broadcast, user=UserFactory(), item_id=item.pk, option_id=empty.pk)
-
-
-def test_text_is_cleaned_to_one_plain_line():
-    """Control and direction characters go, whitespace is squeezed; markup stays as typed."""
-    assert chat.text_clean("  <b>안녕</b>\n\u202e하세요\x00  ") == "<b>안녕</b> 하세요"
+    with pytest.raises(room_services.ChatRefused):
+        holds.onair_hold_place(broadcast=broadcast, user=UserFactory(), item_id=item.pk, option_id=empty.pk)
 
 
 def _coupon_spent_on_a_hold(broadcast, item, option):
     buyer = UserFactory()
-    coupon = chat.coupon_drop(broadcast=broadcast, actor=broadcast.seller, title="", amount=3000, quantity=10)
-    chat.coupon_claim(broadcast_id=broadcast.pk, coupon_id=coupon.pk, user=buyer)
-    hold = chat.buy_now(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
+    coupon = room_services.coupon_drop(
+        broadcast=broadcast, actor=broadcast.seller, title="", amount=3000, quantity=10
+    )
+    room_services.coupon_claim(broadcast_id=broadcast.pk, coupon_id=coupon.pk, user=buyer)
+    hold = holds.onair_hold_place(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
     assert hold.unit_price == 18000
     assert LiveCouponClaim.objects.get(user=buyer).used_at is not None
     return buyer, hold
@@ -140,7 +119,7 @@ def test_a_hold_that_runs_out_unused_gives_the_coupon_back(on_air, django_captur
 
     claim = LiveCouponClaim.objects.get(user=buyer)
     assert (claim.used_at, claim.hold_id) == (None, None)
-    again = chat.buy_now(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
+    again = holds.onair_hold_place(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
     assert again.unit_price == 18000
 
 

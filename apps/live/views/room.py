@@ -1,6 +1,6 @@
-"""The room's HTTP side: 바로 구매 and coupon claims (JSON for the page's chat script).
+"""The room's HTTP side: the on-air hold and coupon claims (JSON for the page's room script).
 
-The chat itself is the WebSocket (``apps.live.consumers``); these are plain POSTs because they need the
+The room itself is the WebSocket (``apps.live.consumers``); these are plain POSTs because they need the
 session and CSRF of the page and answer with where to go next (checkout on the orders path).
 """
 
@@ -9,10 +9,13 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.live import chat, selectors
+from apps.core import ratelimit
+from apps.live import selectors
+from apps.live.room import services as room_services
+from apps.live.services import holds
 
 
-def _refused(refusal: chat.ChatRefused, status: int = 409) -> JsonResponse:
+def _refused(refusal: room_services.ChatRefused, status: int = 409) -> JsonResponse:
     return JsonResponse({"code": refusal.code, "message": refusal.message}, status=status)
 
 
@@ -31,20 +34,25 @@ def _int(value, default: int = 0) -> int:
 
 
 @require_POST
-def buy_now(request, pk: int):
+def onair_hold(request, pk: int):
     """Hold the pinned product's units for this buyer now and answer the checkout URL of that hold."""
     if not request.user.is_authenticated:
         return _login_needed(request)
     broadcast = selectors.broadcast_get(pk=pk)
     try:
-        hold = chat.buy_now(
+        ratelimit.rate_hit(ratelimit.LIVE_HOLD, request=request)
+    except ratelimit.RateLimited as error:
+        response = JsonResponse({"code": error.code, "message": error.messages[0]})
+        return ratelimit.too_many(response, error)
+    try:
+        hold = holds.onair_hold_place(
             broadcast=broadcast,
             user=request.user,
             item_id=_int(request.POST.get("item")),
             option_id=_int(request.POST.get("option")),
             quantity=_int(request.POST.get("quantity"), 1),
         )
-    except chat.ChatRefused as refusal:
+    except room_services.ChatRefused as refusal:
         return _refused(refusal)
     return JsonResponse(
         {
@@ -62,8 +70,8 @@ def coupon_claim(request, pk: int, coupon_id: int):
     if not request.user.is_authenticated:
         return _login_needed(request)
     try:
-        claim = chat.coupon_claim(broadcast_id=pk, coupon_id=coupon_id, user=request.user)
-    except chat.ChatRefused as refusal:
+        claim = room_services.coupon_claim(broadcast_id=pk, coupon_id=coupon_id, user=request.user)
+    except room_services.ChatRefused as refusal:
         return _refused(refusal)
     return JsonResponse(
         {

@@ -1,0 +1,86 @@
+"""Products on air: the broadcast's list and live-only prices, the one product presented now (a pin, which
+on air becomes a replay chapter), and 품절 marked by the seller. The room hears of each change after commit.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from apps.core.events import publish
+from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct
+from apps.live.room import services as room_services
+from apps.live.services.cards import cards_changed
+
+PRODUCT_PINNED = "live.product_pinned"
+
+
+@transaction.atomic
+def broadcast_product_add(
+    *, broadcast: Broadcast, product, live_price: int | None = None
+) -> BroadcastProduct:
+    """Put a product on sale in the broadcast, last in the list (adding it again updates its price)."""
+    item = BroadcastProduct.objects.filter(broadcast=broadcast, product=product).first()
+    if item is None:
+        last = broadcast.items.aggregate(last=Max("position"))["last"]
+        item = BroadcastProduct(
+            broadcast=broadcast, product=product, position=0 if last is None else last + 1
+        )
+    if live_price is not None and live_price > product.sale_price:
+        raise ValidationError({"live_price": "라이브 특가는 판매가보다 높을 수 없어요."})
+    item.live_price = live_price
+    item.full_clean()
+    item.save()
+    cards_changed(broadcast.pk)
+    return item
+
+
+@transaction.atomic
+def broadcast_product_remove(*, item: BroadcastProduct) -> None:
+    """Take a product off the broadcast; its pins stay (the replay's chapters keep the moment)."""
+    broadcast_id, product_id = item.broadcast_id, item.product_id
+    item.delete()
+    cards_changed(broadcast_id, product_ids=(product_id,))
+
+
+@transaction.atomic
+def broadcast_product_sold_out_set(*, item: BroadcastProduct, sold_out: bool) -> BroadcastProduct:
+    item.is_sold_out = sold_out
+    item.save(update_fields=["is_sold_out"])
+    room_services.stock_announce(broadcast_id=item.broadcast_id, item=item)
+    return item
+
+
+@transaction.atomic
+def broadcast_product_pin(*, item: BroadcastProduct) -> BroadcastPin | None:
+    """Present a product now: it becomes the only pinned one, and on air the moment becomes a chapter.
+
+    Before the broadcast starts the pin only marks the product to show first (no moment to keep).
+    """
+    broadcast = Broadcast.objects.select_for_update().get(pk=item.broadcast_id)
+    broadcast.items.exclude(pk=item.pk).filter(is_pinned=True).update(is_pinned=False)
+    item.is_pinned = True
+    item.save(update_fields=["is_pinned"])
+    # Every viewer's page shows the card within a second (through the room, after commit).
+    room_services.pin_announce(item=item)
+    if broadcast.status != Broadcast.Status.LIVE or broadcast.started_at is None:
+        return None
+    now = timezone.now()
+    pin = BroadcastPin(
+        broadcast=broadcast,
+        product_id=item.product_id,
+        pinned_at=now,
+        offset_seconds=round(max(0.0, (now - broadcast.started_at).total_seconds()), 2),
+    )
+    pin.full_clean()
+    pin.save()
+    publish(PRODUCT_PINNED, {"broadcast_id": broadcast.pk, "product_id": item.product_id})
+    return pin
+
+
+@transaction.atomic
+def broadcast_product_unpin(*, item: BroadcastProduct) -> BroadcastProduct:
+    item.is_pinned = False
+    item.save(update_fields=["is_pinned"])
+    room_services.unpin_announce(item=item)
+    return item

@@ -1,0 +1,46 @@
+"""Products on air: the list and its prices, pins that become chapters only on air."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from apps.catalog.tests.factories import ProductFactory
+from apps.live import services
+from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pin_records_the_moment_only_on_air():
+    """Pinning before the start marks the product; on air it also keeps the offset, one pinned at a time."""
+    item = BroadcastProductFactory()
+    other = BroadcastProductFactory(broadcast=item.broadcast)
+    assert services.broadcast_product_pin(item=item) is None
+
+    broadcast = item.broadcast
+    services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
+    pin = services.broadcast_product_pin(item=other)
+    assert pin.offset_seconds >= 0
+    item.refresh_from_db()
+    other.refresh_from_db()
+    assert (item.is_pinned, other.is_pinned) == (False, True)
+
+    services.broadcast_publish_stop(public_name=broadcast.public_name)
+    other.refresh_from_db()
+    assert not other.is_pinned
+
+
+def test_products_on_air():
+    """Adding keeps the order and checks the live price; sold out and remove change the list."""
+    broadcast = BroadcastFactory()
+    first = services.broadcast_product_add(broadcast=broadcast, product=ProductFactory(sale_price=20000))
+    second = services.broadcast_product_add(broadcast=broadcast, product=ProductFactory(), live_price=19000)
+    assert (first.position, second.position) == (0, 1)
+    assert second.price == 19000
+    assert first.price == 20000
+    with pytest.raises(ValidationError):
+        services.broadcast_product_add(
+            broadcast=broadcast, product=ProductFactory(sale_price=10000), live_price=12000
+        )
+    services.broadcast_product_sold_out_set(item=first, sold_out=True)
+    services.broadcast_product_remove(item=second)
+    assert list(broadcast.items.values_list("is_sold_out", flat=True)) == [True]
