@@ -2,7 +2,7 @@
 
 Invariants kept here:
 - a message is persisted before anyone sees it: the room hears of it only after the transaction commits
-  (``room_publish`` sends through the channel layer in ``transaction.on_commit``), so an accepted message is
+  (``room_publish`` sends on the room's bus in ``transaction.on_commit``), so an accepted message is
   never lost and a rolled-back one never shown;
 - text is stored as typed (validated: length, control characters, banned words) and is never interpreted as
   HTML anywhere: pages render it with ``textContent``;
@@ -11,16 +11,10 @@ Invariants kept here:
 """
 
 import datetime
-import itertools
-import json
 import logging
-import os
 import re
 
 import redis
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
@@ -41,6 +35,7 @@ from apps.live.models import (
     LiveCoupon,
     LiveCouponClaim,
 )
+from apps.live.room.publish import room_publish
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +48,6 @@ SLOW_MODE_MAX_SECONDS = 300
 COUPON_MAX_MINUTES = 60
 UNAVAILABLE_MESSAGE = "채팅 연결이 잠시 불안정해요. 잠시 후 다시 보내 주세요."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_event_ids = itertools.count(1)
 
 
 class ChatRefused(Exception):
@@ -63,63 +57,6 @@ class ChatRefused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-# ---- Destinations and the room's channel-layer group ----------------------------------------------------
-
-
-def room_group(broadcast_id: int) -> str:
-    return f"live.room.{broadcast_id}"
-
-
-def chat_destination(broadcast_id: int) -> str:
-    return f"/topic/live.{broadcast_id}.chat"
-
-
-def events_destination(broadcast_id: int) -> str:
-    return f"/topic/live.{broadcast_id}.events"
-
-
-def room_channel(broadcast_id: int) -> str:
-    """The Redis pub/sub channel of a room: every process with viewers of it holds one subscription."""
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'tm')}:live:room:{broadcast_id}"
-
-
-_redis = None
-
-
-def _redis_client():
-    global _redis
-    if _redis is None:
-        import redis
-
-        _redis = redis.Redis.from_url(settings.REDIS_URL)
-    return _redis
-
-
-def room_publish(*, broadcast_id: int, topic: str, payload: dict) -> None:
-    """After commit, send ``payload`` to every process holding viewers of the room (one delivery each).
-
-    ``topic`` is ``chat`` or ``events``. With Redis it is one PUBLISH on the room's channel (a fraction of a
-    millisecond, so the sending thread is never held by a busy event loop); without Redis (one process, the
-    embedded ``make run``) it goes through the in-memory channel layer's group. Each process then encodes it
-    once and writes it to its own viewers (``apps.live.chat_room``).
-    """
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    message_id = f"{payload.get('type', 'event')}-{os.getpid()}-{next(_event_ids)}"
-    if payload.get("type") == "message":
-        message_id = f"chat-{payload['id']}"
-    event = {"type": "live.room_event", "topic": topic, "body": body, "message_id": message_id}
-
-    def send() -> None:
-        if settings.REDIS_URL:
-            _redis_client().publish(room_channel(broadcast_id), json.dumps(event, ensure_ascii=False))
-            return
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(room_group(broadcast_id), event)
-
-    transaction.on_commit(send, robust=True)
 
 
 # ---- Runtime settings ----------------------------------------------------------------------------------
