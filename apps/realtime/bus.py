@@ -141,7 +141,7 @@ class LocalSubscription:
         self.bus._add(self)
 
     def put(self, event: dict) -> None:
-        # The publisher runs in any thread (a service in a worker thread); the queue belongs to the room's loop.
+        # The publisher runs in any thread (a service in a worker thread); the queue is the room loop's.
         with contextlib.suppress(RuntimeError):  # that loop is closed: the room is gone with it
             self.loop.call_soon_threadsafe(self.queue.put_nowait, event)
 

@@ -8,8 +8,8 @@ destination → one of the room's topics), ``on_subscribe`` (what a new subscrib
 
 Protocol kept here: CONNECT/STOMP → CONNECTED (version 1.2 only; heart-beats negotiated, the server sends its
 own on schedule and closes a client silent for twice its interval); SUBSCRIBE / UNSUBSCRIBE; ACK and NACK
-accepted with nothing to do; RECEIPT for any frame with ``receipt`` (not for a refused SEND, whose ERROR carries
-the ``receipt-id``); DISCONNECT answered with its receipt, then closed. A protocol error (malformed frame,
+accepted with nothing to do; RECEIPT for any frame with ``receipt`` (not for a refused SEND, whose ERROR
+carries the ``receipt-id``); DISCONNECT answered with its receipt, then closed. A protocol error (malformed frame,
 unknown command or destination, a frame before CONNECT) is an ERROR frame and the connection is closed, as
 STOMP says. A refused SEND is an ERROR frame whose ``message`` header names the reason, **and the connection
 stays open**: a sender loses sending, never reading (stompjs and stomp.py both keep reading a connection the
@@ -233,8 +233,8 @@ class StompConnection(AsyncConsumer):
     # ---- Output ---------------------------------------------------------------------------------------------
 
     def deliver(self, text: str, wire: bytes | None = None) -> None:
-        """Write a frame to this client now, or queue it behind a write in flight. The room calls this for every
-        client of every message, so the direct path (uvicorn: the encoded frame straight to the socket) is
+        """Write a frame to this client now, or queue it behind a write in flight. The room calls this for
+        every client of every message, so the direct path (uvicorn: the encoded frame straight to the socket) is
         written out here rather than through helpers."""
         if self.closing:
             return

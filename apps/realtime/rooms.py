@@ -1,7 +1,8 @@
-"""Rooms inside one ASGI process: fan-out to this process's viewers, presence, tallies, the ticker and the pulse.
+"""Rooms inside one ASGI process: fan-out to this process's viewers, presence, tallies, ticker and pulse.
 
-A domain declares a kind of room with a ``RoomSpec`` (its topics and their STOMP destinations, its bus channel,
-what to catch up after a break, what its ticker computes) and registers it; connections join rooms of that kind.
+A domain declares a kind of room with a ``RoomSpec`` (its topics and their STOMP destinations, its bus
+channel, what to catch up after a break, what its ticker computes) and registers it; connections join rooms
+of that kind.
 Nothing here knows what a room is about.
 
 Fan-out:
@@ -66,7 +67,7 @@ class Viewer(Protocol):
     """What the room needs of a connection (``apps.realtime.connection.StompConnection``)."""
 
     presence_key: str
-    # Topic → the ids of the viewer's subscriptions to it: the fan-out keys the frames it builds by these tuples.
+    # Topic → the ids of the viewer's subscriptions to it: the fan-out keys the frames it builds by them.
     by_topic: dict[str, tuple[str, ...]]
 
     def deliver(self, text: str, wire: bytes | None = None) -> None: ...
@@ -307,7 +308,7 @@ class Room:
         events = await self.spec.catch_up(self.room_id, since=since, after_seq=self.last_seq)
         return sum(self._on_event(event) for event in events)
 
-    # ---- Ticker and pulse -----------------------------------------------------------------------------------
+    # ---- Ticker and pulse ---------------------------------------------------------------------------------
 
     async def _pulse(self) -> None:
         loop = asyncio.get_running_loop()

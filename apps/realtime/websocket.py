@@ -1,5 +1,5 @@
-"""What the realtime package knows of the WebSocket under the ASGI server: frames to write straight to a socket,
-and which server's socket may be written to directly.
+"""What the realtime package knows of the WebSocket under the ASGI server: frames to write straight to a
+socket, and which server's socket may be written to directly.
 
 Under uvicorn's websockets-sansio protocol the fan-out writes finished WebSocket frames to each viewer's
 transport itself; under any other server (daphne, the test communicator) frames go through the ASGI send.

@@ -7,7 +7,7 @@ from apps.realtime import stomp
 
 
 def token_from(frame: stomp.Frame) -> str:
-    """The token of ``Authorization: Bearer <token>``, or of a ``token`` or ``passcode`` header; "" if none."""
+    """The token of ``Authorization: Bearer <token>``, or of a ``token`` or ``passcode`` header, or ""."""
     for name in ("Authorization", "authorization"):
         value = frame.get(name)
         if value.lower().startswith("bearer "):

@@ -13,8 +13,8 @@ A refused SEND (``ChatRefused``: not logged in, token expired, rate limit, slow 
 long, …) is an ERROR frame naming the reason, and the connection stays open.
 
 Auth: the page's session (``AuthMiddlewareStack``), or a JWT access token from the accounts API in the
-CONNECT headers (``Authorization: Bearer <token>``, ``token``, ``passcode``). Anonymous viewers read. A token's
-``exp`` is remembered: after it the connection still reads but may not send.
+CONNECT headers (``Authorization: Bearer <token>``, ``token``, ``passcode``; ``apps.live.room.auth``).
+Anonymous viewers read. A token's ``exp`` is remembered: after it the connection still reads but may not send.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ class LiveRoomConsumer(StompConnection):
             self.refuse(frame, "unavailable", room_services.UNAVAILABLE_MESSAGE)
 
 
-# ---- Helpers (sync ones run through database_sync_to_async) --------------------------------------------------
+# ---- Helpers (sync ones run through database_sync_to_async) -----------------------------------------------
 
 
 def _text_of(frame: stomp.Frame) -> str:
