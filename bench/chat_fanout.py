@@ -5,10 +5,10 @@ The app runs with production settings (``trimarket.settings.prod`` through ``ben
 same load goes to a plain in-process ``websockets`` broadcast server (the ceiling: no Django, no Redis, no
 database). Viewers connect from 2 Node.js load processes (``bench/chat_viewers.mjs``, the ``ws`` library);
 every message carries its send time, and each viewer records now − sent for every message of the run it
-receives (after a ``WARMUP_SECONDS`` start that is not counted). Printed per run: p50/p99, delivered/expected, the CPU of the
-servers and of the load processes, the CPU the hypervisor gave other machines meanwhile (steal: above a few
-per cent the run measured the neighbours too), and the targets: 100 % delivered, p99 ≤ 100 ms at
-2,000 × 20/s and ≤ 250 ms at 4,000 × 20/s; the ratio to the ceiling's p99.
+receives (after a ``WARMUP_SECONDS`` start that is not counted). Printed per run: p50/p99,
+delivered/expected, the CPU of the servers and of the load processes, the CPU the hypervisor gave other
+machines meanwhile (steal: above a few per cent the run measured the neighbours too), and the targets: 100 %
+delivered, p99 ≤ 100 ms at 2,000 × 20/s and ≤ 250 ms at 4,000 × 20/s; the ratio to the ceiling's p99.
 
     .venv/bin/python bench/chat_fanout.py                       # 2,000 viewers × 20 msg/s, every server
     .venv/bin/python bench/chat_fanout.py --viewers 4000 --servers uvicorn --processes 1
