@@ -335,3 +335,25 @@ def test_viewers_are_counted_once_per_member(broadcast):
             await client.close()
 
     run(scenario())
+
+
+def test_without_redis_the_room_runs_on_the_in_process_bus(broadcast, settings):
+    """The embedded mode (no REDIS_URL): messages and moderation reach the room through the in-process bus,
+    and the ticker counts this process's viewers."""
+    settings.REDIS_URL = ""
+    alice = UserFactory(name="앨리스")
+
+    async def scenario():
+        sender, viewer = StompTestClient(broadcast.pk), StompTestClient(broadcast.pk)
+        await sender.connect(token=token_for(alice))
+        await viewer.connect()
+        await viewer.subscribe("chat")
+        await viewer.subscribe("events")
+        await sender.say("버스 없이", receipt="r")
+        await sender.expect(lambda f: f.command == "RECEIPT")
+        assert (await viewer.expect_json("message"))["text"] == "버스 없이"
+        assert (await viewer.expect_json("viewers", timeout=3))["count"] == 2
+        for client in (sender, viewer):
+            await client.close()
+
+    run(scenario())
