@@ -57,6 +57,8 @@ class StompConnection(AsyncConsumer):
     """One client's STOMP connection to one room of ``spec``'s kind."""
 
     spec: rooms.RoomSpec
+    # CONNECTED's ``server`` header.
+    server_name = "realtime/1"
 
     async def __call__(self, scope, receive, send):
         """Unlike Channels' default, no channel-layer channel per client: the room holds one subscription per
@@ -197,7 +199,7 @@ class StompConnection(AsyncConsumer):
         headers = {
             "version": "1.2",
             "heart-beat": f"{SERVER_HEARTBEAT_MS[0]},{SERVER_HEARTBEAT_MS[1]}",
-            "server": "TriMarket/1",
+            "server": self.server_name,
             "session": secrets.token_hex(8),
             **extra,
         }

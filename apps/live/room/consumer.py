@@ -49,6 +49,7 @@ class LiveRoomConsumer(StompConnection):
     """One viewer's STOMP connection to one broadcast's room."""
 
     spec = LIVE_ROOM
+    server_name = "TriMarket/1"
 
     async def room_open(self) -> int | None:
         broadcast_id = int(self.scope["url_route"]["kwargs"]["broadcast_id"])
