@@ -1,14 +1,14 @@
 """Live chat fan-out: N STOMP viewers in one room, M messages/s from 10 senders, send-to-receive latency.
 
 The app runs with production settings (``trimarket.settings.prod`` through ``bench/chat_settings.py``, MariaDB
-+ Redis channel layer) under uvicorn and daphne, with 1 and 2 server processes; then the same load goes to a
-plain in-process ``websockets`` broadcast server (the ceiling: no Django, no Redis, no database). Viewers
-connect from 2 Node.js load processes (``bench/chat_viewers.mjs``, the ``ws`` library); every message carries
-its send time, and each viewer records now − sent for every message of the run it receives (after a
-``WARMUP_SECONDS`` start that is not counted). Printed per run: p50/p99, delivered/expected, the CPU of the
-servers and of the load processes, the CPU the hypervisor gave other machines meanwhile (steal: above a few
-per cent the run measured the neighbours too), and the targets (issue 7): 100 % delivered, p99 ≤ 100 ms at
-2,000 × 20/s and ≤ 250 ms at 4,000 × 20/s; the ratio to the ceiling's p99.
++ Redis, the room's bus on Redis pub/sub) under uvicorn and daphne, with 1 and 2 server processes; then the
+same load goes to a plain in-process ``websockets`` broadcast server (the ceiling: no Django, no Redis, no
+database). Viewers connect from 2 Node.js load processes (``bench/chat_viewers.mjs``, the ``ws`` library);
+every message carries its send time, and each viewer records now − sent for every message of the run it
+receives (after a ``WARMUP_SECONDS`` start that is not counted). Printed per run: p50/p99,
+delivered/expected, the CPU of the servers and of the load processes, the CPU the hypervisor gave other
+machines meanwhile (steal: above a few per cent the run measured the neighbours too), and the targets: 100 %
+delivered, p99 ≤ 100 ms at 2,000 × 20/s and ≤ 250 ms at 4,000 × 20/s; the ratio to the ceiling's p99.
 
     .venv/bin/python bench/chat_fanout.py                       # 2,000 viewers × 20 msg/s, every server
     .venv/bin/python bench/chat_fanout.py --viewers 4000 --servers uvicorn --processes 1
@@ -34,9 +34,9 @@ SENDERS = 10
 LOAD_PROCESSES = 2
 TARGETS = {2000: 100.0, 4000: 250.0}
 # Every run sends this long before the measured seconds, to the same viewers, who record those messages as
-# they record the rest but leave them out of the figures: the first second of messages took 100–150 ms on
-# every server, the plain ceiling too (the load processes' JIT compiling their message handler, the server
-# opening its database connections), and that start, not the steady room, set the p99.
+# they record the rest but leave them out of the figures: the first second of messages was several times
+# slower than the rest on every server, the plain ceiling too (the load processes' JIT compiling their message
+# handler, the server opening its database connections), and that start, not the steady room, set the p99.
 WARMUP_SECONDS = 3
 NUL = "\x00"
 

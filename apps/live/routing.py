@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.live.consumers import LiveRoomConsumer
+from apps.live.room.consumer import LiveRoomConsumer
 
 websocket_urlpatterns = [
     path("ws/live/<int:broadcast_id>/", LiveRoomConsumer.as_asgi()),

@@ -1,0 +1,1 @@
+"""The broadcast's room: its services and reads, and its transport glue (consumer, publish, hub, ticker)."""

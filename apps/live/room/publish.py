@@ -1,19 +1,26 @@
-"""How the room's writes reach every process holding its viewers: destinations, the channel-layer group and
-the Redis pub/sub channel of a room, and ``room_publish``."""
+"""How a service tells a broadcast's room something: ``room_publish`` after commit, on the room's bus channel.
+
+This is the room's one fan-out path. ``room_publish`` hands the event to ``apps.realtime.bus`` once the
+transaction commits; with ``REDIS_URL`` that is one ``PUBLISH`` on ``room_channel(id)``, without it (the
+embedded ``make run``, one process) the in-process bus. Every process holding viewers of the room has one
+subscription to that channel on the same bus (``apps.live.room.hub``), encodes the event once and writes it
+to its own viewers.
+"""
 
 import itertools
-import json
 import os
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
+
+from apps.realtime import bus as realtime_bus
+from apps.realtime.rooms import message_body
 
 _event_ids = itertools.count(1)
 
 
 def room_group(broadcast_id: int) -> str:
+    """The room's name, as logs and metrics call it."""
     return f"live.room.{broadcast_id}"
 
 
@@ -26,42 +33,42 @@ def events_destination(broadcast_id: int) -> str:
 
 
 def room_channel(broadcast_id: int) -> str:
-    """The Redis pub/sub channel of a room: every process with viewers of it holds one subscription."""
+    """The room's channel on the bus: every process with viewers of it holds one subscription."""
     return f"{settings.CACHES['default'].get('KEY_PREFIX', 'tm')}:live:room:{broadcast_id}"
 
 
-_redis = None
+def room_bus() -> realtime_bus.Bus:
+    """The bus rooms and publishers share: Redis pub/sub with ``REDIS_URL``, else this process's own."""
+    return realtime_bus.bus_get(settings.REDIS_URL)
 
 
 def _redis_client():
-    global _redis
-    if _redis is None:
-        import redis
+    """The process's Redis client the bus publishes with (None without ``REDIS_URL``)."""
+    bus = room_bus()
+    return bus.client if isinstance(bus, realtime_bus.RedisBus) else None
 
-        _redis = redis.Redis.from_url(settings.REDIS_URL)
-    return _redis
+
+def room_event(*, topic: str, payload: dict) -> dict:
+    """The bus event carrying ``payload`` to ``topic``'s subscribers. A chat message is replayable: its id is
+    its ``seq``, so a room catching up after a break never shows it twice."""
+    if payload.get("type") == "message":
+        return {
+            "topic": topic,
+            "body": message_body(payload),
+            "message_id": f"chat-{payload['id']}",
+            "seq": payload["id"],
+        }
+    message_id = f"{payload.get('type', 'event')}-{os.getpid()}-{next(_event_ids)}"
+    return {"topic": topic, "body": message_body(payload), "message_id": message_id}
 
 
 def room_publish(*, broadcast_id: int, topic: str, payload: dict) -> None:
     """After commit, send ``payload`` to every process holding viewers of the room (one delivery each).
 
-    ``topic`` is ``chat`` or ``events``. With Redis it is one PUBLISH on the room's channel (a fraction of a
-    millisecond, so the sending thread is never held by a busy event loop); without Redis (one process, the
-    embedded ``make run``) it goes through the in-memory channel layer's group. Each process then encodes it
-    once and writes it to its own viewers (``apps.live.chat_room``).
+    ``topic`` is ``chat`` or ``events``. Call it inside the transaction that wrote what it announces: nothing
+    is sent for a transaction rolled back. The send happens in the committing thread and never waits for an
+    event loop.
     """
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    message_id = f"{payload.get('type', 'event')}-{os.getpid()}-{next(_event_ids)}"
-    if payload.get("type") == "message":
-        message_id = f"chat-{payload['id']}"
-    event = {"type": "live.room_event", "topic": topic, "body": body, "message_id": message_id}
-
-    def send() -> None:
-        if settings.REDIS_URL:
-            _redis_client().publish(room_channel(broadcast_id), json.dumps(event, ensure_ascii=False))
-            return
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(room_group(broadcast_id), event)
-
-    transaction.on_commit(send, robust=True)
+    event = room_event(topic=topic, payload=payload)
+    channel = room_channel(broadcast_id)
+    transaction.on_commit(lambda: room_bus().publish(channel, event), robust=True)

@@ -34,7 +34,7 @@ from apps.live.models import (
     LiveCouponClaim,
 )
 from apps.live.room import selectors as room_selectors
-from apps.live.room.publish import chat_destination, events_destination, room_publish  # noqa: F401 (consumer)
+from apps.live.room.publish import room_publish
 
 logger = logging.getLogger(__name__)
 

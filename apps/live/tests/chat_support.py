@@ -8,8 +8,8 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
-from apps.live import stomp
 from apps.live.models import Broadcast
+from apps.realtime import stomp
 from trimarket.routing import websocket_urlpatterns
 
 application = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from apps.catalog.tests.factories import UserFactory
 from apps.live import selectors, services
-from apps.live.chat_room import Room
 from apps.live.models import Broadcast, BroadcastViewerSample, ChatMessage
+from apps.live.room.hub import LIVE_ROOM
 from apps.live.tests.chat_support import make_live
 from apps.live.tests.factories import BroadcastFactory
+from apps.realtime.rooms import Room
 
 SLOT = datetime.timedelta(seconds=services.VIEWER_SAMPLE_SECONDS)
 
@@ -103,16 +104,16 @@ def test_audience_stats_of_a_broadcast_without_samples_are_zeros():
 def test_the_room_ticker_samples_viewers_and_keeps_likes():
     """A room's tick offers the viewer count for the slot and adds the hearts counted here to the total."""
     broadcast = make_live(BroadcastFactory())
-    room = Room(broadcast.pk)
-    room.likes_pending = 3
+    room = Room(LIVE_ROOM, broadcast.pk)
+    room.count("likes", 3)
 
     async def tick_twice() -> None:
         try:
             await room.tick()
-            room.likes_pending = 2
+            room.count("likes", 2)
             await room.tick()
         finally:
-            await room.counters.close()
+            await room.presence.close()
 
     async_to_sync(tick_twice)()
 

@@ -1,4 +1,4 @@
-"""The room's STOMP server (apps.live.consumers) through Channels' WebsocketCommunicator and the Redis layer."""
+"""The room's STOMP server (apps.live.room.consumer on apps.realtime.connection) through Channels' WebsocketCommunicator and the Redis layer."""
 
 import asyncio
 import datetime
@@ -10,19 +10,20 @@ from channels.db import database_sync_to_async
 from rest_framework_simplejwt.tokens import AccessToken
 
 from apps.catalog.tests.factories import ProductOptionFactory, UserFactory
-from apps.live import chat_room, consumers, services
+from apps.live import services
 from apps.live.models import ChatMessage, ChatMute
 from apps.live.tests.chat_support import StompTestClient, make_live
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory
+from apps.realtime import connection, rooms, stomp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def _rooms():
-    chat_room.rooms_reset()
+    rooms.rooms_reset()
     yield
-    chat_room.rooms_reset()
+    rooms.rooms_reset()
 
 
 @pytest.fixture
@@ -263,9 +264,7 @@ def test_invalid_token_and_protocol_errors_close(broadcast):
 
         wrong = StompTestClient(broadcast.pk)
         await wrong.connect()
-        await wrong.send_frame(
-            consumers.stomp.Frame("SUBSCRIBE", {"id": "x", "destination": "/topic/live.999.chat"})
-        )
+        await wrong.send_frame(stomp.Frame("SUBSCRIBE", {"id": "x", "destination": "/topic/live.999.chat"}))
         assert (await wrong.expect(lambda f: f.command == "ERROR")).headers[
             "message"
         ] == "unknown destination"
@@ -277,7 +276,7 @@ def test_invalid_token_and_protocol_errors_close(broadcast):
 
 def test_disconnect_receipt_and_server_heartbeats(broadcast, monkeypatch):
     """The server sends heart-beats on the negotiated schedule and answers DISCONNECT's receipt before closing."""
-    monkeypatch.setattr(consumers, "SERVER_HEARTBEAT_MS", (300, 300))
+    monkeypatch.setattr(connection, "SERVER_HEARTBEAT_MS", (300, 300))
 
     async def scenario():
         client = StompTestClient(broadcast.pk)
@@ -285,7 +284,7 @@ def test_disconnect_receipt_and_server_heartbeats(broadcast, monkeypatch):
         assert connected.headers["heart-beat"] == "300,300"
         output = await asyncio.wait_for(client.communicator.output_queue.get(), 3)
         assert output["text"] == "\n"
-        await client.send_frame(consumers.stomp.Frame("DISCONNECT", {"receipt": "bye"}))
+        await client.send_frame(stomp.Frame("DISCONNECT", {"receipt": "bye"}))
         receipt = await client.expect(lambda f: f.command == "RECEIPT")
         assert receipt.headers["receipt-id"] == "bye"
 
@@ -324,9 +323,7 @@ def test_viewers_are_counted_once_per_member(broadcast):
         anon = StompTestClient(broadcast.pk)
         await anon.connect()
         await anon.subscribe("events")
-        await anon.send_frame(
-            consumers.stomp.Frame("SEND", {"destination": f"/app/live.{broadcast.pk}.like"})
-        )
+        await anon.send_frame(stomp.Frame("SEND", {"destination": f"/app/live.{broadcast.pk}.like"}))
         deadline = asyncio.get_running_loop().time() + 6
         while True:
             numbers = await anon.expect_json("viewers", timeout=3)
@@ -335,6 +332,28 @@ def test_viewers_are_counted_once_per_member(broadcast):
         assert numbers["count"] == 2
         assert numbers["likes"] == 1
         for client in (*tabs, anon):
+            await client.close()
+
+    run(scenario())
+
+
+def test_without_redis_the_room_runs_on_the_in_process_bus(broadcast, settings):
+    """The embedded mode (no REDIS_URL): messages and moderation reach the room through the in-process bus,
+    and the ticker counts this process's viewers."""
+    settings.REDIS_URL = ""
+    alice = UserFactory(name="앨리스")
+
+    async def scenario():
+        sender, viewer = StompTestClient(broadcast.pk), StompTestClient(broadcast.pk)
+        await sender.connect(token=token_for(alice))
+        await viewer.connect()
+        await viewer.subscribe("chat")
+        await viewer.subscribe("events")
+        await sender.say("버스 없이", receipt="r")
+        await sender.expect(lambda f: f.command == "RECEIPT")
+        assert (await viewer.expect_json("message"))["text"] == "버스 없이"
+        assert (await viewer.expect_json("viewers", timeout=3))["count"] == 2
+        for client in (sender, viewer):
             await client.close()
 
     run(scenario())

@@ -26,11 +26,11 @@ import websockets
 from rest_framework_simplejwt.tokens import AccessToken
 
 from apps.catalog.tests.factories import UserFactory
-from apps.live import stomp
 from apps.live.models import ChatMessage
 from apps.live.tests.chat_server import Server, free_port
 from apps.live.tests.chat_support import make_live
 from apps.live.tests.factories import BroadcastFactory
+from apps.realtime import stomp
 
 pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
 

@@ -1,6 +1,6 @@
 """The room's HTTP side: the on-air hold and coupon claims (JSON for the page's room script).
 
-The room itself is the WebSocket (``apps.live.consumers``); these are plain POSTs because they need the
+The room itself is the WebSocket (``apps.live.room.consumer``); these are plain POSTs because they need the
 session and CSRF of the page and answer with where to go next (checkout on the orders path).
 """
 

@@ -1,8 +1,8 @@
-"""The STOMP 1.2 codec (apps.live.stomp): frames, escaping, NUL termination, content-length, heart-beats."""
+"""The STOMP 1.2 codec (apps.realtime.stomp): frames, escaping, NUL termination, content-length, heart-beats."""
 
 import pytest
 
-from apps.live import stomp
+from apps.realtime import stomp
 
 
 def test_serialize_adds_content_length_and_nul():
