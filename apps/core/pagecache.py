@@ -97,7 +97,9 @@ def render_shared(
     """Render ``template`` with ``context()``, from the shared HTML cache when the visitor allows it."""
     if not _is_first_time_visitor(request):
         return render(request, template, context())
-    cache_key = page_key(key, translation.get_language())
+    # Outside LocaleMiddleware the active language is LANGUAGE_CODE ("ko-kr"), which ``page_keys`` (and so
+    # every drop) does not name: the key always takes the supported variant.
+    cache_key = page_key(key, translation.get_supported_language_variant(translation.get_language()))
     now = time.time()
     local = _local.get(cache_key)
     if local is not None and now < local[0] and now < local[2]:
