@@ -1,13 +1,16 @@
-"""The catalog's caches: what each page keeps, under which key, and the one place each is dropped.
+"""The catalog's caches: each page's one path, its keys, and the one place each is dropped.
 
-Each page has one path (``apps/core/pagecache.py`` is the mechanism):
+Every page is drawn in at most two layers (``apps/core/pagecache.py`` is the mechanism of the first):
 
-- ``/`` main page, ``/c/<slug>/`` a category's plain URL, ``/p/<id>/`` a product page: a first-time visitor
-  gets the shared HTML (``HOME_PAGE_KEY``, ``category_page_key``, ``product_page_key``), read through the
-  process's one-second copy. Members, visitors with a session and any other URL (sorted or filtered
-  listings, search, all reviews, the wishlist) are rendered from the database for the request.
-- Under every page: the category tree (navigation, breadcrumbs), kept without a TTL and dropped by the
-  category services.
+1. The rendered page, for first-time visitors only: the shared HTML (Redis with ``REDIS_URL``), read through
+   the process's one-second mirror of it (same key, same drop). Main page ``HOME_PAGE_KEY``, a category's
+   plain URL ``category_page_key``, a product page ``product_page_key``.
+2. What a render is drawn from, where building it is dear: the main page's product sections, rendered
+   (``HOME_SECTIONS_KEY``), and a product's detail (``product_detail_key``). Members, visitors with a
+   session and renders of layer 1 read it; a category page has none (its listing is one indexed query).
+
+Any other URL (sorted or filtered listings, search, all reviews, the wishlist) is rendered from the database.
+Under every page lies the category tree (navigation, breadcrumbs), kept without a TTL.
 
 The drops below run once the writer's transaction commits, so a request running beside the write cannot
 cache the old rows again after the drop. Catalog's services call them; another module whose cards appear on
@@ -20,9 +23,13 @@ from django.db import transaction
 from apps.core.pagecache import local_value, page_keys, pages_drop
 
 CATEGORY_TREE_KEY = "catalog:category-tree:v1"
+HOME_SECTIONS_KEY = "catalog:home-sections"
+# The main page's sections may lag a stock move or a sale (neither drops them) by this much.
+HOME_SECTIONS_SECONDS = 5 * 60
+PRODUCT_DETAIL_SECONDS = 60 * 60
 
-# The main page's live strip shows viewer counts and its sections the week's best sellers, which nothing
-# drops it for: PAGE_SECONDS is how stale they may be. A category page's cards change with every product
+# The main page's live strip shows viewer counts, which nothing drops it for: PAGE_SECONDS is how stale
+# they may be. A category page's cards change with every product
 # edit, which drops it; the same TTL bounds what a missed drop could leave. A product page changes only with
 # the product or its broadcasts' cards (both drop it), so its TTL is long: a busy shop is not re-rendering
 # every product page twice a minute.
@@ -46,11 +53,16 @@ def product_page_key(product_id: int) -> str:
     return f"catalog:product-page:{local_value(NAV_VERSION_KEY, 0)}:{product_id}"
 
 
+def product_detail_key(product_id: int) -> str:
+    return f"catalog:product-detail:{product_id}"
+
+
 def category_tree_changed() -> None:
     """A category was added, edited, moved or deleted: the tree goes, and with it every page (they all show
     the navigation)."""
     pages_drop(
         CATEGORY_TREE_KEY,
+        HOME_SECTIONS_KEY,
         *page_keys(HOME_PAGE_KEY),
         versions=(LISTING_VERSION_KEY, NAV_VERSION_KEY),
     )
@@ -65,11 +77,15 @@ def product_pages_changed(*product_ids: int) -> None:
 
 
 def product_changed(*product_ids: int, home: bool = False, listing: bool = True) -> None:
-    """These products changed: their pages go; the main page's with ``home`` (it shows the product's card);
-    every category page with ``listing`` (anything but a stock move, which no card shows)."""
+    """These products changed: their details and pages go; the main page's with ``home`` (it shows the
+    product's card); every category page with ``listing`` (anything but a stock move, which no card shows)."""
     pages_drop(
-        *[key for product_id in product_ids for key in page_keys(product_page_key(product_id))],
-        *(page_keys(HOME_PAGE_KEY) if home else []),
+        *[
+            key
+            for product_id in product_ids
+            for key in (product_detail_key(product_id), *page_keys(product_page_key(product_id)))
+        ],
+        *([HOME_SECTIONS_KEY, *page_keys(HOME_PAGE_KEY)] if home else []),
         versions=(LISTING_VERSION_KEY,) if listing else (),
     )
 

@@ -1,8 +1,8 @@
 """Every read of the catalog, already shaped for the page that shows it.
 
-Reads come from the database, except the category tree and the sold-out markers (see ``caching``); the
-pages shared with first-time visitors are cached whole, by the views. Listings are one counted, indexed
-query. No read here ever writes.
+What a page is drawn from is cached here where building it is dear (the category tree, a product's detail);
+which page keeps what, and where each is dropped, is ``caching``'s to say.
+Listings are one counted, indexed query. No read here ever writes.
 """
 
 import dataclasses
@@ -232,7 +232,7 @@ def _home_build() -> dict:
 
 
 def home_sections() -> dict:
-    """The main page's product sections.
+    """The main page's product sections (the main page keeps them rendered, see ``views.home``).
 
     ``recommended``: best sellers of the last 7 days (units sold, 판매중 only) alternating with the
     newest arrivals, without repeats; ``new_arrivals``: the next newest products not already shown.
@@ -277,11 +277,16 @@ def _product_detail_build(product_id: int) -> dict | None:
 
 def product_detail(*, product_id: int, user=None) -> dict:
     """A product page's data: the product with category, images and options, its first reviews, the
-    count of each star rating (``rating_bars``) and its sold-out options. 숨김 products exist only for staff.
+    count of each star rating (``rating_bars``) and its sold-out options. Cached per product; 숨김 products
+    exist only for staff.
     """
-    detail = _product_detail_build(product_id)
+    key = caching.product_detail_key(product_id)
+    detail = cache.get(key)
     if detail is None:
-        raise Http404("product")
+        detail = _product_detail_build(product_id)
+        if detail is None:
+            raise Http404("product")
+        cache.set(key, detail, timeout=caching.PRODUCT_DETAIL_SECONDS)
     if detail["product"].status == Product.Status.HIDDEN and not (user and user.is_staff):
         raise Http404("product")
     return detail
