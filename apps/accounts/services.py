@@ -24,16 +24,13 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from apps.accounts import selectors
 from apps.accounts.models import EmailVerification, ShippingAddress, User
 from apps.core.events import publish
-from apps.core.ratelimit import RateLimited, wait_text
+from apps.core.ratelimit import LOGIN_FAILURE, rate_check, rate_clear, rate_count
 
 logger = logging.getLogger(__name__)
 
 EMAIL_CODE_TTL = timedelta(minutes=10)
 EMAIL_CODE_MAX_ATTEMPTS = 5
 EMAIL_CODE_RESEND_INTERVAL = timedelta(seconds=60)
-LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
-LOGIN_FAILURES_PER_ACCOUNT = 5
-LOGIN_FAILURES_PER_IP = 20
 # A user's session keys are remembered this long so withdrawal can end every one of them.
 SESSION_INDEX_TTL_SECONDS = 14 * 24 * 60 * 60
 WITHDRAWN_NAME = "탈퇴회원"
@@ -190,49 +187,24 @@ def user_mark_email_verified(*, user: User) -> User:
 # --- Login throttling and sessions --------------------------------------------------------------------
 
 
-def _login_failure_keys(*, username: str, ip: str) -> tuple[str, str]:
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return f"accounts:login-failed:account:{digest}", f"accounts:login-failed:ip:{ip}"
-
-
 def login_throttle_check(*, username: str, ip: str) -> None:
-    """Refuse a login attempt while the typed ID or the IP has too many recent failures.
+    """Refuse a login attempt while the typed ID or the IP has too many recent failures
+    (``apps.core.ratelimit.LOGIN_FAILURE``).
 
-    Raises ``apps.core.ratelimit.RateLimited`` (a ValidationError) carrying the seconds left in the window.
-
-    Counting by the typed ID (existing or not) keeps the answer the same for IDs that do not exist.
+    Raises ``apps.core.ratelimit.RateLimited`` (a ValidationError) carrying the seconds to wait. Counting by
+    the typed ID (existing or not) keeps the answer the same for IDs that do not exist.
     """
-    account_key, ip_key = _login_failure_keys(username=username, ip=ip)
-    counts = cache.get_many([account_key, ip_key])
-    over = [
-        key
-        for key, allowed in ((account_key, LOGIN_FAILURES_PER_ACCOUNT), (ip_key, LOGIN_FAILURES_PER_IP))
-        if counts.get(key, 0) >= allowed
-    ]
-    if over:
-        ttl = getattr(cache, "ttl", None)  # django-redis knows what is left of the window; locmem does not
-        waits = [ttl(key) if ttl else None for key in over]
-        wait = max((w for w in waits if isinstance(w, int) and w > 0), default=LOGIN_FAILURE_WINDOW_SECONDS)
-        raise RateLimited(
-            f"로그인 시도가 너무 많아요. {wait_text(wait)} 후에 다시 시도하거나 비밀번호 찾기를 이용해 주세요.",
-            code="login_throttled",
-            retry_after=wait,
-        )
+    rate_check(LOGIN_FAILURE, ip=ip, user_key=f"login:{username}")
 
 
 def login_failure_record(*, username: str, ip: str) -> None:
-    """Count one failed login against the typed ID and the IP (window starts at the first failure)."""
-    for key in _login_failure_keys(username=username, ip=ip):
-        if not cache.add(key, 1, timeout=LOGIN_FAILURE_WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=LOGIN_FAILURE_WINDOW_SECONDS)
+    """Count one failed login against the typed ID and the IP."""
+    rate_count(LOGIN_FAILURE, ip=ip, user_key=f"login:{username}")
 
 
 def login_failures_clear(*, username: str) -> None:
-    account_key, _ip_key = _login_failure_keys(username=username, ip="")
-    cache.delete(account_key)
+    """Forget the typed ID's failures after a login that succeeded; the IP's count stays."""
+    rate_clear(LOGIN_FAILURE, user_key=f"login:{username}")
 
 
 def session_remember(*, session: SessionBase, remember: bool) -> None:

@@ -1,12 +1,12 @@
 """Every read of the catalog, already shaped for the page that shows it.
 
-The category tree, the main page's product sections and each product's detail are cached (see
-``caching``); listings are one counted, indexed query. No read here ever writes.
+What a page is drawn from is cached here where building it is dear (the category tree, a product's detail);
+which page keeps what, and where each is dropped, is ``caching``'s to say.
+Listings are one counted, indexed query. No read here ever writes.
 """
 
 import dataclasses
 import datetime
-import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -228,18 +228,16 @@ def _home_build() -> dict:
     return {
         "recommended": product_cards(recommended[:HOME_PRODUCTS]),
         "new_arrivals": product_cards(new_arrivals),
-        # Names this build's rendered fragments (the main page caches them under it).
-        "version": time.time_ns(),
     }
 
 
 def home_sections() -> dict:
-    """The main page's product sections (cached HOME_SECONDS).
+    """The main page's product sections (the main page keeps them rendered, see ``views.home``).
 
     ``recommended``: best sellers of the last 7 days (units sold, 판매중 only) alternating with the
     newest arrivals, without repeats; ``new_arrivals``: the next newest products not already shown.
     """
-    return cache.get_or_set(caching.HOME_KEY, _home_build, timeout=caching.HOME_SECONDS)
+    return _home_build()
 
 
 # ---- Product detail -----------------------------------------------------------------------------------
@@ -274,21 +272,21 @@ def _product_detail_build(product_id: int) -> dict | None:
         "reviews": reviews,
         "rating_bars": rating_bars,
         "sold_out_options": [option for option in product.options.all() if option.is_sold_out],
-        "version": time.time_ns(),
     }
 
 
 def product_detail(*, product_id: int, user=None) -> dict:
     """A product page's data: the product with category, images and options, its first reviews, the
-    count of each star rating (``rating_bars``) and its sold-out options. Cached per product; 숨김 products exist only for staff.
+    count of each star rating (``rating_bars``) and its sold-out options. Cached per product; 숨김 products
+    exist only for staff.
     """
-    key = caching.product_key(product_id)
+    key = caching.product_detail_key(product_id)
     detail = cache.get(key)
     if detail is None:
         detail = _product_detail_build(product_id)
         if detail is None:
             raise Http404("product")
-        cache.set(key, detail, timeout=caching.PRODUCT_SECONDS)
+        cache.set(key, detail, timeout=caching.PRODUCT_DETAIL_SECONDS)
     if detail["product"].status == Product.Status.HIDDEN and not (user and user.is_staff):
         raise Http404("product")
     return detail

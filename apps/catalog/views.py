@@ -9,12 +9,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.catalog import caching, selectors, services
@@ -53,6 +56,16 @@ def _listing(
     return render(request, template, listing_context())
 
 
+def _home_sections_html() -> str:
+    """The main page's product sections as HTML: the same for every shopper, and dear to build and draw."""
+    html = cache.get_or_set(
+        caching.HOME_SECTIONS_KEY,
+        lambda: render_to_string("catalog/_home_sections.html", {"sections": selectors.home_sections()}),
+        timeout=caching.HOME_SECTIONS_SECONDS,
+    )
+    return mark_safe(html)
+
+
 @require_GET
 def home(request):
     return render_shared(
@@ -61,7 +74,7 @@ def home(request):
         template="catalog/home.html",
         context=lambda: {
             "tree": selectors.category_tree(),
-            "sections": selectors.home_sections(),
+            "sections_html": _home_sections_html(),
             "live_now": selectors.live_now(),
         },
         seconds=caching.PAGE_SECONDS,

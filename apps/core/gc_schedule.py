@@ -2,8 +2,8 @@
 
 Why: a live room keeps thousands of connections' objects (protocols, consumers, scopes, users) alive for its
 whole length. CPython's automatic full collections walk all of them whenever enough objects have grown old,
-and each walk held the event loop for about 100 ms, every few seconds: at 2,000 viewers × 20 messages/s
-(bench/chat_fanout.py, 1 process) those pauses set the p99 at 63–145 ms; without them it was 46–58 ms.
+and each walk holds the event loop for as long as it takes, every few seconds: in a busy room those pauses,
+not the work, set the slowest deliveries (README → Benchmarks has the chat figures).
 
 So the server keeps CPython's young collections (frequent and small: what a page request leaves behind) and
 turns off only its automatic full ones; a daemon thread makes a full collection every ``FULL_SECONDS``, one

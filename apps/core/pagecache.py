@@ -4,17 +4,18 @@ A visitor with no session and no pending message sees exactly what every other s
 the CSRF token in the page's forms. The page is rendered once with a placeholder where the token goes and
 stored; each visitor gets the stored HTML with their own token put in (``get_token`` also sets their CSRF
 cookie, as rendering the page would have). Anyone with a session (logged in, a guest cart, a message to
-show) gets the page rendered for them, as before.
+show) gets the page rendered for them, with no cache of this module in the way.
 
-Callers name the key and drop it when what the page shows changes (see ``apps/catalog/caching.py``);
-the TTL bounds what no invalidation covers (a broadcast going live in another module's strip). When the
-TTL runs out, one request renders the page again while the others keep getting the page it replaces
-(for at most ``STALE_SECONDS`` more): an expiry never sends every visitor of a busy page into the renderer
-at once. A dropped key has no stale copy: the next visitor gets the page rendered anew.
+A shared page has two layers and no more: the HTML in the shared cache (Redis with ``REDIS_URL``), and this
+process's copy of what it served, kept ``LOCAL_SECONDS`` (a busy page then costs the shared cache one read a
+second per process instead of one per request).
 
-Each process also keeps the pages it served for ``LOCAL_SECONDS`` (a busy page then costs the shared cache
-one read a second per process instead of one per request). A drop in this process empties that copy at once
-(``local_clear``); other processes see the change within ``LOCAL_SECONDS``.
+Callers name the key (one module's keys in one place, such as ``apps/catalog/caching.py``) and drop it with
+``pages_drop`` when what the page shows changes; the TTL bounds what no drop covers (a broadcast going live
+in another module's strip). When the TTL runs out, one request renders the page again while the others keep
+getting the page it replaces (for at most ``STALE_SECONDS`` more): an expiry never sends every visitor of a
+busy page into the renderer at once. A dropped key has no stale copy: the next visitor gets the page rendered
+anew. A drop empties this process's copies at once; other processes see it within ``LOCAL_SECONDS``.
 """
 
 import time
@@ -22,6 +23,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -46,6 +48,19 @@ def local_clear() -> None:
     """Forget this process's copies (after a change: the shared cache's keys are dropped as well)."""
     _local.clear()
     _local_values.clear()
+
+
+def pages_drop(*keys: str, versions: tuple[str, ...] = ()) -> None:
+    """Once the caller's transaction commits: drop the pages under ``keys``, replace the ``versions`` (values
+    that name many pages in their keys) and forget this process's copies."""
+
+    def drop() -> None:
+        cache.delete_many(list(keys))
+        if versions:
+            cache.set_many(dict.fromkeys(versions, time.time_ns()), None)
+        local_clear()
+
+    transaction.on_commit(drop)
 
 
 def local_value(key: str, default=None):
@@ -82,7 +97,9 @@ def render_shared(
     """Render ``template`` with ``context()``, from the shared HTML cache when the visitor allows it."""
     if not _is_first_time_visitor(request):
         return render(request, template, context())
-    cache_key = page_key(key, translation.get_language())
+    # Outside LocaleMiddleware the active language is LANGUAGE_CODE ("ko-kr"), which ``page_keys`` (and so
+    # every drop) does not name: the key always takes the supported variant.
+    cache_key = page_key(key, translation.get_supported_language_variant(translation.get_language()))
     now = time.time()
     local = _local.get(cache_key)
     if local is not None and now < local[0] and now < local[2]:

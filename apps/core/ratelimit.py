@@ -98,6 +98,11 @@ class _LocalCounters:
         count, expires = self._counts.get(key, (0, 0.0))
         return count if expires > time.monotonic() else 0
 
+    def delete_many(self, keys: list[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._counts.pop(key, None)
+
 
 _local = _LocalCounters()
 
@@ -205,7 +210,11 @@ def rate_clear(rate: Rate, *, user_key: str) -> None:
     """Forget ``user_key``'s count (a login that succeeded clears that ID's failures, not the IP's)."""
     key = f"ratelimit:{rate.name}:user:{_digest(user_key)}"
     window = int(time.time() // rate.seconds)
-    cache.delete_many([f"{key}:{window}", f"{key}:{window - 1}"])
+    keys = [f"{key}:{window}", f"{key}:{window - 1}"]
+    if rate.local:
+        _local.delete_many(keys)
+    else:
+        cache.delete_many(keys)
 
 
 def too_many(response: HttpResponse, error: RateLimited) -> HttpResponse:

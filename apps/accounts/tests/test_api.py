@@ -8,8 +8,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from apps.accounts import services
 from apps.accounts.tests.factories import PASSWORD, UserFactory
+from apps.core.ratelimit import LOGIN_FAILURE
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_wrong_credentials_get_a_korean_json_error_with_a_code(api):
 def test_token_requests_share_the_login_throttle(api):
     """Five wrong passwords through the API lock the ID there too (429, Korean message)."""
     UserFactory(username="mobile")
-    for _attempt in range(services.LOGIN_FAILURES_PER_ACCOUNT):
+    for _attempt in range(LOGIN_FAILURE.per_user):
         api.post("/api/auth/token/", {"username": "mobile", "password": "x"}, format="json")
 
     response = api.post("/api/auth/token/", {"username": "mobile", "password": PASSWORD}, format="json")

@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 
-from apps.accounts import services
 from apps.accounts.tests.factories import PASSWORD, UserFactory
+from apps.core.ratelimit import LOGIN_FAILURE
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_a_wrong_password_and_an_unknown_id_get_the_same_message(client):
 def test_failed_logins_are_throttled_per_account_even_with_the_right_password(client):
     """After five failures on one ID even its right password is refused for a while, and the message says so."""
     UserFactory(username="target")
-    for _attempt in range(services.LOGIN_FAILURES_PER_ACCOUNT):
+    for _attempt in range(LOGIN_FAILURE.per_user):
         _login(client, "target", "guess123!")
 
     response = _login(client, "target", PASSWORD)
@@ -52,7 +52,7 @@ def test_failed_logins_are_throttled_per_account_even_with_the_right_password(cl
 
 def test_an_unknown_id_is_throttled_exactly_like_a_real_one(client):
     """Hammering an ID that does not exist ends in the same throttle message (no enumeration by throttling)."""
-    for _attempt in range(services.LOGIN_FAILURES_PER_ACCOUNT):
+    for _attempt in range(LOGIN_FAILURE.per_user):
         _login(client, "nobody_here", "guess123!")
 
     assert THROTTLED in _login(client, "nobody_here", "guess123!").content.decode()
@@ -61,7 +61,7 @@ def test_an_unknown_id_is_throttled_exactly_like_a_real_one(client):
 def test_failed_logins_are_throttled_per_ip_across_ids(client):
     """One address trying many IDs is stopped, while another address can still log in."""
     UserFactory(username="victim")
-    for number in range(services.LOGIN_FAILURES_PER_IP):
+    for number in range(LOGIN_FAILURE.per_ip):
         _login(client, f"spray{number}", "guess123!")
 
     assert THROTTLED in _login(client, "victim", PASSWORD).content.decode()
@@ -72,12 +72,12 @@ def test_failed_logins_are_throttled_per_ip_across_ids(client):
 def test_a_successful_login_clears_the_account_failures(client):
     """Four typos and a success leave the shopper with a clean slate."""
     UserFactory(username="typo")
-    for _attempt in range(services.LOGIN_FAILURES_PER_ACCOUNT - 1):
+    for _attempt in range(LOGIN_FAILURE.per_user - 1):
         _login(client, "typo", "typo1234!")
     assert _login(client, "typo", PASSWORD).status_code == 302
     client.post("/accounts/logout/")
 
-    for _attempt in range(services.LOGIN_FAILURES_PER_ACCOUNT - 1):
+    for _attempt in range(LOGIN_FAILURE.per_user - 1):
         _login(client, "typo", "typo1234!")
     assert _login(client, "typo", PASSWORD).status_code == 302
 

@@ -118,3 +118,20 @@ def test_a_logged_in_shopper_gets_the_page_rendered_for_them(client):
     html = client.get(product.get_absolute_url()).content.decode()
 
     assert 'title="마이페이지"' in html
+
+
+def test_a_renamed_product_shows_at_once_on_the_main_page_for_members_and_visitors(
+    client, django_capture_on_commit_callbacks
+):
+    """The main page's sections are kept rendered for everyone; a product edit drops them with the page."""
+    product = ProductOptionFactory().product
+    client.force_login(UserFactory())
+    assert product.name in client.get("/").content.decode()
+    assert product.name in Client().get("/").content.decode()
+
+    product.name = "이름바꾼상품"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_save(product=product)
+
+    assert "이름바꾼상품" in client.get("/").content.decode()
+    assert "이름바꾼상품" in Client().get("/").content.decode()

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import transaction
 from django.test import RequestFactory
 
 from apps.core import pagecache
@@ -74,3 +75,25 @@ def test_another_process_sees_a_drop_within_its_local_seconds(renders, monkeypat
     later = pagecache.time.time() + pagecache.LOCAL_SECONDS
     monkeypatch.setattr(pagecache.time, "time", lambda: later)
     assert _visit().startswith("render 2")
+
+
+def _failed_write() -> None:
+    with transaction.atomic():
+        pagecache.pages_drop(*pagecache.page_keys("test"))
+        raise RuntimeError("the write failed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_drop_waits_for_the_commit_and_a_rolled_back_write_drops_nothing(renders):
+    """Visitors keep the stored page while the write is open, and after a write that was rolled back."""
+    _visit()
+    with pytest.raises(RuntimeError):
+        _failed_write()
+    assert _visit().startswith("render 1")
+
+    with transaction.atomic():
+        pagecache.pages_drop(*pagecache.page_keys("test"), versions=("test-version",))
+        assert _visit().startswith("render 1")
+
+    assert _visit().startswith("render 2")
+    assert cache.get("test-version") is not None
