@@ -214,7 +214,7 @@ class BroadcastAlarm(models.Model):
         return f"{self.user} → {self.broadcast}"
 
 
-# ---- The room: chat, moderation, coupons (chat issue) ----------------------------------------------------
+# ---- The room: chat, moderation, coupons ---------------------------------------------------------------
 
 
 class ChatMessage(models.Model):

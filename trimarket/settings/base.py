@@ -334,8 +334,8 @@ LIVE_MEDIA_SERVER_HOST = env("LIVE_MEDIA_SERVER_HOST", default="127.0.0.1")
 LIVE_RTMP_PORT = env.int("LIVE_RTMP_PORT", default=1935)
 LIVE_HLS_PORT = env.int("LIVE_HLS_PORT", default=8080)
 # A live room of at least this many viewers (all processes) gathers each window's messages into one WebSocket
-# message per viewer (half the socket writes at 20 messages/s); smaller rooms get every message at once.
-# bench/chat_fanout.py: 2,000 viewers × 20/s meet p99 ≤ 100 ms without it, 4,000 meet ≤ 250 ms only with it.
+# message per viewer (fewer socket writes); smaller rooms get every message at once, since waiting out a window
+# only costs them latency (README → Benchmarks, chat: the sizes that need it).
 LIVE_CHAT_COALESCE_FROM_VIEWERS = env.int("LIVE_CHAT_COALESCE_FROM_VIEWERS", default=3000)
 LIVE_CHAT_COALESCE_MS = env.int("LIVE_CHAT_COALESCE_MS", default=50)
 NGINX_BINARY = env("NGINX_BINARY", default="/usr/sbin/nginx")

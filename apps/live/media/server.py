@@ -28,7 +28,7 @@ from django.utils.crypto import salted_hmac
 TEMPLATE = Path("media-server") / "nginx.conf.template"
 RTMP_APPLICATION = "live"
 HLS_FRAGMENT = "500ms"
-# 4 s of 0.5 s fragments: enough for a player 1–1.5 s behind the edge (3 s held too few segments).
+# 4 s of 0.5 s fragments: enough for a player a second or so behind the edge, with a few to spare.
 HLS_PLAYLIST_LENGTH = "4s"
 KEYFRAME_INTERVAL_SECONDS = 0.5
 PUBLISHER_FPS = 30
@@ -36,7 +36,7 @@ PUBLISHER_FPS = 30
 # - liveSyncDuration, not liveSyncDurationCount: TARGETDURATION is 1 here, so a count means whole seconds.
 # - lowLatencyMode makes no LL-HLS requests without parts, but in hls.js 1.7 it is also what lets the
 #   latency controller speed playback up (maxLiveSyncPlaybackRate) back to the target after a slow start
-#   or a stall; without it the playhead stays as late as the start-up left it (2.5-3 s in the bench).
+#   or a stall; without it the playhead stays as late as the start-up left it.
 # - After a stall the target grows by liveSyncOnStallIncrease (at most one target duration).
 PLAYER_HLS_CONFIG = {
     "liveSyncDuration": 1.2,

@@ -1,7 +1,7 @@
 """Real ASGI servers for the chat tests: uvicorn or daphne in their own processes, on the test database.
 
 They run ``trimarket.asgi`` with the test settings and this run's Redis prefixes, so they share the test's
-database (use ``transactional_db``: rows must be committed to be seen), cache, sessions and channel layer.
+database (use ``transactional_db``: rows must be committed to be seen), cache, sessions and the rooms' bus.
 """
 
 import os

@@ -1,4 +1,4 @@
-"""The room on real servers (uvicorn and daphne processes, Redis channel layer, MariaDB): a standard STOMP
+"""The room on real servers (uvicorn and daphne processes, Redis bus, MariaDB): a standard STOMP
 client library, two processes sharing a room, and a live drop raced by 50 buyers over HTTP."""
 
 import json
@@ -104,7 +104,7 @@ def test_stomp_py_connects_subscribes_sends_and_receives(servers, kind):
 
 
 def test_message_through_process_a_reaches_a_viewer_on_process_b(servers):
-    """Two server processes share the room through the Redis channel layer."""
+    """Two server processes share the room through the Redis bus."""
     broadcast = make_live(BroadcastFactory())
     user = UserFactory()
     process_a, process_b = servers("uvicorn"), servers("uvicorn")

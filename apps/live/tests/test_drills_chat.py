@@ -1,7 +1,7 @@
 """Fault drill: the Redis of the live room restarts in the middle of a chat.
 
 A private ``redis-server`` (never the shared one other suites use) serves a real uvicorn process's cache,
-channel layer and room fan-out. A reader and two senders (the seller, held to no rate limit, and a shopper)
+the rooms' bus and fan-out. A reader and two senders (the seller, held to no rate limit, and a shopper)
 chat through it; Redis is killed and started again on the same port while they do. The clients behave as the
 page's stompjs does: on a closed socket they connect again after a delay, subscribe again and take the
 history (last 50) as it comes, keeping each message once by its id.
@@ -89,7 +89,7 @@ def private_redis():
 
 @pytest.fixture
 def app_server(private_redis):
-    """uvicorn on the test database, with every Redis use (cache, channel layer, fan-out) on the private one."""
+    """uvicorn on the test database, with every Redis use (cache, the rooms' bus) on the private one."""
     server = Server("uvicorn", env={"REDIS_URL": private_redis.url})
     log: list[str] = []
     drain = threading.Thread(target=lambda: log.extend(server.process.stderr), daemon=True)
