@@ -22,6 +22,7 @@ from apps.catalog.models import (
     Category,
     Product,
     ProductImage,
+    ProductOption,
     ProductSalesDay,
     Review,
     ReviewPhoto,
@@ -298,6 +299,21 @@ def product_get(*, product_id: int) -> Product:
     if product is None:
         raise Http404("product")
     return product
+
+
+def product_get_any(*, product_id: int) -> Product | None:
+    """A product whatever its status (hidden too), for sellers' and staff's tools; None when there is none."""
+    return Product.objects.filter(pk=product_id).first()
+
+
+def product_options(*, product_id: int) -> QuerySet[ProductOption]:
+    """A product's options with their stock, in the order the product page lists them."""
+    return ProductOption.objects.filter(product_id=product_id).order_by("position", "id")
+
+
+def product_stock(*, product_id: int) -> int:
+    """Units left over all of a product's options."""
+    return ProductOption.objects.filter(product_id=product_id).aggregate(total=Sum("stock"))["total"] or 0
 
 
 def product_reviews(*, product_id: int) -> QuerySet[Review]:

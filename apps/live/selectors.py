@@ -14,7 +14,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.catalog.models import Product
-from apps.catalog.selectors import CategoryNode, ProductCard, category_tree, product_cards, products_visible
+from apps.catalog.selectors import (
+    CategoryNode,
+    ProductCard,
+    category_tree,
+    product_cards,
+    product_get_any,
+    products_visible,
+)
 from apps.live.keys import CARDS_VERSION_KEY, VIEWER_SAMPLE_SECONDS, viewer_count_key
 from apps.live.media.server import PLAYER_HLS_CONFIG, PLAYER_HLS_CONFIG_NORMAL
 from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct, BroadcastViewerSample, ChatMessage
@@ -192,9 +199,8 @@ def studio_product_choices(*, broadcast: Broadcast) -> QuerySet:
 
 
 def studio_product_get(*, product_id: int) -> Product | None:
-    """The product a seller adds to a broadcast, whatever its status. The catalog's ``product_get`` leaves
-    hidden products out, so this stays a local read of the catalog's table."""
-    return Product.objects.filter(pk=product_id).first()
+    """The product a seller adds to a broadcast, whatever its status."""
+    return product_get_any(product_id=product_id)
 
 
 def alarm_is_set(*, broadcast: Broadcast, user) -> bool:

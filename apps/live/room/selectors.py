@@ -6,11 +6,11 @@ rendered with ``textContent`` by the page.
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.catalog.models import ProductOption
-from apps.catalog.selectors import product_cards, products_visible
+from apps.catalog.selectors import product_cards, product_options, product_stock, products_visible
 from apps.live.models import (
     Broadcast,
     BroadcastModerator,
@@ -102,19 +102,13 @@ def broadcast_for_sender(*, broadcast_id: int, user) -> tuple[Broadcast, ChatRoo
     return broadcast, settings_row
 
 
-def _product_options(*, product_id: int) -> QuerySet[ProductOption]:
-    """A product's options with their stock. The catalog has no selector for these yet, so this is the one
-    place live reads its options table."""
-    return ProductOption.objects.filter(product_id=product_id)
-
-
 def item_stock(*, product_id: int) -> int:
-    return _product_options(product_id=product_id).aggregate(total=Sum("stock"))["total"] or 0
+    return product_stock(product_id=product_id)
 
 
 def item_option(*, product_id: int, option_id: int) -> ProductOption | None:
     """One option of a product on air (the one a viewer picked to hold), or None."""
-    return _product_options(product_id=product_id).filter(pk=option_id).first()
+    return product_options(product_id=product_id).filter(pk=option_id).first()
 
 
 def item_card_payload(*, item: BroadcastProduct) -> dict | None:
@@ -122,7 +116,7 @@ def item_card_payload(*, item: BroadcastProduct) -> dict | None:
     card = next(iter(product_cards(products_visible().filter(pk=item.product_id))), None)
     if card is None:
         return None
-    options = list(_product_options(product_id=item.product_id).order_by("position", "id"))
+    options = list(product_options(product_id=item.product_id))
     price = item.live_price if item.live_price is not None else card.sale_price
     stock = sum(option.stock for option in options)
     return {
