@@ -29,6 +29,7 @@ class EventDelivery(models.Model):
     state = models.CharField(_("상태"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(_("보낸 횟수"), default=0)
     failures = models.PositiveIntegerField(_("실패 횟수"), default=0)
+    sent_at = models.DateTimeField(_("마지막 전송"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(
         _("다음 재전송"), help_text=_("이때까지 완료되지 않으면 다시 보냄")
     )

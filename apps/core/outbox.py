@@ -3,8 +3,9 @@
 A row is open (대기, 재시도 중) until its handler has run without an error. ``next_attempt_at`` is when an open
 row is sent again: set when the row is written (the first send is the on-commit one) and pushed back by
 each send, with capped exponential backoff. A handler that works again after failing pulls its other failing
-rows forward, and each relay pass sends one failing row per handler even before its time, so a subscriber
-whose other side comes back (the PG after an outage) catches up within a pass or two whatever its backoff.
+rows forward, and the relay probes a failing handler with one of its rows every ``PROBE_SECONDS`` even before
+its time, so a subscriber whose other side comes back (the PG after an outage) catches up within a pass or
+two whatever its rows' backoff.
 
 Sending (the broker) is ``apps.core.tasks``' part; this module only reads and writes rows.
 """
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import mail_admins, send_mail
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 10 * 60
 RELAY_BATCH = 200
+# A handler with failing rows but none due is tried on one of them once nothing was sent to it for this long.
+PROBE_SECONDS = FIRST_RETRY_SECONDS
 # Delivered rows are kept this long for staff to look back, then deleted by the relay.
 KEEP_DONE_DAYS = 7
 PURGE_BATCH = 1000
@@ -75,7 +78,7 @@ def deliveries_create(*, event: str, payload: dict, publication) -> list[int]:
     handlers = subscribers_of(event)
     if not handlers:
         return []
-    next_attempt_at = timezone.now() + retry_delay(1)
+    now = timezone.now()
     rows = EventDelivery.objects.bulk_create(
         EventDelivery(
             publication=publication,
@@ -83,7 +86,8 @@ def deliveries_create(*, event: str, payload: dict, publication) -> list[int]:
             handler=handler,
             payload=payload,
             attempts=1,
-            next_attempt_at=next_attempt_at,
+            sent_at=now,
+            next_attempt_at=now + retry_delay(1),
         )
         for handler in handlers
     )
@@ -104,6 +108,7 @@ def delivery_adopt(*, publication, event: str, handler: str, payload: dict) -> i
             "event": event,
             "payload": payload,
             "attempts": 1,
+            "sent_at": timezone.now(),
             "next_attempt_at": timezone.now() + retry_delay(1),
         },
     )
@@ -143,14 +148,17 @@ def _claim(row_id: int, attempts: int, now: datetime) -> bool:
     """Count one more send of an open row and push its next send back; False when another relay was first."""
     return bool(
         EventDelivery.objects.filter(pk=row_id, attempts=attempts, state__in=OPEN_STATES).update(
-            attempts=attempts + 1, next_attempt_at=now + retry_delay(attempts + 1)
+            attempts=attempts + 1, sent_at=now, next_attempt_at=now + retry_delay(attempts + 1)
         )
     )
 
 
 def deliveries_claim_due(*, now: datetime | None = None, limit: int = RELAY_BATCH) -> list[int]:
-    """The open rows to send in this relay pass, each counted as sent: those whose time has come, and for
-    each handler with failing rows but none due, its oldest failing row (a probe of whether it works again)."""
+    """The open rows to send in this relay pass, each counted as sent.
+
+    Those whose time has come, and a probe: for each handler with failing rows, none due and nothing sent
+    for ``PROBE_SECONDS``, its oldest failing row, to learn whether it works again.
+    """
     now = now or timezone.now()
     due = list(
         EventDelivery.objects.filter(state__in=OPEN_STATES, next_attempt_at__lte=now)
@@ -158,11 +166,14 @@ def deliveries_claim_due(*, now: datetime | None = None, limit: int = RELAY_BATC
         .values_list("pk", "attempts", "handler")[:limit]
     )
     probed = (
-        EventDelivery.objects.filter(state=EventDelivery.State.FAILING, next_attempt_at__gt=now)
+        EventDelivery.objects.filter(state__in=OPEN_STATES)
         .exclude(handler__in={handler for _pk, _attempts, handler in due})
         .values("handler")
-        .annotate(first=Min("pk"))
-        .values_list("first", flat=True)
+        .annotate(
+            oldest_failing=Min("pk", filter=Q(state=EventDelivery.State.FAILING)), last_sent=Max("sent_at")
+        )
+        .filter(oldest_failing__isnull=False, last_sent__lt=now - timedelta(seconds=PROBE_SECONDS))
+        .values_list("oldest_failing", flat=True)
     )
     probes = list(EventDelivery.objects.filter(pk__in=list(probed)).values_list("pk", "attempts", "handler"))
     return [pk for pk, attempts, _handler in due + probes if _claim(pk, attempts, now)]
