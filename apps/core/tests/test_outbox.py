@@ -8,7 +8,8 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core import outbox
+from apps.core import apps as core_apps
+from apps.core import outbox, tasks
 from apps.core.events import publish, subscribe
 from apps.core.models import EventDelivery
 from apps.core.tasks import event_handle, outbox_relay_pass
@@ -202,3 +203,19 @@ def test_staff_see_the_outbox_and_send_an_open_delivery_again(admin_client):
     failing.refresh_from_db()
     assert failing.state == EventDelivery.State.DONE
     assert runs["steady"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_finished_requests_run_the_relay_now_and_then(monkeypatch):
+    """No beat without a broker: a finished request runs a relay pass, then not again for 30 s."""
+    monkeypatch.setattr(tasks, "_relayed_at", 0.0)
+    publish("outbox_test.needs_the_other_side", {"id": 11})
+    row = EventDelivery.objects.get(event="outbox_test.needs_the_other_side")
+    EventDelivery.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    other_side["up"] = True
+
+    core_apps._outbox_relay_after_request(sender=None)
+    assert tasks.outbox_relay_now_and_then() == {}
+
+    row.refresh_from_db()
+    assert row.state == EventDelivery.State.DONE
