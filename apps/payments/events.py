@@ -1,12 +1,23 @@
 """Domain events payments subscribes to. (Payments changes orders through ``apps.orders.services``.)"""
 
+from constance import config
+
 from apps.core.events import subscribe
 from apps.payments import services
 
 
-@subscribe("order.cancel_requested")
+def refund_alert_minutes() -> int:
+    """How long a refund may wait for the PG before staff are mailed (runtime setting)."""
+    return config.REFUND_ALERT_MINUTES
+
+
+@subscribe("order.cancel_requested", alert_after_minutes=refund_alert_minutes, alert_label="환불")
 def refund_on_cancel_request(*, event: str, payload: dict) -> None:
-    """Refund the cancelled lines at the PG; PGUnavailable propagates so the event task retries with backoff."""
+    """Refund the cancelled lines at the PG.
+
+    PGUnavailable propagates: the delivery stays open in the outbox and is sent again with capped backoff
+    for as long as the PG is down (never given up), so the lines never stay 취소요청 for good.
+    """
     services.payment_refund(
         order_id=payload["order_id"],
         line_ids=payload["line_ids"],

@@ -202,6 +202,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "payments-reconcile": {"task": "apps.payments.tasks.payments_reconcile", "schedule": 60.0},
+    # Sends domain events again until their subscribers have run (apps.core.outbox); a pass left waiting
+    # behind a busy queue is dropped, the next one does its work.
+    "core-outbox-relay": {
+        "task": "apps.core.tasks.outbox_relay",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------------------
@@ -420,10 +427,15 @@ CONSTANCE_CONFIG = {
     "CHAT_RATE_LIMIT_SECONDS": (10, _("채팅 도배 제한: 기간(초)"), int),
     "CHAT_SLOW_MODE_SECONDS": (0, _("채팅 슬로우 모드 간격(초): 0이면 끔"), int),
     "PLAYER_LATENCY_PRESET": ("low", _("플레이어 지연 설정: 저지연 또는 일반"), "latency_preset"),
+    "REFUND_ALERT_MINUTES": (
+        30,
+        _("환불 지연 알림(분): PG 장애 등으로 환불이 이 시간 넘게 처리되지 않으면 관리자에게 한 번 메일"),
+        int,
+    ),
 }
 # Fieldset titles are dict keys, hashed at import: plain strings, not lazy translations.
 CONSTANCE_CONFIG_FIELDSETS = {
-    "주문·배송": ("FREE_SHIPPING_THRESHOLD", "RESERVATION_HOLD_MINUTES"),
+    "주문·배송": ("FREE_SHIPPING_THRESHOLD", "RESERVATION_HOLD_MINUTES", "REFUND_ALERT_MINUTES"),
     "라이브 채팅": ("CHAT_RATE_LIMIT_COUNT", "CHAT_RATE_LIMIT_SECONDS", "CHAT_SLOW_MODE_SECONDS"),
     "플레이어": ("PLAYER_LATENCY_PRESET",),
 }

@@ -220,6 +220,7 @@ ADMIN_MODELS = {
     "catalog/restockalert",
     "catalog/review",
     "constance/config",
+    "core/eventdelivery",
     "django_celery_beat/clockedschedule",
     "django_celery_beat/crontabschedule",
     "django_celery_beat/intervalschedule",

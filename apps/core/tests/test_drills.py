@@ -1,28 +1,40 @@
-"""Fault drill: the Celery worker is killed (SIGKILL) in the middle of a task.
+"""Fault drills of the domain events: a worker killed mid-task, and the broker down when an order commits.
 
-A real ``celery worker`` runs against the test Redis (a private queue) and the test database. The task is
-``core.event_handle`` (``acks_late``, ``task_reject_on_worker_lost``) running an idempotent subscriber. The
-first worker is killed while the subscriber runs; a second worker gets the unacknowledged message back after
-the broker's visibility timeout and runs it again: the effect exists exactly once, and it ran twice.
+A real ``celery worker`` runs against the test database. In the first drill (on the test Redis, a private
+queue) the task is ``core.event_handle`` (``acks_late``, ``task_reject_on_worker_lost``) running an idempotent
+subscriber of an outbox row. The first worker is killed while the subscriber runs; a second worker gets the
+unacknowledged message back after the broker's visibility timeout and runs it again: the effect exists
+exactly once, and it ran twice. In the second the broker is a private ``redis-server``, stopped when a
+payment commits: the order is paid all the same, its events wait in the outbox, and once Redis is back the
+relay sends them and the worker handles each.
 """
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from apps.catalog.models import Wishlist
 from apps.catalog.tests.factories import ProductFactory, UserFactory
-from apps.core.tasks import event_handle
+from apps.core.models import EventDelivery
+from apps.core.tasks import event_handle, outbox_relay_pass
 from apps.core.tests import drill_handlers
+from apps.orders.models import Order
+from apps.orders.tests.factories import order_make
+from apps.payments import services as payment_services
 from trimarket.celery import app
 
 pytestmark = [
@@ -59,7 +71,7 @@ def worker_factory(tmp_path):
     queue = f"drill-{uuid.uuid4().hex[:8]}"
     workers = []
 
-    def start(name: str) -> subprocess.Popen:
+    def start(name: str, *, queue: str = queue, redis_url: str = "") -> subprocess.Popen:
         log = (tmp_path / f"{name}.log").open("w")
         process = subprocess.Popen(
             [
@@ -80,7 +92,7 @@ def worker_factory(tmp_path):
                 "info",
             ],
             cwd=settings.BASE_DIR,
-            env=env,
+            env={**env, "REDIS_URL": redis_url} if redis_url else env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -100,14 +112,18 @@ def test_worker_killed_mid_task_runs_it_again_with_the_same_result(worker_factor
     """kill -9 while the subscriber runs → another worker reruns it; one wishlist row, two runs."""
     user, product = UserFactory(), ProductFactory()
     payload = {"user_id": user.pk, "product_id": product.pk}
-    handler = f"{drill_handlers.__name__}.slow_wish"
+    delivery = EventDelivery.objects.create(
+        event="drill.wish",
+        handler=f"{drill_handlers.__name__}.slow_wish",
+        payload=payload,
+        attempts=1,
+        next_attempt_at=timezone.now() + timedelta(hours=1),
+    )
     first = worker_factory("first")
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        event_handle.apply_async(
-            kwargs={"handler": handler, "event": "drill.wish", "payload": payload}, queue=worker_factory.queue
-        )
+        event_handle.apply_async(kwargs={"delivery_id": delivery.pk}, queue=worker_factory.queue)
     finally:
         app.conf.task_always_eager = eager
     key = drill_handlers.attempts_key(payload)
@@ -126,3 +142,109 @@ def test_worker_killed_mid_task_runs_it_again_with_the_same_result(worker_factor
     time.sleep(VISIBILITY_TIMEOUT + 1)  # no third delivery either
     assert Wishlist.objects.filter(user=user, product=product).count() == 1
     assert cache.get(key) == 2
+    delivery.refresh_from_db()
+    assert delivery.state == EventDelivery.State.DONE
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """``redis-server`` on a free port of its own, without persistence; stopped and started at will."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                *("--save", "", "--appendonly", "no", "--port", str(self.port)),
+                *("--bind", "127.0.0.1", "--daemonize", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        try:
+            _wait_for(lambda: _answers(client), timeout=10, what="the private redis-server to start")
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@contextlib.contextmanager
+def _celery_on_broker(url: str):
+    """This process sends tasks to ``url`` for real (not eagerly) for the duration."""
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def test_broker_down_when_an_order_commits_its_events_are_handled_after_it_returns(
+    worker_factory, private_redis, portone, pg_sandbox
+):
+    """Redis stopped as a payment commits → the order is paid, its events wait in the outbox; Redis back →
+    the relay sends them and the worker handles each once."""
+    order = order_make()
+    payment_services.payment_start(order=order)
+    paid = pg_sandbox.shopper_pay(
+        merchant_uid=order.merchant_uid, amount=order.total_amount, name=order.title
+    )
+    worker_factory("worker", queue="celery", redis_url=private_redis.url)
+
+    with _celery_on_broker(private_redis.url):
+        private_redis.stop()
+        started = time.monotonic()
+        verification = payment_services.payment_verify(
+            merchant_uid=order.merchant_uid, imp_uid=paid["imp_uid"]
+        )
+        assert time.monotonic() - started < 10  # a refused send is given up at once, not once per event
+        assert verification.paid
+        assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
+        rows = EventDelivery.objects.filter(event="order.paid", payload__order_id=order.pk)
+        assert rows.exists()
+        assert set(rows.values_list("state", flat=True)) == {EventDelivery.State.PENDING}
+
+        assert outbox_relay_pass(now=timezone.now() + timedelta(minutes=1))["sent"] == 0  # still down
+        private_redis.start()
+        relayed = outbox_relay_pass(now=timezone.now() + timedelta(minutes=2))
+
+    assert relayed["sent"] == rows.count()
+    _wait_for(
+        lambda: set(rows.values_list("state", flat=True)) == {EventDelivery.State.DONE},
+        timeout=60,
+        what="the worker to handle the relayed events",
+    )
+    assert all(row.failures == 0 for row in rows)
