@@ -93,7 +93,9 @@ def payment_refund(
         waiting = order_selectors.order_line_ids_awaiting_refund(order=order, line_ids=line_ids)
         if not waiting:
             return None
-        pending = Refund.objects.filter(order=order, status=Refund.Status.PENDING).first()
+        pending = Refund.objects.filter(
+            order=order, imp_uid=order.imp_uid, status=Refund.Status.PENDING
+        ).first()
         if pending is not None:
             if set(pending.line_ids) & set(waiting):
                 return pending
