@@ -201,7 +201,7 @@ class OrderAdmin(admin.ModelAdmin):
             "결제완료로 돌렸어요.",
         )
 
-    @admin.action(description=_("확인필요 → 취소"))
+    @admin.action(description=_("확인필요 → 취소 (결제된 금액은 PG 환불)"))
     def needs_check_resolve_cancelled(self, request, queryset):
         self._each(
             request,
@@ -209,7 +209,7 @@ class OrderAdmin(admin.ModelAdmin):
             lambda order: cancels.order_needs_check_resolve(
                 order=order, to_status=Order.Status.CANCELLED, actor=request.user.username
             ),
-            "취소로 정리했어요.",
+            "취소했어요 (결제된 주문은 PG 환불 후 반영돼요).",
         )
 
 

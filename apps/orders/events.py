@@ -10,12 +10,15 @@ Published (payload: ``order_id``, ``merchant_uid``, ``user_id``, ``from_status``
 - ``cart.item_added`` (``product_id``, ``option_id``, ``user_id`` or None for a guest, ``quantity``,
   ``added_at``): an option went into a cart; reports counts these in its broadcast reports.
 
-Subscribed: every status event mails the shopper; ``account.withdrawn`` empties the withdrawn member's cart.
+Subscribed: every status event mails the shopper; ``order.paid``, ``order.cancelled`` and ``order.refunded``
+bring the catalog's sales figures in line (outside the payment's transaction); ``account.withdrawn`` empties
+the withdrawn member's cart.
 """
 
 from apps.core.events import subscribe
 from apps.orders import notifications
 from apps.orders.services.carts import cart_empty
+from apps.orders.services.sales import order_sales_sync
 
 MAILED_EVENTS = (
     "order.paid",
@@ -47,3 +50,10 @@ for _event in MAILED_EVENTS:
 @subscribe("account.withdrawn")
 def cart_empty_on_withdrawal(*, event: str, payload: dict) -> None:
     cart_empty(user_id=payload["user_id"])
+
+
+@subscribe("order.paid")
+@subscribe("order.cancelled")
+@subscribe("order.refunded")
+def sales_sync_on_payment_or_refund(*, event: str, payload: dict) -> None:
+    order_sales_sync(order_id=payload["order_id"])

@@ -190,6 +190,9 @@ class OrderLine(models.Model):
     unit_price = models.PositiveIntegerField(_("판매가 (원)"))
     quantity = models.PositiveSmallIntegerField(_("수량"))
     status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.ORDERED)
+    # Units of this line counted in the catalog's sales figures so far; ``order_sales_sync`` moves the figures
+    # by the difference after the payment or refund commits, so a redelivered event counts nothing twice.
+    sales_recorded = models.PositiveSmallIntegerField(_("판매 집계 수량"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("주문 상품")

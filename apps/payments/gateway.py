@@ -21,6 +21,7 @@ webhook or a browser redirect: fetch the payment and compare its status and amou
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,11 @@ logger = logging.getLogger(__name__)
 TOKEN_REFRESH_MARGIN = 60
 NOT_FOUND_MESSAGE = "존재하지 않는 결제정보입니다."
 TRANSIENT_HTTP_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+# Called with the operation's name before every PG call. Tests register one here to check where the shop
+# calls the PG from (never from inside a database transaction); production registers none.
+call_observers: list[Callable[[str], None]] = []
 
 
 class PGError(Exception):
@@ -229,6 +235,8 @@ class PortOneGateway:
     # --- One call: breaker → retries → one attempt ------------------------------------------------------------
     def call(self, operation: str, func, *args, **kwargs) -> Any:
         """Run ``func`` (a method of ``self.client``) as one PG call with every protection."""
+        for observer in call_observers:
+            observer(operation)
         try:
             return self.breaker.call(self._with_retries, operation, func, *args, **kwargs)
         except pybreaker.CircuitBreakerError as error:

@@ -48,6 +48,9 @@ class Refund(models.Model):
     """A cancel sent to the PG (payments/cancel with a checksum), whole or some order lines."""
 
     class Status(models.TextChoices):
+        # Decided and recorded before the PG is called (outside the order's lock); the PG's answer turns it
+        # into done or failed. One left pending (a crash, the PG down) is sent again with the same checksum.
+        PENDING = "pending", _("환불 진행 중")
         DONE = "done", _("환불 완료")
         FAILED = "failed", _("환불 실패")
 
@@ -56,6 +59,8 @@ class Refund(models.Model):
     amount = models.PositiveIntegerField(_("환불 금액"))
     checksum = models.PositiveIntegerField(_("환불 전 환불 가능 금액"))
     line_ids = models.JSONField(_("주문 상품"), default=list, blank=True)
+    # What orders records once the PG made a line refund: final_status, restock, cancel_reason.
+    plan = models.JSONField(_("환불 후 처리"), default=dict, blank=True)
     reason = models.CharField(_("사유"), max_length=255)
     status = models.CharField(_("상태"), max_length=8, choices=Status.choices)
     message = models.CharField(_("PG 응답"), max_length=255, blank=True)

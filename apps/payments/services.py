@@ -11,21 +11,29 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from apps.orders import selectors as order_selectors
 from apps.orders.models import Order
-from apps.orders.services.cancels import order_refund_failed, order_refund_record
 from apps.orders.services.payment_outcomes import (
     order_lock,
     order_mark_needs_check,
     order_mark_paid,
     order_mark_payment_failed,
 )
+from apps.orders.services.statuses import order_note_add
 from apps.payments import gateway
-from apps.payments.gateway import PaymentNotFound, PGError, PGPayment, PGRefused, PGUnavailable
+from apps.payments.gateway import PaymentNotFound, PGPayment, PGRefused, PGUnavailable
 from apps.payments.models import PaymentAttempt, Refund
+from apps.payments.refunds import (
+    RETRIED_DB_ERRORS,
+    cancel_whole_plan,
+    db_retried,
+    payment_refund,  # noqa: F401  (payments.events subscribes it)
+    refund_send,
+    refunds_resend,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +43,16 @@ FAILED = "failed"
 REFUSED = "refused"
 # Orders that expired unpaid are still asked about for this long: a payment may have landed late.
 LATE_PAYMENT_WINDOW_SECONDS = 60 * 60
+# What the shop's payment window asks for (``pay_params``); a payment made any other way is not ours to keep.
+ACCEPTED_CURRENCY = "KRW"
+PG_PROVIDER = "html5_inicis"
+WINDOW_CHANNELS = ("pc", "mobile")
+
+
+RECORD_DELAYED_MESSAGE = (
+    "결제는 접수되었어요. 주문 확인이 잠시 늦어지고 있어요: 몇 분 안에 주문 내역에 반영되고, "
+    "주문할 수 없게 되면 결제는 자동으로 취소돼요."
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,8 @@ class Verification:
     message: str
     merchant_uid: str
     pg_reachable: bool = True
+    # The PG was asked but the decision could not be written (the database too busy): ask again soon.
+    retry_later: bool = False
 
     @property
     def paid(self) -> bool:
@@ -54,7 +74,7 @@ class Verification:
 def pay_params(*, order: Order, redirect_url: str, notice_url: str) -> dict:
     """IMP.request_pay's parameters for the order (card payment; the mobile redirect flow on every device)."""
     return {
-        "pg": "html5_inicis",
+        "pg": PG_PROVIDER,
         "pay_method": "card",
         "merchant_uid": order.merchant_uid,
         "name": order.title[:40],
@@ -69,23 +89,24 @@ def pay_params(*, order: Order, redirect_url: str, notice_url: str) -> dict:
     }
 
 
-@transaction.atomic
 def payment_start(*, order: Order) -> PaymentAttempt:
     """Pre-register the order's amount at the PG (payments/prepare) and record the attempt.
 
     After this the payment window refuses any other amount for this merchant_uid. Raises PGUnavailable
-    (try again shortly: the order stays pending) or ValidationError when the order is not payable.
+    (try again shortly: the order stays pending) or ValidationError when the order is not payable. The PG is
+    called outside any transaction; the attempt is written afterwards.
     """
     if order.status != Order.Status.PENDING:
         raise ValidationError("결제할 수 있는 주문이 아니에요.")
     gateway.payment_prepare(order.merchant_uid, order.total_amount)
-    attempt = PaymentAttempt.objects.filter(
-        order=order, imp_uid="", status=PaymentAttempt.Status.STARTED
-    ).first()
-    if attempt is None:
-        attempt = PaymentAttempt(order=order, merchant_uid=order.merchant_uid, amount=order.total_amount)
-        attempt.full_clean()
-        attempt.save()
+    with transaction.atomic():
+        attempt = PaymentAttempt.objects.filter(
+            order=order, imp_uid="", status=PaymentAttempt.Status.STARTED
+        ).first()
+        if attempt is None:
+            attempt = PaymentAttempt(order=order, merchant_uid=order.merchant_uid, amount=order.total_amount)
+            attempt.full_clean()
+            attempt.save()
     return attempt
 
 
@@ -112,34 +133,25 @@ def _attempt_record(
     return attempt
 
 
-def _pg_cancel_whole(order: Order, pg: PGPayment, *, reason: str) -> bool:
-    """Cancel a payment the shop will not keep (wrong amount, duplicate, order gone); True when the PG did."""
-    if pg.refundable <= 0:
-        return True
-    try:
-        after = gateway.payment_cancel(imp_uid=pg.imp_uid, reason=reason, checksum=pg.refundable)
-    except PGError as error:
-        logger.error("PG cancel of %s (%s) failed: %s", pg.imp_uid, order.merchant_uid, error)
-        Refund.objects.create(
-            order=order, imp_uid=pg.imp_uid, amount=pg.refundable, checksum=pg.refundable, reason=reason,
-            status=Refund.Status.FAILED, message=str(error)[:255],
-        )  # fmt: skip
-        return False
-    Refund.objects.create(
-        order=order, imp_uid=pg.imp_uid, amount=pg.refundable - after.refundable, checksum=pg.refundable,
-        reason=reason, status=Refund.Status.DONE,
-    )  # fmt: skip
-    return True
-
-
-def payment_verify(*, merchant_uid: str, imp_uid: str | None = None, source: str = "browser") -> Verification:
+def payment_verify(
+    *,
+    merchant_uid: str,
+    imp_uid: str | None = None,
+    source: str = "browser",
+    cancel_unpaid: bool = True,
+) -> Verification:
     """Ask the PG about the order's payment and act on the answer; safe to call any number of times.
 
-    Accepted only when the PG says ``paid`` for exactly the order's total: the order becomes 결제완료. A paid
-    payment with another amount, a second payment of a paid order, or a payment of an order that can no longer
-    be sold is cancelled at the PG (and a wrong amount sends the order to 확인필요 for staff). A failed or
-    abandoned payment cancels the unpaid order and gives its stock back. When the PG cannot be reached the
-    order stays pending (``pending``) and reconciliation asks again later.
+    Accepted only when the PG says ``paid`` for exactly the order's total, in KRW, through the shop's PG and
+    window: the order becomes 결제완료. Any other paid payment, a second payment of a paid order, or a payment
+    of an order that can no longer be sold is cancelled at the PG (and a payment not matching the order sends
+    it to 확인필요 for staff). A failed or abandoned payment cancels the unpaid order and gives its stock
+    back, unless ``cancel_unpaid`` is False (the browser's GET return: it only reads; the order waits for
+    its expiry or the shopper's cancel). When the PG cannot be reached, or the database stays too busy to
+    record the answer, the order stays pending and the webhook task or reconciliation asks again.
+
+    The decision is taken with the order row locked; the PG is called only before and after, never while a
+    transaction is open.
     """
     order = order_selectors.order_get(merchant_uid=merchant_uid)
     if order is None:
@@ -150,7 +162,9 @@ def payment_verify(*, merchant_uid: str, imp_uid: str | None = None, source: str
         pg = None
     except (PGUnavailable, PGRefused) as error:
         logger.warning("payment of %s not verified (%s): %s", merchant_uid, source, error)
-        with transaction.atomic():
+        why = str(error)
+
+        def unknown() -> None:
             order = order_lock(merchant_uid=merchant_uid)
             if order.status == Order.Status.PENDING:
                 _attempt_record(
@@ -158,24 +172,43 @@ def payment_verify(*, merchant_uid: str, imp_uid: str | None = None, source: str
                     imp_uid=imp_uid or "",
                     status=PaymentAttempt.Status.UNKNOWN,
                     source=source,
-                    message=str(error),
+                    message=why,
                 )
+
+        db_retried(unknown)
         return Verification(
             PENDING,
             "결제 확인이 늦어지고 있어요. 확인되는 대로 주문 내역에 반영되고, 결제되지 않았다면 청구되지 않아요.",
             merchant_uid,
             pg_reachable=False,
         )
-    with transaction.atomic():
+
+    def decide() -> tuple[Verification, Refund | None]:
         order = order_lock(merchant_uid=merchant_uid)
-        return _decide(order, pg, source=source)
+        return _decide(order, pg, source=source, cancel_unpaid=cancel_unpaid)
+
+    try:
+        verification, cancel = db_retried(decide)
+    except OperationalError as error:
+        if error.args[0] not in RETRIED_DB_ERRORS:
+            raise
+        logger.error("payment of %s not recorded (%s): %s", merchant_uid, source, error)
+        return Verification(PENDING, RECORD_DELAYED_MESSAGE, merchant_uid, retry_later=True)
+    if cancel is not None:
+        try:
+            refund_send(refund_id=cancel.pk)
+        except PGUnavailable as error:
+            # Kept pending: reconciliation sends it again with the same checksum.
+            logger.warning("PG cancel of %s delayed: %s", cancel.imp_uid, error)
+    return verification
 
 
-def _decide(order: Order, pg: PGPayment | None, *, source: str) -> Verification:
+def _decide(
+    order: Order, pg: PGPayment | None, *, source: str, cancel_unpaid: bool
+) -> tuple[Verification, Refund | None]:
     uid = order.merchant_uid
     if pg is None:
         if source == "browser" and order.status == Order.Status.PENDING:
-            order_mark_payment_failed(order=order, reason="결제가 완료되지 않았어요.")
             _attempt_record(
                 order,
                 imp_uid="",
@@ -183,6 +216,9 @@ def _decide(order: Order, pg: PGPayment | None, *, source: str) -> Verification:
                 source=source,
                 message="PG에 결제 없음",
             )
+            if not cancel_unpaid:
+                return Verification(FAILED, _NOT_PAID_ORDER_KEPT, uid), None
+            order_mark_payment_failed(order=order, reason="결제가 완료되지 않았어요.")
         elif order.status == Order.Status.CANCELLED:
             # An expired order nobody paid: reconciliation stops asking about it.
             PaymentAttempt.objects.filter(
@@ -190,131 +226,94 @@ def _decide(order: Order, pg: PGPayment | None, *, source: str) -> Verification:
             ).update(
                 status=PaymentAttempt.Status.FAILED, message="PG에 결제 없음", verified_at=timezone.now()
             )
-        return Verification(FAILED, "결제가 완료되지 않았어요. 주문은 취소되었고 장바구니는 그대로예요.", uid)
+        return Verification(
+            FAILED, "결제가 완료되지 않았어요. 주문은 취소되었고 장바구니는 그대로예요.", uid
+        ), None
     if pg.merchant_uid != uid:
         logger.error("imp_uid %s belongs to %s, not %s", pg.imp_uid, pg.merchant_uid, uid)
-        return Verification(REFUSED, "결제 정보가 주문과 일치하지 않아요.", uid)
+        return Verification(REFUSED, "결제 정보가 주문과 일치하지 않아요.", uid), None
 
     if pg.status == "paid":
         return _decide_paid(order, pg, source=source)
     if pg.status == "ready":
         _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.STARTED, source=source, pg=pg)
-        return Verification(PENDING, "결제가 아직 끝나지 않았어요.", uid)
+        return Verification(PENDING, "결제가 아직 끝나지 않았어요.", uid), None
     # failed, or cancelled at the PG
     if order.paid_at and order.imp_uid == pg.imp_uid:
-        if pg.cancel_amount > order.refunded_amount:
+        if (
+            pg.cancel_amount > order.refunded_amount
+            and not Refund.objects.filter(imp_uid=pg.imp_uid, status=Refund.Status.PENDING).exists()
+        ):
             # Refunded outside the shop (PortOne's console): staff reconcile the order by hand.
             order_mark_needs_check(
                 order=order,
                 reason=f"PG에서 {pg.cancel_amount:,}원이 취소되었어요 (쇼핑몰 기록 {order.refunded_amount:,}원).",
             )
-        return Verification(PAID, "결제가 완료된 주문이에요.", uid)
+        return Verification(PAID, "결제가 완료된 주문이에요.", uid), None
     message = pg.fail_reason or "결제가 취소되었어요."
     _attempt_record(
         order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.FAILED, source=source, message=message, pg=pg
     )
     if order.status == Order.Status.PENDING:
+        if not cancel_unpaid:
+            return Verification(FAILED, f"결제에 실패했어요: {message}. {_NOT_PAID_ORDER_KEPT}", uid), None
         order_mark_payment_failed(order=order, reason=message)
-    return Verification(FAILED, f"결제에 실패했어요: {message}", uid)
+    return Verification(FAILED, f"결제에 실패했어요: {message}", uid), None
 
 
-def _decide_paid(order: Order, pg: PGPayment, *, source: str) -> Verification:
+_NOT_PAID_ORDER_KEPT = (
+    "결제가 완료되지 않았어요. 주문은 결제 시간 동안 남아 있어 다시 결제하거나 취소할 수 있어요."
+)
+
+
+def _foreign_terms(pg: PGPayment) -> str:
+    """What in a paid payment differs from the window the shop opens (currency, PG, channel); "" when none."""
+    provider, channel = pg.raw.get("pg_provider"), pg.raw.get("channel")
+    wrong = []
+    if pg.currency != ACCEPTED_CURRENCY:
+        wrong.append(f"통화 {pg.currency}")
+    if provider != PG_PROVIDER:
+        wrong.append(f"PG {provider}")
+    if channel not in WINDOW_CHANNELS:
+        wrong.append(f"채널 {channel}")
+    return ", ".join(wrong)
+
+
+def _decide_paid(order: Order, pg: PGPayment, *, source: str) -> tuple[Verification, Refund | None]:
     uid = order.merchant_uid
     if order.paid_at and order.imp_uid == pg.imp_uid:
-        return Verification(PAID, "결제가 완료되었어요.", uid)
+        return Verification(PAID, "결제가 완료되었어요.", uid), None
     if order.paid_at:
-        cancelled = _pg_cancel_whole(order, pg, reason="중복 결제 취소")
+        cancel = cancel_whole_plan(order, pg, reason="중복 결제 취소")
         _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.CANCELLED, source=source, pg=pg,
                         message="중복 결제")  # fmt: skip
-        if not cancelled:
-            order_mark_needs_check(order=order, reason=f"중복 결제 {pg.imp_uid}의 PG 취소 실패")
-        return Verification(REFUSED, "이미 결제된 주문이라 이번 결제는 취소했어요.", uid)
-    if pg.amount != order.total_amount:
-        cancelled = _pg_cancel_whole(order, pg, reason="결제 금액 불일치")
+        return Verification(REFUSED, "이미 결제된 주문이라 이번 결제는 취소했어요.", uid), cancel
+    foreign = _foreign_terms(pg)
+    if pg.amount != order.total_amount or foreign:
         reason = (
-            f"결제 금액 불일치: 결제 {pg.amount:,}원 / 주문 {order.total_amount:,}원 "
-            f"({'PG 취소 완료' if cancelled else 'PG 취소 실패: 수동 환불 필요'})"
+            f"결제 조건 불일치 ({foreign}): 결제 {pg.amount:,}원 / 주문 {order.total_amount:,}원"
+            if foreign
+            else f"결제 금액 불일치: 결제 {pg.amount:,}원 / 주문 {order.total_amount:,}원"
         )
+        cancel = cancel_whole_plan(order, pg, reason="결제 조건 불일치" if foreign else "결제 금액 불일치")
         _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.MISMATCH, source=source, pg=pg,
                         message=reason)  # fmt: skip
-        order_mark_needs_check(order=order, reason=reason)
+        order_mark_needs_check(order=order, reason=f"{reason} (PG 취소 요청)")
         return Verification(
-            REFUSED, "결제 금액이 주문 금액과 달라 결제를 취소했어요. 다시 주문해 주세요.", uid
-        )
+            REFUSED, "결제 금액이나 방식이 주문과 달라 결제를 취소했어요. 다시 주문해 주세요.", uid
+        ), cancel
     try:
         with transaction.atomic():
             order_mark_paid(order=order, imp_uid=pg.imp_uid, amount=pg.amount, actor=source)
     except ValidationError as error:
         why = " ".join(error.messages)
-        cancelled = _pg_cancel_whole(order, pg, reason=why[:100])
+        cancel = cancel_whole_plan(order, pg, reason=why[:100])
         _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.CANCELLED, source=source, pg=pg,
                         message=why)  # fmt: skip
-        if not cancelled:
-            order_mark_needs_check(order=order, reason=f"{why} PG 취소 실패: 수동 환불 필요")
-        return Verification(REFUSED, f"{why} 결제는 취소했어요.", uid)
+        order_note_add(order=order, note=f"결제 {pg.imp_uid} 환불: {why}", actor=source)
+        return Verification(REFUSED, f"{why} 결제는 취소했어요.", uid), cancel
     _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.PAID, source=source, pg=pg)
-    return Verification(PAID, "결제가 완료되었어요.", uid)
-
-
-def payment_refund(
-    *,
-    order_id: int,
-    line_ids: list[int],
-    amount: int,
-    reason: str,
-    final_status: str,
-    restock: bool,
-    cancel_reason: str = "",
-) -> Refund | None:
-    """Refund ``amount`` of a paid order for ``line_ids`` through payments/cancel with a checksum.
-
-    Idempotent: lines no longer waiting for a refund are skipped, and a refund the PG made on an earlier try
-    whose answer was lost is recognised (the PG's refundable amount already went down by ``amount``).
-    Raises PGUnavailable so the event task retries later; a refusal sends the order to 확인필요.
-    """
-    merchant_uid = order_selectors.order_merchant_uid_of(order_id=order_id)
-    if merchant_uid is None:
-        return None
-    with transaction.atomic():
-        order = order_lock(merchant_uid=merchant_uid)
-        waiting = order_selectors.order_line_ids_awaiting_refund(order=order, line_ids=line_ids)
-        if not waiting:
-            return None
-        checksum = order.refundable_amount
-        amount = min(amount, checksum)
-        try:
-            gateway.payment_cancel(
-                imp_uid=order.imp_uid, reason=reason[:100], amount=amount, checksum=checksum
-            )
-        except (PGRefused, PaymentNotFound) as error:
-            if not _refund_already_made(order, checksum=checksum, amount=amount):
-                refund = Refund.objects.create(
-                    order=order, imp_uid=order.imp_uid, amount=amount, checksum=checksum, line_ids=waiting,
-                    reason=reason[:255], status=Refund.Status.FAILED, message=str(error)[:255],
-                )  # fmt: skip
-                order_refund_failed(order=order, line_ids=waiting, reason=f"환불 실패: {error}")
-                return refund
-        refund = Refund.objects.create(
-            order=order, imp_uid=order.imp_uid, amount=amount, checksum=checksum, line_ids=waiting,
-            reason=reason[:255], status=Refund.Status.DONE,
-        )  # fmt: skip
-        order_refund_record(
-            order=order,
-            line_ids=waiting,
-            amount=amount,
-            final_status=final_status,
-            restock=restock,
-            cancel_reason=cancel_reason,
-        )
-        return refund
-
-
-def _refund_already_made(order: Order, *, checksum: int, amount: int) -> bool:
-    try:
-        pg = gateway.payment_fetch(order.imp_uid)
-    except PGError:
-        return False
-    return pg.refundable == checksum - amount
+    return Verification(PAID, "결제가 완료되었어요.", uid), None
 
 
 def payments_reconcile(*, now=None) -> dict[str, int]:
@@ -342,6 +341,7 @@ def payments_reconcile(*, now=None) -> dict[str, int]:
     )
     candidates += [uid for uid in late if uid not in candidates]
     counts: dict[str, int] = {}
+    reachable = True
     for merchant_uid in candidates:
         imp_uid = (
             PaymentAttempt.objects.filter(merchant_uid=merchant_uid)
@@ -353,5 +353,10 @@ def payments_reconcile(*, now=None) -> dict[str, int]:
         result = payment_verify(merchant_uid=merchant_uid, imp_uid=imp_uid, source="reconcile")
         counts[result.outcome] = counts.get(result.outcome, 0) + 1
         if not result.pg_reachable:
+            reachable = False
             break
+    if reachable and gateway.gateway().breaker.current_state != "open":
+        resent = refunds_resend(now=now)
+        if resent:
+            counts["refund_resent"] = resent
     return counts

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,13 +56,28 @@ def pay(request: HttpRequest, merchant_uid: str) -> HttpResponse:
 @login_required
 @require_GET
 def complete(request: HttpRequest) -> HttpResponse:
-    """m_redirect_url: the browser is back from the PG window. The PG is asked; the query is only a hint."""
+    """m_redirect_url: the browser is back from the PG window. The PG is asked; the query is only a hint.
+
+    A GET changes nothing the shopper did not pay for: a payment the PG confirms is recorded (verification
+    is idempotent and PortOne's mobile flow returns here by GET), but a failed or missing payment never
+    cancels the order: a link or an image could send anyone's browser here. The pending order waits for its
+    expiry, another try at paying, or the shopper's 주문 취소 (a POST). A payer never sees a 500: when the
+    payment cannot be recorded now, the page says it will be shortly.
+    """
     merchant_uid = request.GET.get("merchant_uid", "")
     # Someone else's order is a 404 here: it can be neither seen nor paid from this session.
     order = order_selectors.order_get_for_payment(user=request.user, merchant_uid=merchant_uid)
-    result = services.payment_verify(
-        merchant_uid=order.merchant_uid, imp_uid=request.GET.get("imp_uid") or None, source="browser"
-    )
+    try:
+        result = services.payment_verify(
+            merchant_uid=order.merchant_uid,
+            imp_uid=request.GET.get("imp_uid") or None,
+            source="browser",
+            cancel_unpaid=False,
+        )
+    except DatabaseError:
+        logger.exception("payment return of %s not verified", order.merchant_uid)
+        messages.warning(request, services.RECORD_DELAYED_MESSAGE)
+        return redirect(order)
     if result.paid:
         messages.success(request, "결제가 완료되었어요. 주문해 주셔서 감사합니다!")
         return redirect(

@@ -30,18 +30,15 @@ def _active_lines(order: Order, line_ids: Iterable[int] | None) -> list[OrderLin
 def refund_amount_for(*, order: Order, line_ids: Iterable[int]) -> int:
     """What a refund of these lines gives back: their amounts, or everything left when no line stays.
 
-    The last refund carries the shipping fee too; a partial refund that takes the rest under the free-shipping
-    threshold does not charge shipping afterwards.
+    The last refund carries the shipping fee too, as a whole cancel does: when no other line stays ordered,
+    these lines take everything refundable but what other lines' refunds still under way will take.
+    A partial refund that takes the rest under the free-shipping threshold does not charge shipping afterwards.
     """
     wanted = {int(line_id) for line_id in line_ids}
-    remaining = [
-        line
-        for line in order.lines.all()
-        if line.status in (OrderLine.Status.ORDERED, OrderLine.Status.CANCEL_REQUESTED)
-        and line.pk not in wanted
-    ]
-    if not remaining:
-        return order.refundable_amount
+    others = [line for line in order.lines.all() if line.pk not in wanted]
+    if not any(line.status == OrderLine.Status.ORDERED for line in others):
+        in_flight = sum(line.amount for line in others if line.status == OrderLine.Status.CANCEL_REQUESTED)
+        return max(order.refundable_amount - in_flight, 0)
     amount = sum(line.amount for line in order.lines.all() if line.pk in wanted)
     return min(amount, order.refundable_amount)
 
@@ -170,8 +167,6 @@ def order_refund_record(
     for line in lines:
         if restock and line.option_id:
             catalog_services.option_stock_release(option_id=line.option_id, quantity=line.quantity)
-        if line.product_id:
-            catalog_services.product_sales_record(product_id=line.product_id, quantity=-line.quantity)
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(status=line_status)
     order.refunded_amount = min(order.refunded_amount + amount, order.total_amount)
     still_open = order.lines.filter(
@@ -215,7 +210,11 @@ def order_refund_failed(
 
 @transaction.atomic
 def order_needs_check_resolve(*, order: Order, to_status: str, actor: str, note: str = "") -> Order:
-    """Staff close a 확인필요 order: back to 결제완료 (the payment was fine) or 취소."""
+    """Staff close a 확인필요 order: back to 결제완료 (the payment was fine) or 취소.
+
+    취소 of an order with money still paid goes through the refund path (``order.cancel_requested``): the
+    order waits in 취소요청 until payments has refunded it at the PG and put its units back on sale.
+    """
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != Order.Status.NEEDS_CHECK or to_status not in (
         Order.Status.PAID,
@@ -226,4 +225,16 @@ def order_needs_check_resolve(*, order: Order, to_status: str, actor: str, note:
         if not order.paid_at:
             raise OrderStateError(_("결제 기록이 없는 주문은 결제완료로 돌릴 수 없어요."))
         reservations_commit_or_retake(order)
+    lines = [line for line in order.lines.all() if line.is_active]
+    if to_status == Order.Status.CANCELLED and order.refundable_amount and lines:
+        # A paid order is cancelled the way any paid order is: refunded at the PG, its units back on sale.
+        return _refund_request(
+            order=order,
+            lines=lines,
+            actor=actor,
+            reason=note or _("관리자 확인 후 취소"),
+            final_status=Order.Status.CANCELLED,
+            restock=True,
+            cancel_reason=Order.CancelReason.STAFF,
+        )
     return order_status_set(order, to_status, note=note or _("관리자 확인"), actor=actor)

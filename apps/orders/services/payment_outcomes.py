@@ -6,17 +6,19 @@ so the browser's return, the webhook and reconciliation of one order run one aft
 
 import time
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.catalog import services as catalog_services
+from apps.catalog.models import Product
 from apps.orders.constants import FULFILMENT_FLOW
-from apps.orders.models import Order, StockReservation
-from apps.orders.services.carts import cart_options_remove
+from apps.orders.models import Order, OrderLine, StockHold, StockReservation
+from apps.orders.services.carts import cart_locked, cart_options_remove
 from apps.orders.services.holds import stock_holds_release_expired
+from apps.orders.services.placing import purchase_limits_check
 from apps.orders.services.reservations import reservations_commit_or_retake, reservations_release
-from apps.orders.services.statuses import OrderStateError, order_status_set
+from apps.orders.services.statuses import OrderStateError, order_note_add, order_status_set
 
 
 def order_lock(*, merchant_uid: str) -> Order:
@@ -30,11 +32,13 @@ def order_lock(*, merchant_uid: str) -> Order:
 
 @transaction.atomic
 def order_mark_paid(*, order: Order, imp_uid: str, amount: int, actor: str = "payments") -> Order:
-    """Record the verified payment: pending → 결제완료, reserved stock committed, sales counted.
+    """Record the verified payment: pending → 결제완료, reserved stock committed.
 
     Precondition: ``order`` was locked with ``order_lock`` in the caller's transaction and the PG said
-    ``paid`` with ``amount``. An order that only expired unpaid comes back if its units can be taken again;
-    otherwise OrderStateError (the caller refunds the payment).
+    ``paid`` with ``amount``. An order that only expired unpaid comes back only if checkout would accept it
+    again now (``_revival_check``); otherwise OrderStateError (the caller refunds the payment).
+    Nothing hot is written here: the units sold are counted after commit from ``order.paid``
+    (``sales.order_sales_sync``), so a live drop's payers do not queue on the product row.
     """
     if order.status in FULFILMENT_FLOW and order.imp_uid == imp_uid:
         return order
@@ -45,19 +49,42 @@ def order_mark_paid(*, order: Order, imp_uid: str, amount: int, actor: str = "pa
         )
     if amount != order.total_amount:
         raise OrderStateError(_("결제 금액이 주문 금액과 달라요."))
+    lines = list(order.lines.all())
+    if revivable:
+        _revival_check(order, lines)
     reservations_commit_or_retake(order)
     order.imp_uid = imp_uid
     order.paid_at = timezone.now()
     order.cancel_reason = ""
-    lines = list(order.lines.all())
-    for line in lines:
-        if line.product_id:
-            catalog_services.product_sales_record(product_id=line.product_id, quantity=line.quantity)
     if order.from_cart:
         cart_options_remove(
             user_id=order.user_id, option_ids=[line.option_id for line in lines if line.option_id]
         )
     return order_status_set(order, Order.Status.PAID, note="", actor=actor)
+
+
+def _revival_check(order: Order, lines: list[OrderLine]) -> None:
+    """Raise OrderStateError unless an expired order may be sold now under checkout's rules.
+
+    Same locks and order as ``order_place``: the buyer's cart row first (the per-buyer limit), the stock
+    last (``reservations_commit_or_retake``, by the caller). An order placed from a live hold is never
+    revived: its price (a live price, a coupon given back when it expired) held only while the hold did.
+    """
+    if StockHold.objects.filter(order=order).exists():
+        raise OrderStateError(_("방송 구매의 결제 시간이 지나 주문을 되살릴 수 없어요."))
+    cart_locked(order.user)
+    quantities: dict[int, int] = {}
+    for line in lines:
+        if line.product_id:
+            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    products = Product.objects.in_bulk(list(quantities))
+    for product_id in list(quantities):
+        if product_id not in products:
+            raise OrderStateError(_("판매가 끝난 상품이 있어 주문을 되살릴 수 없어요."))
+    try:
+        purchase_limits_check(user=order.user, quantities=quantities, products=products)
+    except ValidationError as error:
+        raise OrderStateError(error.messages) from None
 
 
 @transaction.atomic
@@ -85,9 +112,12 @@ def order_mark_payment_failed(*, order: Order, reason: str, actor: str = "paymen
 def order_mark_needs_check(*, order: Order, reason: str, actor: str = "payments") -> Order:
     """Send the order to staff (확인필요): a payment whose amount or status did not match, a failed refund.
 
-    Held stock is released: a payment staff have yet to check is not a sale until staff decide.
+    Held stock is released: a payment staff have yet to check is not a sale until staff decide. An order
+    already there gets the new reason logged (the PG's later answer about it).
     """
     if order.status == Order.Status.NEEDS_CHECK:
+        if reason[:255] != order.status_note:
+            order_note_add(order=order, note=reason, actor=actor)
         return order
     reservations_release(order)
     return order_status_set(order, Order.Status.NEEDS_CHECK, note=reason, actor=actor)

@@ -39,3 +39,13 @@ def order_status_set(order: Order, to_status: str, *, note: str = "", actor: str
     )
     publish(order_status_event(to_status), order_payload(order, from_status=from_status, **payload))
     return order
+
+
+def order_note_add(*, order: Order, note: str, actor: str = "") -> Order:
+    """Log what happened to ``order`` (locked by the caller) without changing its status: 처리 이력 and note."""
+    order.status_note = note[:255]
+    order.save(update_fields=["status_note", "updated_at"])
+    OrderStatusChange.objects.create(
+        order=order, from_status=order.status, to_status=order.status, note=note[:255], actor=actor[:60]
+    )
+    return order
