@@ -43,9 +43,9 @@ FAILED = "failed"
 REFUSED = "refused"
 # Orders that expired unpaid are still asked about for this long: a payment may have landed late.
 LATE_PAYMENT_WINDOW_SECONDS = 60 * 60
-# What the shop's payment window asks for (``pay_params``); a payment made any other way is not ours to keep.
+# What the shop's payment window asks for (``pay_params``, the PG from ``PORTONE_PG``); a payment made any other
+# way is not ours to keep.
 ACCEPTED_CURRENCY = "KRW"
-PG_PROVIDER = "html5_inicis"
 WINDOW_CHANNELS = ("pc", "mobile")
 
 
@@ -74,7 +74,7 @@ class Verification:
 def pay_params(*, order: Order, redirect_url: str, notice_url: str) -> dict:
     """IMP.request_pay's parameters for the order (card payment; the mobile redirect flow on every device)."""
     return {
-        "pg": PG_PROVIDER,
+        "pg": settings.PORTONE_PG,
         "pay_method": "card",
         "merchant_uid": order.merchant_uid,
         "name": order.title[:40],
@@ -272,7 +272,7 @@ def _foreign_terms(pg: PGPayment) -> str:
     wrong = []
     if pg.currency != ACCEPTED_CURRENCY:
         wrong.append(f"통화 {pg.currency}")
-    if provider != PG_PROVIDER:
+    if provider != settings.PORTONE_PG.split(".")[0]:
         wrong.append(f"PG {provider}")
     if channel not in WINDOW_CHANNELS:
         wrong.append(f"채널 {channel}")

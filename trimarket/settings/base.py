@@ -359,6 +359,9 @@ PORTONE_IMP_SECRET = env("PORTONE_IMP_SECRET", default="imp_sandbox_secret" if P
 _portone_api_default = "http://127.0.0.1:8090/" if PORTONE_SANDBOX else "https://api.iamport.kr/"
 PORTONE_API_URL = env("PORTONE_API_URL", default=_portone_api_default).rstrip("/") + "/"
 PORTONE_IMP_CODE = env("PORTONE_IMP_CODE", default="imp00000000" if PORTONE_SANDBOX else "")
+# The PG the payment window opens (IMP.request_pay's `pg`, `PG사코드` or `PG사코드.MID`); a paid payment through any
+# other PG is cancelled by verification.
+PORTONE_PG = env("PORTONE_PG", default="html5_inicis")
 # The browser SDK: PortOne's CDN, or the sandbox's stand-in with the same IMP.init / IMP.request_pay.
 _portone_sdk_default = "https://cdn.iamport.kr/v1/iamport.js"
 PORTONE_SDK_URL = env("PORTONE_SDK_URL", default=_portone_sdk_default if not PORTONE_SANDBOX else "")
