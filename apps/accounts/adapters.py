@@ -71,6 +71,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return True
 
+    def set_password(self, user, password: str) -> None:
+        """allauth's password reset (its change and set views redirect to the my page's): every refresh token
+        and every session of the account ends with the old password."""
+        services.user_set_password(user=user, new_password=password)
+
 
 class SocialAppMissing(SocialApp.DoesNotExist, Http404):
     """No Kakao/Naver client configured: a 404 for the provider's URLs, still a DoesNotExist for allauth."""

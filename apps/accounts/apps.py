@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "apps.accounts"
     verbose_name = "회원"
 
@@ -20,3 +22,11 @@ def _index_session(sender, request, user, **kwargs) -> None:
 
     if request is not None and getattr(request, "session", None) is not None and request.session.session_key:
         session_register(user_id=user.pk, session_key=request.session.session_key)
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose default site asks staff for their TOTP code (``apps.accounts.staff_login``).
+    Named in INSTALLED_APPS in place of ``django.contrib.admin``; ``apps.accounts`` itself is AccountsConfig."""
+
+    default = False
+    default_site = "apps.accounts.staff_login.StaffAdminSite"

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
@@ -168,6 +168,20 @@ def email_verification_confirm(*, user: User, code: str) -> User:
     return user
 
 
+def pending_signups_expire(*, now: datetime) -> int:
+    """Delete password signups still unverified ``ACCOUNTS_PENDING_EXPIRE_DAYS`` after joining, so their login
+    ID and email can sign up again; return how many. A pending account never logged in, so nothing else
+    refers to it but its own address, code and allauth rows, which go with it."""
+    cutoff = now - timedelta(days=settings.ACCOUNTS_PENDING_EXPIRE_DAYS)
+    expired = User.objects.filter(status=User.Status.PENDING, date_joined__lt=cutoff)
+    count = 0
+    for user_id in expired.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Verified between the listing and now: keep it.
+            count += bool(User.objects.filter(pk=user_id, status=User.Status.PENDING).delete()[0])
+    return count
+
+
 @transaction.atomic
 def user_mark_email_verified(*, user: User) -> User:
     """Record the user's email as verified (here and in allauth's book) and activate a pending account."""
@@ -223,13 +237,16 @@ def session_register(*, user_id: int, session_key: str) -> None:
     cache.set(_session_index_key(user_id), [*keys, session_key], timeout=SESSION_INDEX_TTL_SECONDS)
 
 
-def sessions_end(*, user_id: int) -> int:
-    """Delete every session the user logged in with; return how many were known."""
+def sessions_end(*, user_id: int, keep_session_key: str | None = None) -> int:
+    """Delete every session the user logged in with but ``keep_session_key``; return how many were ended."""
     engine = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
-    keys = cache.get(_session_index_key(user_id), [])
+    keys = [key for key in cache.get(_session_index_key(user_id), []) if key != keep_session_key]
     for key in keys:
         engine(session_key=key).delete()
-    cache.delete(_session_index_key(user_id))
+    if keep_session_key:
+        cache.set(_session_index_key(user_id), [keep_session_key], timeout=SESSION_INDEX_TTL_SECONDS)
+    else:
+        cache.delete(_session_index_key(user_id))
     return len(keys)
 
 
@@ -265,11 +282,24 @@ def user_update_profile(*, user: User, name: str, phone: str) -> User:
 
 
 @transaction.atomic
-def user_change_password(*, user: User, new_password: str) -> User:
-    """Set a new password (validated). Other sessions end on their next request (Django's session hash)."""
+def user_change_password(*, user: User, new_password: str, keep_session: SessionBase | None = None) -> User:
+    """Set a new password (validated here) and end what the old one opened: every refresh token is
+    blacklisted and, after commit, every session but ``keep_session`` (the one that made the change, under
+    the key it has by then) is deleted. Access tokens run out within their 15 minutes."""
     password_validation.validate_password(new_password, user)
+    return user_set_password(user=user, new_password=new_password, keep_session=keep_session)
+
+
+@transaction.atomic
+def user_set_password(*, user: User, new_password: str, keep_session: SessionBase | None = None) -> User:
+    """``user_change_password`` for a password already validated (allauth's reset form does it)."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    tokens_revoke_all(user=user)
+    user_id = user.pk
+    transaction.on_commit(
+        lambda: sessions_end(user_id=user_id, keep_session_key=keep_session and keep_session.session_key)
+    )
     return user
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("me/addresses/<int:address_id>/delete/", views.address_delete, name="address_delete"),
     path("me/addresses/<int:address_id>/default/", views.address_make_default, name="address_default"),
     path("me/withdraw/", views.withdraw, name="withdraw"),
+    path("staff/2fa/", views.staff_two_factor, name="staff_two_factor"),
     # allauth pages TriMarket does its own way: send shoppers to the my-page equivalents.
     path("email/", RedirectView.as_view(pattern_name="accounts:me")),
     path("password/change/", RedirectView.as_view(pattern_name="accounts:password_change")),

@@ -12,13 +12,13 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.accounts import selectors, services
+from apps.accounts import selectors, services, twofactor
 from apps.accounts.adapters import SOCIAL_CONNECT_SESSION_KEY
 from apps.accounts.forms import (
     AddressForm,
@@ -252,9 +252,13 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.user_change_password(
-            user=request.user, new_password=form.cleaned_data["new_password1"]
+            user=request.user,
+            new_password=form.cleaned_data["new_password1"],
+            keep_session=request.session,
         )
         update_session_auth_hash(request, user)
+        # The kept session got a new key just now: index that one, so a later withdrawal still finds it.
+        services.session_register(user_id=user.pk, session_key=request.session.session_key)
         messages.success(request, "비밀번호를 바꿨어요. 다른 기기에서는 다시 로그인해야 해요.")
         return redirect("accounts:me")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -371,3 +375,37 @@ def social_connect(request: HttpRequest) -> HttpResponse:
             "masked_username": services.mask_username(owner.username),
         },
     )
+
+
+# --- Staff: second factor for the admin's login -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_two_factor(request: HttpRequest) -> HttpResponse:
+    """Add a TOTP device (secret and QR shown until one code confirms it) or remove it (with a code)."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    user = request.user
+    form = VerificationCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        try:
+            if action == "remove":
+                twofactor.totp_device_remove(user=user, token=form.cleaned_data["code"])
+                message = "2단계 인증을 껐어요."
+            else:
+                twofactor.totp_device_confirm(
+                    user=user, token=form.cleaned_data["code"], session=request.session
+                )
+                message = "2단계 인증을 켰어요. 다음 관리자 로그인부터 코드를 입력해 주세요."
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, message)
+            return redirect("accounts:staff_two_factor")
+    device = twofactor.totp_device_confirmed(user=user)
+    context = {"form": form, "device": device}
+    if device is None:
+        context.update(twofactor.totp_setup_display(device=twofactor.totp_device_start(user=user)))
+    return render(request, "accounts/staff_two_factor.html", context)

@@ -26,7 +26,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    # Django's admin with TriMarket's site (staff login behind axes' lockout and an optional TOTP code).
+    "apps.accounts.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.kakao",
     "allauth.socialaccount.providers.naver",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "apps.core",
     "apps.accounts",
     "apps.catalog",
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Turns a locked-out admin login into the lockout page; axes wants it last among the request handlers.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -209,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    "accounts-pending-signups-expire": {
+        "task": "apps.accounts.tasks.pending_signups_expire",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------------------
@@ -225,10 +235,29 @@ LOGIN_REDIRECT_URL = "/"
 
 # --- Accounts: login, sessions, allauth (social login, password reset), JWT ------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out admin login is refused before any password is checked.
+    "apps.accounts.staff_login.AdminLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_RESET_TIMEOUT = 30 * 60
+# Password signups whose email is still unverified after this many days are deleted (accounts.tasks, hourly),
+# so their login ID and email can sign up again.
+ACCOUNTS_PENDING_EXPIRE_DAYS = env.int("ACCOUNTS_PENDING_EXPIRE_DAYS", default=7)
+# The admin's login (django-axes, admin site only; the shop's login has apps.core.ratelimit.LOGIN_FAILURE):
+# this many failures of one login ID from one address lock that pair out for the cool-off, and every try
+# during it starts the cool-off again. Attempts and lockouts are listed in admin (Axes).
+AXES_ONLY_ADMIN_SITE = True
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "apps.accounts.staff_login.AdminSiteLockoutHandler"
+AXES_LOCKOUT_TEMPLATE = "accounts/admin_lockout.html"
+# The client address is the connection's (REMOTE_ADDR), even should django-ipware be installed one day.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# TOTP devices (django-otp) staff add at /accounts/staff/2fa/; the issuer names the site in the phone's app.
+OTP_TOTP_ISSUER = "TriMarket"
 # "자동 로그인" sessions live this long after the last request: apps.accounts.middleware slides them, saving
 # the session once a tenth of this has passed (Django's SESSION_SAVE_EVERY_REQUEST stays off).
 ACCOUNTS_REMEMBER_ME_TTL = env.int("ACCOUNTS_REMEMBER_ME_TTL", default=2 * 60 * 60)

@@ -143,6 +143,8 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "login 3xx 404 404 404",
     ),
     "accounts/me/withdraw/": ("GET", "/accounts/me/withdraw/", "login 200 200 200 200"),
+    # Staff add or remove the TOTP device the admin's login then asks a code of.
+    "accounts/staff/2fa/": ("GET", "/accounts/staff/2fa/", "login 403 403 403 200"),
     # allauth pages done TriMarket's way: redirects to the my page.
     "accounts/email/": ("GET", "/accounts/email/", "3xx 3xx 3xx 3xx 3xx"),
     "accounts/password/change/": ("GET", "/accounts/password/change/", "3xx 3xx 3xx 3xx 3xx"),
@@ -215,6 +217,9 @@ ADMIN_MODELS = {
     "accounts/shippingaddress",
     "accounts/user",
     "auth/group",
+    "axes/accessattempt",
+    "axes/accessfailurelog",
+    "axes/accesslog",
     "catalog/category",
     "catalog/product",
     "catalog/restockalert",
@@ -232,6 +237,7 @@ ADMIN_MODELS = {
     "orders/order",
     "orders/orderline",
     "orders/stockreservation",
+    "otp_totp/totpdevice",
     "payments/paymentattempt",
     "payments/refund",
     "reports/broadcastreport",
