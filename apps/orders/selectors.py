@@ -265,3 +265,18 @@ def reviewable_order_line_ids(*, user, product_id: int) -> list[int]:
             status=OrderLine.Status.ORDERED,
         ).values_list("pk", flat=True)
     )
+
+
+def stock_holds_open_count(*, user_id: int) -> int:
+    """How many holds the member has open across the shop: still held and not yet run out.
+
+    A hold past ``expires_at`` that the sweep has not released yet no longer counts (its checkout refuses it).
+    Read inside the transaction that took the buyer's cart lock (``stock_hold_place``) to count the holds of
+    that buyer's other requests, which take the same lock first.
+    """
+    # Imported here so that this reader is an addition at the end of the module and nothing else moves.
+    from django.utils import timezone
+
+    return StockHold.objects.filter(
+        user_id=user_id, state=StockHold.State.HELD, expires_at__gt=timezone.now()
+    ).count()

@@ -1,7 +1,8 @@
 import csv
 import hmac
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 from functools import wraps
 
 from constance import config
@@ -198,6 +199,27 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", context)
 
 
+# OWASP's CSV injection list: a cell starting with one of these is a formula (or becomes one) in Excel,
+# LibreOffice and Google Sheets, so a seller's broadcast title could run in a staff member's spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A cell as a spreadsheet should show it: text that would start a formula gets OWASP's leading ``'``.
+
+    Numbers stay numbers, negative ones too (a refund-only day's net is -3000, not text); so the money
+    columns must reach the writer as ``int``/``Decimal``, never pre-formatted.
+    """
+    if value is None or isinstance(value, int | float | Decimal):
+        return value
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_row(values: Iterable) -> list:
+    return [csv_cell(value) for value in values]
+
+
 @require_GET
 @never_cache
 @staff_required
@@ -212,8 +234,8 @@ def table_csv(request, table: str):
     response["Content-Disposition"] = f'attachment; filename="trimarket-{table}-{stamp}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(headers)
-    writer.writerows(rows())
+    writer.writerow(csv_row(headers))
+    writer.writerows(csv_row(row) for row in rows())
     return response
 
 

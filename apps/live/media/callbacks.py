@@ -2,12 +2,17 @@
 
 The secret in the path is known only to the media server, which has the rendered config; each callback
 calls the one service that decides.
+
+nginx-rtmp writes its own fields first (``app``, ``addr``, ``clientid``, ``call``, ``name``, ``path``) and then
+appends the publish URL's query string as it came, so the publisher can add fields of its own: a body that
+names one of the fields read here more than once is refused (a 4xx drops the publisher), and each is read from
+its first occurrence, the one nginx wrote.
 """
 
 import hmac
 import logging
 
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -16,9 +21,36 @@ from apps.live.services import broadcasts, replay
 
 logger = logging.getLogger(__name__)
 
+# nginx's own fields that decide something, and the stream key, which comes only from the publish URL.
+SINGLE_FIELDS = ("call", "app", "name", "key", "clientid", "addr", "path")
+
+
+class RepeatedField(Exception):
+    """The callback body names a field more than once: the publisher's query string tries to override nginx's."""
+
 
 def _from_media_server(secret: str) -> bool:
     return hmac.compare_digest(secret.encode(), callback_secret().encode())
+
+
+def _fields(request) -> dict[str, str]:
+    """The fields of ``SINGLE_FIELDS`` as nginx wrote them ("" when absent); raises ``RepeatedField``."""
+    fields = {}
+    for name in SINGLE_FIELDS:
+        values = request.POST.getlist(name)
+        if len(values) > 1:
+            raise RepeatedField(name)
+        fields[name] = values[0] if values else ""
+    return fields
+
+
+def _repeated(request, error: RepeatedField) -> HttpResponseBadRequest:
+    # The path holds the secret: name the callback by nginx's first ``call`` instead.
+    call, addr = request.POST.getlist("call")[:1], request.POST.getlist("addr")[:1]
+    logger.warning(
+        "media server callback %s from %s refused: %r given more than once", call, addr, str(error)
+    )
+    return HttpResponseBadRequest("repeated field")
 
 
 @csrf_exempt
@@ -26,13 +58,16 @@ def _from_media_server(secret: str) -> bool:
 def media_publish(request, secret: str):
     if not _from_media_server(secret):
         return HttpResponseForbidden("forbidden")
-    name = request.POST.get("name", "")
+    try:
+        fields = _fields(request)
+    except RepeatedField as error:
+        return _repeated(request, error)
     try:
         broadcasts.broadcast_publish_start(
-            public_name=name, key=request.POST.get("key", ""), client_id=request.POST.get("clientid", "")
+            public_name=fields["name"], key=fields["key"], client_id=fields["clientid"]
         )
     except broadcasts.PublishRefused as exc:
-        logger.warning("publish of %r from %s refused: %s", name, request.POST.get("addr"), exc)
+        logger.warning("publish of %r from %s refused: %s", fields["name"], fields["addr"], exc)
         return HttpResponseForbidden("refused")
     return HttpResponse("ok")
 
@@ -42,9 +77,11 @@ def media_publish(request, secret: str):
 def media_publish_done(request, secret: str):
     if not _from_media_server(secret):
         return HttpResponseForbidden("forbidden")
-    broadcasts.broadcast_publish_stop(
-        public_name=request.POST.get("name", ""), client_id=request.POST.get("clientid", "")
-    )
+    try:
+        fields = _fields(request)
+    except RepeatedField as error:
+        return _repeated(request, error)
+    broadcasts.broadcast_publish_stop(public_name=fields["name"], client_id=fields["clientid"])
     return HttpResponse("ok")
 
 
@@ -53,7 +90,9 @@ def media_publish_done(request, secret: str):
 def media_record_done(request, secret: str):
     if not _from_media_server(secret):
         return HttpResponseForbidden("forbidden")
-    replay.broadcast_recording_done(
-        public_name=request.POST.get("name", ""), path=request.POST.get("path", "")
-    )
+    try:
+        fields = _fields(request)
+    except RepeatedField as error:
+        return _repeated(request, error)
+    replay.broadcast_recording_done(public_name=fields["name"], path=fields["path"])
     return HttpResponse("ok")

@@ -11,11 +11,15 @@ from django.utils import timezone
 from apps.live.models import Broadcast, BroadcastProduct, LiveCouponClaim
 from apps.live.room import selectors as room_selectors
 from apps.live.room.services import ChatRefused, stock_announce
+from apps.orders import selectors as orders_selectors
 from apps.orders import services as orders_services
 
 # Long enough to fill in the address, short enough that stock comes back.
 HOLD_MINUTES = 5
 HOLD_MAX_QUANTITY = 10
+# Open holds per member across the shop: a shopper goes from one hold to its checkout, a few at once at most;
+# without a cap one account could keep re-holding a drop's whole stock within the rate limit.
+HOLDS_OPEN_MAX = 3
 
 
 @transaction.atomic
@@ -24,7 +28,9 @@ def onair_hold_place(*, broadcast: Broadcast, user, item_id: int, option_id: int
 
     The price is the live-only price when set (plus the option's extra), less an unused live coupon of this
     broadcast the buyer claimed; the per-buyer purchase limit applies (orders' ``stock_hold_place``). The
-    room hears the remaining stock after commit. Refusals are ``ChatRefused``, like the room's.
+    room hears the remaining stock after commit. A member may have ``HOLDS_OPEN_MAX`` open holds at most,
+    counted across every broadcast after orders took the buyer's cart lock, so parallel requests of one buyer
+    cannot all pass. Refusals are ``ChatRefused``, like the room's.
     """
     if not (user and user.is_authenticated):
         raise ChatRefused("login-required", "로그인하고 구매해 주세요.")
@@ -61,6 +67,12 @@ def onair_hold_place(*, broadcast: Broadcast, user, item_id: int, option_id: int
         )
     except ValidationError as exc:
         raise ChatRefused("refused", " ".join(exc.messages)) from exc
+    if orders_selectors.stock_holds_open_count(user_id=user.pk) > HOLDS_OPEN_MAX:
+        # Raising rolls the new hold and its units back with this transaction.
+        raise ChatRefused(
+            "too-many-holds",
+            f"바로 구매는 한 번에 {HOLDS_OPEN_MAX}건까지 확보돼요. 확보한 상품을 먼저 주문해 주세요.",
+        )
     if claim is not None:
         claim.used_at, claim.hold_id = timezone.now(), hold.pk
         claim.save(update_fields=["used_at", "hold_id"])

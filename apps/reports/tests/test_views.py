@@ -8,10 +8,12 @@ import pytest
 from django.utils import timezone
 
 from apps.core.metrics import CHAT_MESSAGES, LIVE_VIEWERS, ORDERS_PLACED
-from apps.reports.models import JobRun, UserStatisticsDay
+from apps.live.tests.factories import BroadcastFactory
+from apps.reports.models import BroadcastReport, JobRun, Settlement, UserStatisticsDay
 from apps.reports.registry import Period
 from apps.reports.services import job_run
 from apps.reports.tests.factories import StaffFactory, UserFactory, seoul
+from apps.reports.views import csv_cell
 
 DASHBOARD = "/staff/dashboard/"
 
@@ -87,6 +89,39 @@ def test_each_table_exports_as_csv(staff_client):
     for table in ("sales-daily", "sales-monthly", "top-products", "broadcasts"):
         assert staff_client.get(f"/staff/dashboard/{table}.csv").status_code == 200
     assert staff_client.get("/staff/dashboard/nothing.csv").status_code == 404
+
+
+def _csv(staff_client, table: str) -> list[list[str]]:
+    text = staff_client.get(f"/staff/dashboard/{table}.csv").content.decode("utf-8")
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+@pytest.mark.django_db
+def test_a_formula_in_a_broadcast_title_reaches_the_csv_as_text_and_a_negative_net_stays_a_number(
+    staff_client,
+):
+    """A seller's title ``=HYPERLINK(…)`` is exported as ``'=HYPERLINK(…)`` (OWASP), so no spreadsheet runs
+    it; a refund-only day's net of -3000 is still the number -3000."""
+    title = '=HYPERLINK("http://x","y")'
+    broadcast = BroadcastFactory(title=title)
+    BroadcastReport.objects.create(broadcast=broadcast, title=title, started_at=timezone.now(), revenue=0)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Settlement.objects.create(kind=Settlement.Kind.DAY, period_start=yesterday, refunds=3000, net=-3000)
+
+    broadcasts = _csv(staff_client, "broadcasts")
+    assert broadcasts[1][:2] == [str(broadcast.pk), f"'{title}"]
+    sales = _csv(staff_client, "sales-daily")
+    row = next(row for row in sales if row[0] == yesterday.isoformat())
+    assert (row[5], row[7]) == ("3000", "-3000")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_of_a_text_cell_is_neutralised(start):
+    """Each character OWASP lists makes a text cell start with ``'``; numbers and plain text are left alone."""
+    assert csv_cell(f"{start}1+1") == f"'{start}1+1"
+    assert csv_cell(-3000) == -3000
+    assert csv_cell("봄 신상 -50%") == "봄 신상 -50%"
+    assert csv_cell(None) is None
 
 
 @pytest.mark.django_db

@@ -83,6 +83,16 @@ def test_wrong_key_is_refused(publisher, live_media):
     assert not playlist(live_media, broadcast.public_name)
 
 
+def test_a_name_added_to_the_publish_url_is_refused(publisher, live_media):
+    """``rtmp://…/live/<another stream>?key=<own key>&name=<own name>``: nginx names the stream by the path,
+    the appended ``name`` would have matched the key; the publisher is dropped and nothing goes on air."""
+    own, aimed_at = BroadcastFactory(), BroadcastFactory()
+    _assert_refused(publisher(aimed_at.public_name, f"{own.stream_key}&name={own.public_name}"))
+    assert _refreshed(own).status == Broadcast.Status.SCHEDULED
+    assert _refreshed(aimed_at).status == Broadcast.Status.SCHEDULED
+    assert not playlist(live_media, aimed_at.public_name)
+
+
 def test_replaced_key_is_refused(publisher, live_media):
     """After the seller regenerates the key, the old key no longer goes live; the new one does."""
     broadcast = BroadcastFactory()

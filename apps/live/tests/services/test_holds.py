@@ -2,8 +2,11 @@
 coupon, the purchase limit, the checkout that turns a hold into an order, and holds that run out."""
 
 import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from apps.catalog.tests.factories import ProductOptionFactory, UserFactory
@@ -138,3 +141,34 @@ def test_an_order_from_a_hold_that_expires_unpaid_gives_the_coupon_back(
     order.refresh_from_db()
     assert order.status == "cancelled"
     assert LiveCouponClaim.objects.get(user=buyer).used_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_buyers_simultaneous_holds_stop_at_the_cap():
+    """One buyer presses 바로 구매 on six products at once: exactly HOLDS_OPEN_MAX holds are made."""
+    buyer = UserFactory()
+    items = []
+    for _ in range(holds.HOLDS_OPEN_MAX + 3):
+        broadcast = make_live(BroadcastFactory())
+        item = BroadcastProductFactory(broadcast=broadcast)
+        items.append((broadcast, item, ProductOptionFactory(product=item.product, stock=5)))
+    start = threading.Barrier(len(items))
+
+    def press(broadcast, item, option) -> str:
+        try:
+            start.wait()
+            holds.onair_hold_place(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
+            return "held"
+        except room_services.ChatRefused as refused:
+            return refused.code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(items)) as pool:
+        answers = list(pool.map(lambda args: press(*args), items))
+    assert answers.count("held") == holds.HOLDS_OPEN_MAX
+    assert answers.count("too-many-holds") == len(items) - holds.HOLDS_OPEN_MAX
+    assert StockHold.objects.filter(user=buyer).count() == holds.HOLDS_OPEN_MAX
+    for _broadcast, _item, option in items:
+        option.refresh_from_db()
+    assert sum(5 - option.stock for _broadcast, _item, option in items) == holds.HOLDS_OPEN_MAX

@@ -1,11 +1,18 @@
-"""The room's HTTP side: the on-air hold is rate-limited per member with the core limiter."""
+"""The room's HTTP side: the on-air hold is rate-limited per member with the core limiter, and a member's
+open holds across the shop are capped."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 
 from apps.catalog.tests.factories import ProductOptionFactory, UserFactory
 from apps.core import ratelimit
+from apps.live.services import holds
 from apps.live.tests.chat_support import make_live
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory
+from apps.orders import services as orders_services
+from apps.orders.models import StockHold
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +33,45 @@ def test_the_eleventh_hold_in_a_minute_is_refused_while_another_member_still_hol
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) >= 1
     assert refused.json()["message"].startswith("구매 요청이 너무 많아요.")
+
+    client.force_login(UserFactory())
+    assert client.post(url, form).status_code == 201
+
+
+def _on_air_item():
+    broadcast = make_live(BroadcastFactory())
+    item = BroadcastProductFactory(broadcast=broadcast)
+    option = ProductOptionFactory(product=item.product, stock=5)
+    return f"/live/{broadcast.pk}/buy/", {"item": item.pk, "option": option.pk, "quantity": 1}, option
+
+
+def test_a_member_with_the_most_open_holds_is_refused_another_until_one_is_released_or_runs_out(client):
+    """With HOLDS_OPEN_MAX open holds a member is refused one more (409, Korean), even on another broadcast's
+    product, and the refused hold takes no stock; a released or run-out hold makes room again."""
+    buyer = UserFactory()
+    client.force_login(buyer)
+    for _ in range(holds.HOLDS_OPEN_MAX):
+        url, form, _option = _on_air_item()
+        assert client.post(url, form).status_code == 201
+
+    url, form, option = _on_air_item()
+    refused = client.post(url, form)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "too-many-holds"
+    assert refused.json()["message"].startswith("바로 구매는 한 번에")
+    option.refresh_from_db()
+    assert option.stock == 5
+    assert StockHold.objects.filter(user=buyer).count() == holds.HOLDS_OPEN_MAX
+
+    first, second, *_rest = StockHold.objects.filter(user=buyer).order_by("pk")
+    orders_services.stock_hold_release(hold_id=first.pk)
+    assert client.post(url, form).status_code == 201
+    assert client.post(url, form).status_code == 409
+
+    StockHold.objects.filter(pk=second.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.post(url, form).status_code == 201
+    option.refresh_from_db()
+    assert option.stock == 3
 
     client.force_login(UserFactory())
     assert client.post(url, form).status_code == 201
