@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.catalog import selectors as catalog_selectors
@@ -274,9 +275,6 @@ def stock_holds_open_count(*, user_id: int) -> int:
     Read inside the transaction that took the buyer's cart lock (``stock_hold_place``) to count the holds of
     that buyer's other requests, which take the same lock first.
     """
-    # Imported here so that this reader is an addition at the end of the module and nothing else moves.
-    from django.utils import timezone
-
     return StockHold.objects.filter(
         user_id=user_id, state=StockHold.State.HELD, expires_at__gt=timezone.now()
     ).count()
