@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import mail_admins, send_mail
 from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from apps.core.mail import staff_mail
 from apps.core.models import EventDelivery
 
 logger = logging.getLogger(__name__)
@@ -229,17 +228,7 @@ def _staff_mail(*, alert: OverdueAlert, rows: list[EventDelivery], minutes: int)
         + f"\n\n관리자 → 이벤트 전달에서 확인하고 '다시 보내기'를 할 수 있어요: "
         f"{settings.SITE_URL}/admin/core/eventdelivery/?state__exact=failing\n"
     )
-    if settings.ADMINS:
-        mail_admins(subject.removeprefix("[TriMarket] "), body, fail_silently=True)
-    staff = list(
-        get_user_model()
-        .objects.filter(is_staff=True, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .order_by("email")
-    )
-    if staff:
-        send_mail(subject, body, None, staff, fail_silently=True)
+    staff_mail(subject=subject, body=body)
 
 
 def deliveries_purge(*, now: datetime | None = None) -> int:

@@ -5,13 +5,12 @@ import traceback
 from contextlib import nullcontext
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.mail import mail_admins, send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.mail import staff_mail
 from apps.core.metrics import JOB_RUNS
 from apps.reports.models import (
     BroadcastReport,
@@ -118,17 +117,7 @@ def job_failure_notify(*, run: JobRun) -> None:
         f"대시보드: {settings.SITE_URL}/staff/dashboard/\n\n"
         f"{run.error}"
     )
-    if settings.ADMINS:
-        mail_admins(subject.removeprefix("[TriMarket] "), body, fail_silently=True)
-    staff = list(
-        get_user_model()
-        .objects.filter(is_staff=True, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .order_by("email")
-    )
-    if staff:
-        send_mail(subject, body, None, staff, fail_silently=True)
+    staff_mail(subject=subject, body=body)
 
 
 def user_statistics_day_write(*, period: Period) -> int:

@@ -9,6 +9,7 @@ names one of the fields read here more than once is refused (a 4xx drops the pub
 its first occurrence, the one nginx wrote.
 """
 
+import functools
 import hmac
 import logging
 
@@ -53,15 +54,27 @@ def _repeated(request, error: RepeatedField) -> HttpResponseBadRequest:
     return HttpResponseBadRequest("repeated field")
 
 
-@csrf_exempt
-@require_POST
-def media_publish(request, secret: str):
-    if not _from_media_server(secret):
-        return HttpResponseForbidden("forbidden")
-    try:
-        fields = _fields(request)
-    except RepeatedField as error:
-        return _repeated(request, error)
+def _callback(handle):
+    """A media-server callback: only with the secret in its path (403), never with a field given twice (400);
+    ``handle(fields)`` gets the fields as nginx wrote them."""
+
+    @csrf_exempt
+    @require_POST
+    @functools.wraps(handle)
+    def view(request, secret: str):
+        if not _from_media_server(secret):
+            return HttpResponseForbidden("forbidden")
+        try:
+            fields = _fields(request)
+        except RepeatedField as error:
+            return _repeated(request, error)
+        return handle(fields)
+
+    return view
+
+
+@_callback
+def media_publish(fields: dict[str, str]):
     try:
         broadcasts.broadcast_publish_start(
             public_name=fields["name"], key=fields["key"], client_id=fields["clientid"]
@@ -72,27 +85,13 @@ def media_publish(request, secret: str):
     return HttpResponse("ok")
 
 
-@csrf_exempt
-@require_POST
-def media_publish_done(request, secret: str):
-    if not _from_media_server(secret):
-        return HttpResponseForbidden("forbidden")
-    try:
-        fields = _fields(request)
-    except RepeatedField as error:
-        return _repeated(request, error)
+@_callback
+def media_publish_done(fields: dict[str, str]):
     broadcasts.broadcast_publish_stop(public_name=fields["name"], client_id=fields["clientid"])
     return HttpResponse("ok")
 
 
-@csrf_exempt
-@require_POST
-def media_record_done(request, secret: str):
-    if not _from_media_server(secret):
-        return HttpResponseForbidden("forbidden")
-    try:
-        fields = _fields(request)
-    except RepeatedField as error:
-        return _repeated(request, error)
+@_callback
+def media_record_done(fields: dict[str, str]):
     replay.broadcast_recording_done(public_name=fields["name"], path=fields["path"])
     return HttpResponse("ok")
