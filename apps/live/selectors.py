@@ -19,7 +19,6 @@ from apps.catalog.selectors import (
     ProductCard,
     category_tree,
     product_cards,
-    product_get_any,
     products_visible,
 )
 from apps.live.keys import CARDS_VERSION_KEY, VIEWER_SAMPLE_SECONDS, viewer_count_key
@@ -199,8 +198,8 @@ def studio_product_choices(*, broadcast: Broadcast) -> QuerySet:
 
 
 def studio_product_get(*, product_id: int) -> Product | None:
-    """The product a seller adds to a broadcast, whatever its status."""
-    return product_get_any(product_id=product_id)
+    """The product a seller adds to a broadcast: a visible one (판매중 or 품절), else None."""
+    return products_visible().filter(pk=product_id).first()
 
 
 def alarm_is_set(*, broadcast: Broadcast, user) -> bool:

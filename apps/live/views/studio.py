@@ -94,12 +94,13 @@ def studio_end(request, pk: int):
 def studio_product_add(request, pk: int):
     broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
     form = ProductAddForm(request.POST)
-    product = (
-        selectors.studio_product_get(product_id=form.cleaned_data["product"]) if form.is_valid() else None
-    )
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect(reverse("live:studio", kwargs={"pk": pk}) + "#products")
+    product = selectors.studio_product_get(product_id=form.cleaned_data["product"])
     if product is None:
-        messages.error(request, "추가할 상품을 골라 주세요.")
-        return redirect("live:studio", pk=pk)
+        messages.error(request, "판매중이거나 품절인 상품만 추가할 수 있어요.")
+        return redirect(reverse("live:studio", kwargs={"pk": pk}) + "#products")
     try:
         onair.broadcast_product_add(
             broadcast=broadcast, product=product, live_price=form.cleaned_data["live_price"]
