@@ -46,13 +46,7 @@ def studio_index(request):
 def studio(request, pk: int):
     broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
     items = selectors.broadcast_item_cards(broadcast=broadcast)
-    checklist = [
-        ("OBS 설정: 서버 주소와 스트림 키 입력", True),
-        (f"키프레임 간격 {KEYFRAME_INTERVAL_SECONDS:g}초 (장면 전환 키프레임 끄기)", True),
-        ("판매할 상품 1개 이상 추가", bool(items)),
-        ("대표 이미지 등록", bool(broadcast.cover)),
-        ("방송 예정 시각 안내", broadcast.scheduled_at is not None),
-    ]
+    checklist = selectors.studio_checklist(broadcast=broadcast, items=items)
     return render(
         request,
         "live/studio.html",
@@ -62,6 +56,8 @@ def studio(request, pk: int):
             "pins": broadcast.pins.select_related("product").order_by("-offset_seconds")[:20],
             "product_choices": selectors.studio_product_choices(broadcast=broadcast),
             "checklist": checklist,
+            "checklist_done": sum(check.done for check in checklist),
+            "keyframe_seconds": KEYFRAME_INTERVAL_SECONDS,
             "viewer_count": selectors.viewer_count(broadcast_id=broadcast.pk),
             "ingest_url": settings.RTMP_INGEST_URL,
             "obs_stream_key": f"{broadcast.public_name}?key={broadcast.stream_key}",

@@ -44,3 +44,50 @@ def test_studio_refuses_a_hidden_product(client):
     assert "숨긴 셔츠" not in client.get(reverse("live:studio", args=[broadcast.pk])).content.decode()
     assert _add(client, broadcast, product=hidden.pk) == ["판매중이거나 품절인 상품만 추가할 수 있어요."]
     assert not broadcast.items.exists()
+
+
+def _checklist(client, broadcast) -> dict[str, bool]:
+    page = client.get(reverse("live:studio", args=[broadcast.pk])).content.decode()
+    checks = page.split('data-testid="checklist">', 1)[1].split("</ul>", 1)[0]
+    result = {}
+    for line in checks.split("<li ")[1:]:
+        label = line.split('class="studio-checklist__body">', 1)[1].split("<", 1)[0]
+        result[label] = 'data-done="1"' in line
+    return result
+
+
+def test_checklist_ticks_only_what_it_checked(client):
+    """A new broadcast has only its key ticked; products, a pin and the encoder's publish tick the rest."""
+    from apps.live import services
+
+    broadcast = BroadcastFactory()
+    client.force_login(broadcast.seller)
+    assert _checklist(client, broadcast) == {
+        "스트림 키 발급": True,
+        "OBS 송출 연결 확인": False,
+        "판매할 상품 1개 이상 추가": False,
+        "판매할 수 있는 상품 (품절 아님)": False,
+        "먼저 소개할 상품 고정": False,
+        "대표 이미지 등록": False,
+    }
+    page = client.get(reverse("live:studio", args=[broadcast.pk])).content.decode()
+    assert "OBS에 서버 URL과 스트림 키를 넣고" in page
+    assert 'data-testid="checklist-count">1/6' in page
+    assert "키프레임 간격" in page  # advice, not a ticked item
+
+    item = services.broadcast_product_add(
+        broadcast=broadcast, product=ProductFactory(category=broadcast.category)
+    )
+    services.broadcast_product_pin(item=item)
+    services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
+    checks = _checklist(client, broadcast)
+    assert checks.pop("대표 이미지 등록") is False
+    assert checks == {
+        "스트림 키 발급": True,
+        "OBS 송출 연결됨": True,
+        "판매할 상품 1개 이상 추가": True,
+        "판매할 수 있는 상품 (품절 아님)": True,
+        "먼저 소개할 상품 고정": True,
+    }
+    services.broadcast_product_sold_out_set(item=item, sold_out=True)
+    assert _checklist(client, broadcast)["판매할 수 있는 상품 (품절 아님)"] is False
