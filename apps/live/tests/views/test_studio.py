@@ -91,3 +91,64 @@ def test_checklist_ticks_only_what_it_checked(client):
     }
     services.broadcast_product_sold_out_set(item=item, sold_out=True)
     assert _checklist(client, broadcast)["판매할 수 있는 상품 (품절 아님)"] is False
+
+
+def test_seller_appoints_and_dismisses_a_moderator_by_search(client):
+    """Search finds a member by whole login ID or part of the name; 지정 and 해제 change who moderates."""
+    from apps.live.models import BroadcastModerator
+    from apps.live.room.selectors import may_moderate
+    from apps.live.tests.factories import UserFactory
+
+    broadcast = BroadcastFactory()
+    helper = UserFactory(username="helper77", name="김도우미")
+    UserFactory(username="helper78", name="박다른")
+    client.force_login(broadcast.seller)
+    url = reverse("live:studio", args=[broadcast.pk])
+
+    page = client.get(url).content.decode()
+    assert "아직 지정한 매니저가 없어요" in page
+    assert client.get(url, {"member": "help"}).content.decode().count('data-testid="member-result"') == 0
+    by_name = client.get(url, {"member": "도우미"}).content.decode()
+    assert by_name.count('data-testid="member-result"') == 1
+    assert "김도우미" in by_name
+    assert "helper77" not in by_name  # the login ID is shown masked
+    assert "hel*****" in by_name
+    by_id = client.get(url, {"member": "HELPER77"}).content.decode()
+    assert by_id.count('data-testid="member-result"') == 1
+
+    response = client.post(reverse("live:studio-moderator", args=[broadcast.pk, "add"]), {"user": helper.pk})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "김도우미 님을 채팅 매니저로 지정했어요."
+    ]
+    assert may_moderate(user=helper, broadcast=broadcast)
+    page = client.get(url, {"member": "도우미"}).content.decode()
+    assert page.count('data-testid="moderator"') == 1
+    assert 'data-testid="member-none"' in page  # an appointed member is not offered again
+
+    client.post(reverse("live:studio-moderator", args=[broadcast.pk, "remove"]), {"user": helper.pk})
+    assert not BroadcastModerator.objects.filter(broadcast=broadcast).exists()
+    assert not may_moderate(user=helper, broadcast=broadcast)
+
+
+def test_moderator_forms_refuse_what_they_cannot_do(client):
+    """Another seller's studio is a 404; an inactive member, the seller or a non-moderator cannot be named."""
+    from apps.live.tests.factories import SellerFactory, UserFactory
+
+    broadcast = BroadcastFactory()
+    member = UserFactory(is_active=False)
+    add = reverse("live:studio-moderator", args=[broadcast.pk, "add"])
+    client.force_login(SellerFactory())
+    assert client.post(add, {"user": UserFactory().pk}).status_code == 404
+    client.force_login(broadcast.seller)
+    for user_id in (member.pk, broadcast.seller.pk, "x"):
+        response = client.post(add, {"user": user_id}, follow=True)
+        assert [str(m) for m in response.context["messages"]] == [
+            "회원을 찾을 수 없어요. 다시 검색해 주세요."
+        ]
+    response = client.post(
+        reverse("live:studio-moderator", args=[broadcast.pk, "remove"]),
+        {"user": UserFactory().pk},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == ["회원을 찾을 수 없어요. 다시 검색해 주세요."]
+    assert not broadcast.moderators.exists()
