@@ -31,5 +31,24 @@ class BroadcastForm(forms.ModelForm):
 
 
 class ProductAddForm(forms.Form):
-    product = forms.IntegerField(label="상품", min_value=1)
-    live_price = forms.IntegerField(label="라이브 특가 (원)", min_value=0, required=False)
+    """A product for the broadcast and its live price; the service checks the price against the product's."""
+
+    product = forms.IntegerField(
+        label="상품",
+        min_value=1,
+        error_messages={"required": "추가할 상품을 골라 주세요.", "invalid": "추가할 상품을 골라 주세요."},
+    )
+    live_price = forms.IntegerField(
+        label="라이브 특가 (원)",
+        min_value=1,
+        required=False,
+        error_messages={
+            "min_value": "라이브 특가는 1원 이상이어야 해요.",
+            "invalid": "라이브 특가는 숫자로 적어 주세요.",
+        },
+    )
+
+    def first_error(self) -> str:
+        for errors in self.errors.values():
+            return errors[0]
+        return ""

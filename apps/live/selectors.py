@@ -19,7 +19,6 @@ from apps.catalog.selectors import (
     ProductCard,
     category_tree,
     product_cards,
-    product_get_any,
     products_visible,
 )
 from apps.live.keys import CARDS_VERSION_KEY, VIEWER_SAMPLE_SECONDS, viewer_count_key
@@ -199,8 +198,51 @@ def studio_product_choices(*, broadcast: Broadcast) -> QuerySet:
 
 
 def studio_product_get(*, product_id: int) -> Product | None:
-    """The product a seller adds to a broadcast, whatever its status."""
-    return product_get_any(product_id=product_id)
+    """The product a seller adds to a broadcast: a visible one (판매중 or 품절), else None."""
+    return products_visible().filter(pk=product_id).first()
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckItem:
+    """One line of the studio's checklist: ticked only from something read here, else what to do."""
+
+    label: str
+    done: bool
+    todo: str
+
+
+def studio_checklist(*, broadcast: Broadcast, items: list[ItemCard]) -> list[CheckItem]:
+    """What the studio can check before and during a show, each from the broadcast's own rows.
+
+    The encoder line is ticked once the media server accepted a publish with this broadcast's key (the
+    publish gate records the connection and the start), so it proves the server address and key are right.
+    Advice the studio cannot check (keyframe interval, resolution) is not a checklist item.
+    """
+    encoder = bool(broadcast.publisher_client_id) or broadcast.started_at is not None
+    return [
+        CheckItem("스트림 키 발급", bool(broadcast.stream_key), "스트림 키를 재발급하세요."),
+        CheckItem(
+            "OBS 송출 연결 확인" if not broadcast.is_live else "OBS 송출 연결됨",
+            encoder,
+            "OBS에 서버 URL과 스트림 키를 넣고 '방송 시작'을 누르면 여기서 확인돼요.",
+        ),
+        CheckItem(
+            "판매할 상품 1개 이상 추가", bool(items), "아래 '상품 추가'에서 이 방송에서 팔 상품을 고르세요."
+        ),
+        CheckItem(
+            "판매할 수 있는 상품 (품절 아님)",
+            any(not item.is_sold_out for item in items),
+            "품절이 아닌 상품을 추가하거나 판매를 재개하세요.",
+        ),
+        CheckItem(
+            "먼저 소개할 상품 고정",
+            any(item.is_pinned for item in items),
+            "상품의 '소개하기'를 누르면 시청자 화면에 그 상품이 떠요.",
+        ),
+        CheckItem(
+            "대표 이미지 등록", bool(broadcast.cover), "방송 목록과 알림에 보일 대표 이미지를 올려 주세요."
+        ),
+    ]
 
 
 def alarm_is_set(*, broadcast: Broadcast, user) -> bool:

@@ -20,6 +20,8 @@ urlpatterns = [
     path(
         "live/<int:pk>/studio/products/<int:item_id>/<slug:action>/", studio.studio_item, name="studio-item"
     ),
+    path("live/<int:pk>/studio/moderators/<slug:action>/", studio.studio_moderator, name="studio-moderator"),
+    path("live/<int:pk>/studio/report/", studio.studio_report, name="studio-report"),
     # The media server's callbacks (nginx-rtmp notify, form POST); the secret in the path is theirs only.
     path("live/media-server/<str:secret>/publish/", callbacks.media_publish, name="media-publish"),
     path(

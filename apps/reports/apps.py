@@ -8,9 +8,13 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.metrics import install_database_metrics
+        from apps.live import hooks as live_hooks
         from apps.reports import jobs  # noqa: F401  (declares every job in the registry)
         from apps.reports.schedules import schedules_ensure
+        from apps.reports.selectors.broadcasts import broadcast_report_for_studio
 
         install_database_metrics()
+        # The studio's broadcast report is computed here, where the job's figures are (live cannot import us).
+        live_hooks.broadcast_report_register(broadcast_report_for_studio)
         # After every migrate (and every test-database flush) each registered job has its beat schedule.
         post_migrate.connect(schedules_ensure, sender=self, dispatch_uid="reports-schedules-ensure")

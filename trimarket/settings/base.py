@@ -458,6 +458,11 @@ CONSTANCE_CONFIG = {
     "CHAT_RATE_LIMIT_COUNT": (5, _("채팅 도배 제한: 기간 안에 보낼 수 있는 메시지 수"), int),
     "CHAT_RATE_LIMIT_SECONDS": (10, _("채팅 도배 제한: 기간(초)"), int),
     "CHAT_SLOW_MODE_SECONDS": (0, _("채팅 슬로우 모드 간격(초): 0이면 끔"), int),
+    "LIVE_COUPON_MAX_AMOUNT": (
+        10000,
+        _("라이브 쿠폰 최대 할인 금액(원): 방송 중 뿌리는 쿠폰 한 장의 금액 상한"),
+        int,
+    ),
     "PLAYER_LATENCY_PRESET": ("low", _("플레이어 지연 설정: 저지연 또는 일반"), "latency_preset"),
     "REFUND_ALERT_MINUTES": (
         30,
@@ -470,4 +475,5 @@ CONSTANCE_CONFIG_FIELDSETS = {
     "주문·배송": ("FREE_SHIPPING_THRESHOLD", "RESERVATION_HOLD_MINUTES", "REFUND_ALERT_MINUTES"),
     "라이브 채팅": ("CHAT_RATE_LIMIT_COUNT", "CHAT_RATE_LIMIT_SECONDS", "CHAT_SLOW_MODE_SECONDS"),
     "플레이어": ("PLAYER_LATENCY_PRESET",),
+    "라이브 쇼핑": ("LIVE_COUPON_MAX_AMOUNT",),
 }

@@ -83,6 +83,12 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/live/{broadcast}/studio/products/{item}/pin/",
         "login 404 404 3xx 3xx",
     ),
+    "live/<int:pk>/studio/moderators/<slug:action>/": (
+        "POST",
+        "/live/{broadcast}/studio/moderators/add/",
+        "login 404 404 3xx 3xx",
+    ),
+    "live/<int:pk>/studio/report/": ("GET", "/live/{broadcast}/studio/report/", "login 404 404 200 200"),
     # The media server's callbacks: a wrong secret is refused whoever asks.
     "live/media-server/<str:secret>/publish/": (
         "POST",
@@ -392,6 +398,12 @@ def test_another_seller_reaches_neither_the_studio_nor_the_stream_key(world):
     assert other.get(f"/live/{broadcast.pk}/studio/").status_code == 404
     assert other.post(f"/live/{broadcast.pk}/studio/key/").status_code == 404
     assert other.post(f"/live/{broadcast.pk}/studio/end/").status_code == 404
+    assert other.get(f"/live/{broadcast.pk}/studio/report/").status_code == 404
+    stranger = UserFactory(username="would_be_moderator")
+    assert (
+        other.post(f"/live/{broadcast.pk}/studio/moderators/add/", {"user": stranger.pk}).status_code == 404
+    )
+    assert not broadcast.moderators.exists()
     broadcast.refresh_from_db()
     assert broadcast.stream_key == key
     assert broadcast.status == Broadcast.Status.SCHEDULED

@@ -6,6 +6,7 @@ rendered with ``textContent`` by the page.
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -68,6 +69,57 @@ def may_moderate(*, user, broadcast: Broadcast, appointed: bool | None = None) -
     if appointed is not None:
         return appointed
     return BroadcastModerator.objects.filter(broadcast=broadcast, user=user).exists()
+
+
+MODERATOR_SEARCH_MIN_CHARS = 2
+MODERATOR_SEARCH_MAX = 10
+
+
+def moderators_of(*, broadcast: Broadcast) -> list:
+    """The members the seller appointed to moderate the room, first appointed first."""
+    return [
+        row.user
+        for row in BroadcastModerator.objects.filter(broadcast=broadcast)
+        .select_related("user")
+        .order_by("created_at", "id")
+    ]
+
+
+def moderator_candidates(*, broadcast: Broadcast, query: str) -> list:
+    """Active members a seller may appoint, found by login ID (exactly) or name (a part of it).
+
+    At most ``MODERATOR_SEARCH_MAX``; the seller and members already appointed are left out. The login ID
+    must be typed whole, so a seller cannot list members by guessing a few letters of IDs.
+    """
+    query = query.strip()
+    if len(query) < MODERATOR_SEARCH_MIN_CHARS:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(username__iexact=query) | Q(name__icontains=query))
+        .exclude(pk=broadcast.seller_id)
+        .exclude(pk__in=BroadcastModerator.objects.filter(broadcast=broadcast).values("user_id"))
+        .order_by("name", "id")[:MODERATOR_SEARCH_MAX]
+    )
+
+
+def moderator_member_get(*, broadcast: Broadcast, user_id: int, appointed: bool):
+    """The member a studio form names: an active one to appoint, or one of this room's moderators to dismiss."""
+    members = get_user_model().objects.filter(pk=user_id)
+    if appointed:
+        members = members.filter(
+            pk__in=BroadcastModerator.objects.filter(broadcast=broadcast).values("user_id")
+        )
+    else:
+        members = members.filter(is_active=True).exclude(pk=broadcast.seller_id)
+    return members.first()
+
+
+def login_id_masked(username: str) -> str:
+    """A login ID as the studio shows it: enough to tell two members apart, not enough to sign in as them."""
+    keep = min(3, max(1, len(username) // 2))
+    return username[:keep] + "*" * max(len(username) - keep, 2)
 
 
 def room_settings(*, broadcast_id: int) -> ChatRoomSettings:

@@ -80,6 +80,11 @@ def slow_mode_seconds(*, settings_row: ChatRoomSettings) -> int:
     return max(_runtime("CHAT_SLOW_MODE_SECONDS", 0), 0)
 
 
+def coupon_max_amount() -> int:
+    """The largest live coupon a moderator may drop (won), from admin → 운영 설정."""
+    return max(_runtime("LIVE_COUPON_MAX_AMOUNT", 10000), 1)
+
+
 # ---- Messages ------------------------------------------------------------------------------------------
 
 
@@ -259,10 +264,18 @@ def broadcast_moderator_set(*, broadcast: Broadcast, user, actor, on: bool = Tru
 def coupon_drop(
     *, broadcast: Broadcast, actor, title: str, amount: int, quantity: int, minutes: int = 10
 ) -> LiveCoupon:
-    """Drop a coupon into the room; every viewer sees it at once and ``quantity`` members may claim it."""
+    """Drop a coupon into the room; every viewer sees it at once and ``quantity`` members may claim it.
+
+    Its amount is at most the runtime cap (admin → 운영 설정 → ``LIVE_COUPON_MAX_AMOUNT``): a moderator
+    appointed by the seller drops coupons too, and one slip of a digit would give the stock away. At use the
+    hold keeps the price at 1원 or more (``services.holds``).
+    """
     _moderator_required(broadcast=broadcast, actor=actor)
     if not 1 <= minutes <= COUPON_MAX_MINUTES or amount < 1 or quantity < 1:
         raise ChatRefused("invalid", "쿠폰 금액, 수량, 시간을 확인해 주세요.")
+    cap = coupon_max_amount()
+    if amount > cap:
+        raise ChatRefused("invalid", f"쿠폰 금액은 {cap:,}원까지예요.")
     coupon = LiveCoupon(
         broadcast=broadcast,
         title=text_clean(title)[:60] or f"라이브 {amount:,}원 쿠폰",

@@ -20,6 +20,7 @@ HOLD_MAX_QUANTITY = 10
 # Open holds per member across the shop: a shopper goes from one hold to its checkout, a few at once at most;
 # without a cap one account could keep re-holding a drop's whole stock within the rate limit.
 HOLDS_OPEN_MAX = 3
+UNIT_PRICE_MIN = 1
 
 
 @transaction.atomic
@@ -27,7 +28,7 @@ def onair_hold_place(*, broadcast: Broadcast, user, item_id: int, option_id: int
     """Hold units of a product on air for this buyer now and return the orders module's hold.
 
     The price is the live-only price when set (plus the option's extra), less an unused live coupon of this
-    broadcast the buyer claimed; the per-buyer purchase limit applies (orders' ``stock_hold_place``). The
+    broadcast the buyer claimed, and never under 1원 (a coupon worth more than the price is spent whole); the per-buyer purchase limit applies (orders' ``stock_hold_place``). The
     room hears the remaining stock after commit. A member may have ``HOLDS_OPEN_MAX`` open holds at most,
     counted across every broadcast after orders took the buyer's cart lock, so parallel requests of one buyer
     cannot all pass. Refusals are ``ChatRefused``, like the room's.
@@ -55,7 +56,8 @@ def onair_hold_place(*, broadcast: Broadcast, user, item_id: int, option_id: int
         .first()
     )
     if claim is not None:
-        unit_price = max(unit_price - claim.coupon.amount // quantity, 0)
+        # A coupon never takes a price to 0원: an order of nothing to pay would have no payment to check.
+        unit_price = max(unit_price - claim.coupon.amount // quantity, UNIT_PRICE_MIN)
     try:
         hold = orders_services.stock_hold_place(
             user=user,

@@ -7,27 +7,42 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from apps.catalog.models import Product
 from apps.core.events import publish
 from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct
 from apps.live.room import services as room_services
 from apps.live.services.cards import cards_changed
 
 PRODUCT_PINNED = "live.product_pinned"
+LIVE_PRICE_MIN = 1
 
 
 @transaction.atomic
 def broadcast_product_add(
     *, broadcast: Broadcast, product, live_price: int | None = None
 ) -> BroadcastProduct:
-    """Put a product on sale in the broadcast, last in the list (adding it again updates its price)."""
+    """Put a product on sale in the broadcast, last in the list (adding it again updates its price).
+
+    Only a product shoppers can see (판매중 or 품절) goes on air: a hidden one would be sold from the room
+    while the shop hides it. A live price is at least 1원 and never above the product's 판매가 (so never
+    above its 정가 either): a "special" price higher than the shop's would mislead the viewers.
+    """
+    if product.status == Product.Status.HIDDEN:
+        raise ValidationError(
+            {"product": "숨김 상품은 방송에 추가할 수 없어요. 상품을 판매중으로 바꿔 주세요."}
+        )
+    if live_price is not None and live_price < LIVE_PRICE_MIN:
+        raise ValidationError({"live_price": f"라이브 특가는 {LIVE_PRICE_MIN}원 이상이어야 해요."})
+    if live_price is not None and live_price > product.sale_price:
+        raise ValidationError(
+            {"live_price": f"라이브 특가는 판매가({product.sale_price:,}원)보다 높을 수 없어요."}
+        )
     item = BroadcastProduct.objects.filter(broadcast=broadcast, product=product).first()
     if item is None:
         last = broadcast.items.aggregate(last=Max("position"))["last"]
         item = BroadcastProduct(
             broadcast=broadcast, product=product, position=0 if last is None else last + 1
         )
-    if live_price is not None and live_price > product.sale_price:
-        raise ValidationError({"live_price": "라이브 특가는 판매가보다 높을 수 없어요."})
     item.live_price = live_price
     item.full_clean()
     item.save()

@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.live import selectors
+from apps.live import hooks, selectors
 from apps.live.forms import BroadcastForm, ProductAddForm
 from apps.live.media.server import KEYFRAME_INTERVAL_SECONDS
+from apps.live.room import selectors as room_selectors
+from apps.live.room import services as room_services
 from apps.live.services import broadcasts, onair
 
 
@@ -46,13 +48,8 @@ def studio_index(request):
 def studio(request, pk: int):
     broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
     items = selectors.broadcast_item_cards(broadcast=broadcast)
-    checklist = [
-        ("OBS 설정: 서버 주소와 스트림 키 입력", True),
-        (f"키프레임 간격 {KEYFRAME_INTERVAL_SECONDS:g}초 (장면 전환 키프레임 끄기)", True),
-        ("판매할 상품 1개 이상 추가", bool(items)),
-        ("대표 이미지 등록", bool(broadcast.cover)),
-        ("방송 예정 시각 안내", broadcast.scheduled_at is not None),
-    ]
+    checklist = selectors.studio_checklist(broadcast=broadcast, items=items)
+    member_query = request.GET.get("member", "")[:50]
     return render(
         request,
         "live/studio.html",
@@ -62,11 +59,23 @@ def studio(request, pk: int):
             "pins": broadcast.pins.select_related("product").order_by("-offset_seconds")[:20],
             "product_choices": selectors.studio_product_choices(broadcast=broadcast),
             "checklist": checklist,
+            "checklist_done": sum(check.done for check in checklist),
+            "keyframe_seconds": KEYFRAME_INTERVAL_SECONDS,
             "viewer_count": selectors.viewer_count(broadcast_id=broadcast.pk),
             "ingest_url": settings.RTMP_INGEST_URL,
             "obs_stream_key": f"{broadcast.public_name}?key={broadcast.stream_key}",
             "cover_url": selectors.cover_url(broadcast),
             "player_config": selectors.player_config(),
+            "moderators": [
+                (user, room_selectors.login_id_masked(user.username))
+                for user in room_selectors.moderators_of(broadcast=broadcast)
+            ],
+            "member_query": member_query,
+            "member_query_short": 0 < len(member_query.strip()) < room_selectors.MODERATOR_SEARCH_MIN_CHARS,
+            "candidates": [
+                (user, room_selectors.login_id_masked(user.username))
+                for user in room_selectors.moderator_candidates(broadcast=broadcast, query=member_query)
+            ],
         },
     )
 
@@ -94,12 +103,13 @@ def studio_end(request, pk: int):
 def studio_product_add(request, pk: int):
     broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
     form = ProductAddForm(request.POST)
-    product = (
-        selectors.studio_product_get(product_id=form.cleaned_data["product"]) if form.is_valid() else None
-    )
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect(reverse("live:studio", kwargs={"pk": pk}) + "#products")
+    product = selectors.studio_product_get(product_id=form.cleaned_data["product"])
     if product is None:
-        messages.error(request, "추가할 상품을 골라 주세요.")
-        return redirect("live:studio", pk=pk)
+        messages.error(request, "판매중이거나 품절인 상품만 추가할 수 있어요.")
+        return redirect(reverse("live:studio", kwargs={"pk": pk}) + "#products")
     try:
         onair.broadcast_product_add(
             broadcast=broadcast, product=product, live_price=form.cleaned_data["live_price"]
@@ -129,3 +139,63 @@ def studio_item(request, pk: int, item_id: int, action: str):
     item = selectors.broadcast_item_get_for_user(broadcast=broadcast, item_id=item_id)
     STUDIO_ITEM_ACTIONS[action](item)
     return redirect(reverse("live:studio", kwargs={"pk": pk}) + "#products")
+
+
+@login_required
+@require_POST
+def studio_moderator(request, pk: int, action: str):
+    """Appoint (``add``) or dismiss (``remove``) a chat moderator; they get the room's menu on their next visit."""
+    broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
+    if action not in ("add", "remove"):
+        raise Http404("알 수 없는 동작이에요.")
+    try:
+        user_id = int(request.POST.get("user", ""))
+    except ValueError:
+        user_id = 0
+    member = room_selectors.moderator_member_get(
+        broadcast=broadcast, user_id=user_id, appointed=action == "remove"
+    )
+    if member is None:
+        messages.error(request, "회원을 찾을 수 없어요. 다시 검색해 주세요.")
+        return redirect(reverse("live:studio", kwargs={"pk": pk}) + "#moderators")
+    room_services.broadcast_moderator_set(
+        broadcast=broadcast, user=member, actor=request.user, on=action == "add"
+    )
+    label = member.name or member.username
+    if action == "add":
+        messages.success(request, f"{label} 님을 채팅 매니저로 지정했어요.")
+    else:
+        messages.success(request, f"{label} 님을 채팅 매니저에서 해제했어요.")
+    return redirect(reverse("live:studio", kwargs={"pk": pk}) + "#moderators")
+
+
+@login_required
+@require_GET
+@never_cache
+def studio_report(request, pk: int):
+    """The broadcast's report after the show: audience over time, chat, likes, and each pinned window's sales."""
+    broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
+    report = hooks.broadcast_report(broadcast_id=broadcast.pk) if broadcast.is_ended else None
+    chart = None
+    if report is not None:
+        for pin in report["pins"]:
+            pin["offset_label"] = _clock(pin["offset_seconds"])
+            pin["duration_label"] = _clock(pin["duration_seconds"])
+        report["duration_label"] = _clock((report["ended_at"] - report["started_at"]).total_seconds())
+        chart = {
+            "viewers": report["viewers"],
+            "chat": report["chat"],
+            "pins": [
+                {"label": pin["product_name"], "revenue": pin["revenue"], "orders": pin["orders"]}
+                for pin in report["pins"]
+            ],
+        }
+    return render(
+        request, "live/studio_report.html", {"broadcast": broadcast, "report": report, "chart": chart}
+    )
+
+
+def _clock(seconds: float) -> str:
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from apps.live import selectors as live_selectors
-from apps.live.models import Broadcast, BroadcastPin
+from apps.live.models import Broadcast, BroadcastPin, BroadcastViewerSample, ChatMessage
 from apps.orders.models import OrderLine
 from apps.reports.models import BroadcastReport, CartAddition
 from apps.reports.registry import Period
@@ -166,3 +166,102 @@ def broadcast_performance(*, limit: int = 20) -> list[BroadcastRow]:
         )
         for report in BroadcastReport.objects.order_by("-started_at", "-id")[:limit]
     ]
+
+
+def _minutes(at: datetime, start: datetime) -> float:
+    return round(max((at - start).total_seconds(), 0) / 60, 1)
+
+
+def broadcast_report_for_studio(*, broadcast_id: int) -> dict | None:
+    """The report a seller reads in the studio (``apps.live.hooks.broadcast_report``), or None before the end.
+
+    The figures are the stored ``BroadcastReport`` when the job wrote it, else ``broadcast_figures`` computed
+    now (the same function the job runs, so both agree). Viewers over time are the live module's samples, chat
+    is counted per minute, and each pinned window gets the peak and average of the samples taken in it.
+    """
+    report = BroadcastReport.objects.filter(broadcast_id=broadcast_id).prefetch_related("pins").first()
+    if report is not None and report.started_at is not None and report.ended_at is not None:
+        start, end, computed_at = report.started_at, report.ended_at, report.computed_at
+        summary = {
+            name: getattr(report, name)
+            for name in ("peak_viewers", "average_viewers", "messages", "likes", "add_to_carts", "orders")
+        } | {"quantity": report.quantity, "revenue": report.revenue}
+        windows = [
+            (
+                pin.product_name,
+                pin.pinned_from,
+                pin.pinned_until,
+                pin.add_to_carts,
+                pin.orders,
+                pin.quantity,
+                pin.revenue,
+            )
+            for pin in report.pins.all()
+        ]
+    else:
+        figures = broadcast_figures(broadcast_id=broadcast_id)
+        if figures is None:
+            return None
+        start, end, computed_at = figures.broadcast.started_at, figures.broadcast.ended_at, None
+        audience, total = figures.audience, figures.total
+        summary = {
+            "peak_viewers": audience.peak_viewers,
+            "average_viewers": audience.average_viewers,
+            "messages": audience.messages,
+            "likes": audience.likes,
+            "add_to_carts": total.add_to_carts,
+            "orders": total.orders,
+            "quantity": total.quantity,
+            "revenue": total.revenue,
+        }
+        windows = [
+            (
+                w.product_name,
+                w.start,
+                w.end,
+                w.tally.add_to_carts,
+                w.tally.orders,
+                w.tally.quantity,
+                w.tally.revenue,
+            )
+            for w in figures.pins
+        ]
+    samples = list(
+        BroadcastViewerSample.objects.filter(broadcast_id=broadcast_id)
+        .order_by("at")
+        .values_list("at", "viewers")
+    )
+    chat: dict[int, int] = {}
+    for created_at in (
+        ChatMessage.objects.filter(broadcast_id=broadcast_id, deleted_at__isnull=True)
+        .values_list("created_at", flat=True)
+        .iterator()
+    ):
+        minute = int(max((created_at - start).total_seconds(), 0) // 60)
+        chat[minute] = chat.get(minute, 0) + 1
+    last_minute = int(max((end - start).total_seconds(), 0) // 60)
+    pins = []
+    for name, pin_from, pin_until, carts, orders, quantity, revenue in windows:
+        during = [viewers for at, viewers in samples if pin_from <= at < pin_until]
+        pins.append(
+            {
+                "product_name": name,
+                "offset_seconds": round(max((pin_from - start).total_seconds(), 0)),
+                "duration_seconds": round(max((pin_until - pin_from).total_seconds(), 0)),
+                "peak_viewers": max(during, default=0),
+                "average_viewers": round(sum(during) / len(during)) if during else 0,
+                "add_to_carts": carts,
+                "orders": orders,
+                "quantity": quantity,
+                "revenue": revenue,
+            }
+        )
+    return {
+        "started_at": start,
+        "ended_at": end,
+        "computed_at": computed_at,
+        "summary": summary,
+        "viewers": [{"minute": _minutes(at, start), "count": viewers} for at, viewers in samples],
+        "chat": [{"minute": minute, "count": chat.get(minute, 0)} for minute in range(last_minute + 1)],
+        "pins": pins,
+    }

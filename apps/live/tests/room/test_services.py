@@ -44,3 +44,29 @@ def test_only_moderators_drop_coupons(on_air):
 def test_text_is_cleaned_to_one_plain_line():
     """Control and direction characters go, whitespace is squeezed; markup stays as typed."""
     assert room_services.text_clean("  <b>안녕</b>\n\u202e하세요\x00  ") == "<b>안녕</b> 하세요"
+
+
+def test_coupon_amount_is_capped_by_the_runtime_setting(on_air):
+    """A coupon above admin → 운영 설정's cap is refused with the cap in the reason; at the cap it drops."""
+    from constance import config
+
+    broadcast, _item, _option = on_air
+    assert config.LIVE_COUPON_MAX_AMOUNT == 10000
+    with pytest.raises(room_services.ChatRefused) as refused:
+        room_services.coupon_drop(
+            broadcast=broadcast, actor=broadcast.seller, title="", amount=10001, quantity=5
+        )
+    assert (refused.value.code, refused.value.message) == ("invalid", "쿠폰 금액은 10,000원까지예요.")
+    config.LIVE_COUPON_MAX_AMOUNT = 2000
+    try:
+        with pytest.raises(room_services.ChatRefused):
+            room_services.coupon_drop(
+                broadcast=broadcast, actor=broadcast.seller, title="", amount=3000, quantity=5
+            )
+        coupon = room_services.coupon_drop(
+            broadcast=broadcast, actor=broadcast.seller, title="", amount=2000, quantity=5
+        )
+    finally:
+        config.LIVE_COUPON_MAX_AMOUNT = 10000
+    assert coupon.amount == 2000
+    assert broadcast.coupons.count() == 1

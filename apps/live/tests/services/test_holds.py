@@ -172,3 +172,18 @@ def test_one_buyers_simultaneous_holds_stop_at_the_cap():
     for _broadcast, _item, option in items:
         option.refresh_from_db()
     assert sum(5 - option.stock for _broadcast, _item, option in items) == holds.HOLDS_OPEN_MAX
+
+
+def test_a_coupon_never_takes_the_price_below_1_won():
+    """A coupon worth more than the live price is spent whole and the held price is 1원, never 0원."""
+    broadcast = make_live(BroadcastFactory())
+    item = BroadcastProductFactory(broadcast=broadcast, live_price=2000)
+    option = ProductOptionFactory(product=item.product, stock=5, extra_price=0)
+    buyer = UserFactory()
+    coupon = room_services.coupon_drop(
+        broadcast=broadcast, actor=broadcast.seller, title="", amount=5000, quantity=10
+    )
+    room_services.coupon_claim(broadcast_id=broadcast.pk, coupon_id=coupon.pk, user=buyer)
+    hold = holds.onair_hold_place(broadcast=broadcast, user=buyer, item_id=item.pk, option_id=option.pk)
+    assert hold.unit_price == 1
+    assert LiveCouponClaim.objects.get(user=buyer).hold_id == hold.pk

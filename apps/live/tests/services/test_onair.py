@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from apps.catalog.models import Product
 from apps.catalog.tests.factories import ProductFactory
 from apps.live import services
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory
@@ -44,3 +45,33 @@ def test_products_on_air():
     services.broadcast_product_sold_out_set(item=first, sold_out=True)
     services.broadcast_product_remove(item=second)
     assert list(broadcast.items.values_list("is_sold_out", flat=True)) == [True]
+
+
+@pytest.mark.parametrize("live_price", [0, 24001])
+def test_live_price_is_at_least_1_won_and_at_most_the_sale_price(live_price):
+    """A live price of 0원 or above the product's 판매가 is refused with a Korean reason, and nothing is added."""
+    broadcast = BroadcastFactory()
+    product = ProductFactory(list_price=30000, sale_price=24000)
+    with pytest.raises(ValidationError) as refused:
+        services.broadcast_product_add(broadcast=broadcast, product=product, live_price=live_price)
+    assert "라이브 특가" in refused.value.message_dict["live_price"][0]
+    assert not broadcast.items.exists()
+    assert services.broadcast_product_add(broadcast=broadcast, product=product, live_price=1).price == 1
+    assert (
+        services.broadcast_product_add(broadcast=broadcast, product=product, live_price=24000).price == 24000
+    )
+
+
+def test_hidden_product_cannot_go_on_air():
+    """A hidden product is refused; a sold-out one (still visible in the shop) may be presented."""
+    broadcast = BroadcastFactory()
+    with pytest.raises(ValidationError) as refused:
+        services.broadcast_product_add(
+            broadcast=broadcast, product=ProductFactory(status=Product.Status.HIDDEN)
+        )
+    assert "숨김 상품" in refused.value.message_dict["product"][0]
+    assert not broadcast.items.exists()
+    services.broadcast_product_add(
+        broadcast=broadcast, product=ProductFactory(status=Product.Status.SOLD_OUT)
+    )
+    assert broadcast.items.count() == 1
