@@ -44,3 +44,8 @@ class SellerApplicationForm(forms.ModelForm):
         value = business_number_digits(self.cleaned_data["business_number"])
         business_number_validate(value)
         return value
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["business_number"] = self.instance.business_number_display
