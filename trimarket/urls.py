@@ -10,6 +10,7 @@ admin.site.index_title = "쇼핑몰 운영"
 
 urlpatterns = [
     path("", include("apps.core.urls")),
+    path("", include("apps.sellers.urls")),
     path("", include("apps.catalog.urls")),
     path("", include("apps.orders.urls")),
     path("payments/", include("apps.payments.urls")),

@@ -90,6 +90,7 @@ class ProductAdmin(admin.ModelAdmin):
     list_display = (
         "name",
         "brand",
+        "seller",
         "category",
         "sale_price",
         "list_price",
@@ -99,13 +100,13 @@ class ProductAdmin(admin.ModelAdmin):
         "review_count",
         "created_at",
     )
-    list_filter = ("status", "category", "created_at")
-    search_fields = ("name", "brand", "description_text")
-    list_select_related = ("category",)
-    autocomplete_fields = ("category",)
+    list_filter = ("status", "seller__status", "category", "created_at")
+    search_fields = ("name", "brand", "description_text", "seller__business_name")
+    list_select_related = ("category", "seller")
+    autocomplete_fields = ("seller", "category")
     readonly_fields = ("rating_avg", "review_count", "sales_count", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("category", "name", "brand", "status")}),
+        (None, {"fields": ("seller", "category", "name", "brand", "status")}),
         (_("가격"), {"fields": ("list_price", "sale_price", "purchase_limit")}),
         (_("상세 설명"), {"fields": ("description",)}),
         (_("집계"), {"fields": ("rating_avg", "review_count", "sales_count", "created_at", "updated_at")}),

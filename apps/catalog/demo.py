@@ -28,6 +28,8 @@ from apps.catalog.models import (
     ProductSalesDay,
     Review,
 )
+from apps.sellers import selectors as seller_selectors
+from apps.sellers import services as seller_services
 
 ORDER = 20
 DEMO_PRODUCTS = 240
@@ -243,6 +245,7 @@ def products_ensure(*, count: int, progress, images_per_product: int = 2) -> int
     if missing <= 0:
         return 0
     leaves = categories_ensure()
+    sellers = demo_sellers()
     reviewers = _reviewers()
     start = Product.objects.count()
     now = timezone.now()
@@ -252,13 +255,38 @@ def products_ensure(*, count: int, progress, images_per_product: int = 2) -> int
         batch = range(batch_start, min(batch_start + BATCH, start + missing))
         with transaction.atomic():
             added += _products_batch(
-                batch, leaves=leaves, reviewers=reviewers, now=now, today=today, images=images_per_product
+                batch,
+                leaves=leaves,
+                sellers=sellers,
+                reviewers=reviewers,
+                now=now,
+                today=today,
+                images=images_per_product,
             )
     caching.category_tree_changed()
     return added
 
 
-def _products_batch(indices, *, leaves, reviewers, now, today, images: int) -> int:
+def demo_sellers() -> list:
+    """The shops demo products are spread over: the house shop first, then every approved shop."""
+    house = seller_services.seller_house_ensure()
+    return [house, *(seller for seller in seller_selectors.sellers_selling() if seller.pk != house.pk)]
+
+
+def products_spread(*, sellers: list) -> int:
+    """Give products still all with the house shop (a catalog made before sellers, given to it by the
+    migration) to the demo shops in turn; once another shop owns any product, do nothing."""
+    house, others = sellers[0], sellers[1:]
+    if not others or Product.objects.exclude(seller=house).exists():
+        return 0
+    ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
+    for offset, seller in enumerate(sellers):
+        Product.objects.filter(pk__in=ids[offset :: len(sellers)]).update(seller=seller)
+    caching.product_changed(*ids, home=True)
+    return len(ids)
+
+
+def _products_batch(indices, *, leaves, sellers, reviewers, now, today, images: int) -> int:
     rows = []
     for index in indices:
         rng = random.Random(SEED + index)
@@ -269,6 +297,7 @@ def _products_batch(indices, *, leaves, reviewers, now, today, images: int) -> i
         name = f"{words} {item}" + (f" {index // len(leaves) + 1}차" if index >= len(leaves) * 3 else "")
         list_price, sale_price = _price(rng, *leaf.price)
         product = Product(
+            seller=sellers[index % len(sellers)],
             category=category,
             name=name,
             brand=brand,
@@ -359,5 +388,6 @@ def _products_batch(indices, *, leaves, reviewers, now, today, images: int) -> i
 def load(*, progress, products: int = DEMO_PRODUCTS, images_per_product: int = 2) -> list:
     """Load the demo catalog (idempotent). It adds no login accounts worth printing in the banner."""
     categories_ensure()
+    products_spread(sellers=demo_sellers())
     products_ensure(count=products, progress=progress, images_per_product=images_per_product)
     return []

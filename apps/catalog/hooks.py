@@ -18,6 +18,9 @@ ReviewableOrderLinesProvider = Callable[..., Iterable[int]]
 # (product_id) -> broadcasts that presented the product, as dicts the template reads (url, title, image_url,
 # is_live, starts_at).
 ProductBroadcastsProvider = Callable[..., list[dict]]
+# (user_id) -> a seller's broadcasts on air, coming up and replays, as dicts (url, title, image_url, is_live,
+# is_scheduled, starts_at).
+SellerBroadcastsProvider = Callable[..., list[dict]]
 # () -> broadcasts live now, as dicts (url, title, image_url, seller, viewer_count).
 LiveNowProvider = Callable[[], list[dict]]
 
@@ -25,6 +28,7 @@ _providers: dict[str, Callable | None] = {
     "reviewable_order_lines": None,
     "product_broadcasts": None,
     "live_now": None,
+    "seller_broadcasts": None,
 }
 
 
@@ -49,6 +53,11 @@ def live_now_register(provider: LiveNowProvider | None) -> None:
     _providers["live_now"] = provider
 
 
+def seller_broadcasts_register(provider: SellerBroadcastsProvider | None) -> None:
+    """Set the broadcasts of a shop page: the live module's."""
+    _providers["seller_broadcasts"] = provider
+
+
 def reviewable_order_line_ids(*, user, product_id: int) -> set[int]:
     provider = _providers["reviewable_order_lines"]
     if provider is None or not getattr(user, "is_authenticated", False):
@@ -64,3 +73,8 @@ def product_broadcasts(*, product_id: int) -> list[dict]:
 def live_now() -> list[dict]:
     provider = _providers["live_now"]
     return list(provider()) if provider else []
+
+
+def seller_broadcasts(*, user_id: int | None) -> list[dict]:
+    provider = _providers["seller_broadcasts"]
+    return list(provider(user_id=user_id)) if provider and user_id else []

@@ -53,6 +53,9 @@ class Product(models.Model):
         SOLD_OUT = "sold_out", _("품절")
         HIDDEN = "hidden", _("숨김")
 
+    seller = models.ForeignKey(
+        "sellers.Seller", verbose_name=_("판매자"), on_delete=models.PROTECT, related_name="products"
+    )
     category = models.ForeignKey(
         Category, verbose_name=_("카테고리"), on_delete=models.PROTECT, related_name="products"
     )
@@ -85,6 +88,7 @@ class Product(models.Model):
             models.Index(fields=["status", "sale_price"], name="catalog_product_price"),
             models.Index(fields=["status", "-sales_count"], name="catalog_product_popular"),
             models.Index(fields=["category", "status"], name="catalog_product_category"),
+            models.Index(fields=["seller", "status", "-sales_count"], name="catalog_product_seller"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -165,12 +165,13 @@ def product_cards(products: Iterable[Product]) -> list[ProductCard]:
 def product_listing(
     *,
     category_ids: list[int] | None = None,
+    seller_id: int | None = None,
     query: str = "",
     sort: str = DEFAULT_SORT,
     min_price: int | None = None,
     max_price: int | None = None,
 ) -> QuerySet[Product]:
-    """Visible products of some categories and/or matching a search, filtered by price and sorted.
+    """Visible products of some categories, of one seller and/or matching a search, filtered by price and sorted.
 
     Search: every word of ``query`` must appear in the name, the brand or the description text
     (substring match, so Korean words match inside longer words: "원피스" finds "플로럴원피스").
@@ -180,6 +181,8 @@ def product_listing(
     )
     if category_ids is not None:
         products = products.filter(category_id__in=category_ids)
+    if seller_id is not None:
+        products = products.filter(seller_id=seller_id)
     for term in query.split()[:SEARCH_TERMS_MAX]:
         products = products.filter(
             Q(name__icontains=term) | Q(brand__icontains=term) | Q(description_text__icontains=term)
@@ -252,7 +255,7 @@ def _reviews() -> QuerySet[Review]:
 
 def _product_detail_build(product_id: int) -> dict | None:
     product = (
-        Product.objects.select_related("category")
+        Product.objects.select_related("category", "seller")
         .prefetch_related("images", "options")
         .filter(pk=product_id)
         .first()
@@ -277,7 +280,7 @@ def _product_detail_build(product_id: int) -> dict | None:
 
 
 def product_detail(*, product_id: int, user=None) -> dict:
-    """A product page's data: the product with category, images and options, its first reviews, the
+    """A product page's data: the product with category, seller, images and options, its first reviews, the
     count of each star rating (``rating_bars``) and its sold-out options. Cached per product; 숨김 products
     exist only for staff.
     """
@@ -291,6 +294,11 @@ def product_detail(*, product_id: int, user=None) -> dict:
     if detail["product"].status == Product.Status.HIDDEN and not (user and user.is_staff):
         raise Http404("product")
     return detail
+
+
+def product_ids_of_seller(*, seller_id: int) -> list[int]:
+    """Every product of a seller, hidden ones too."""
+    return list(Product.objects.filter(seller_id=seller_id).values_list("pk", flat=True))
 
 
 def product_get(*, product_id: int) -> Product:
@@ -375,3 +383,7 @@ def options_sold_out(*, option_ids: Iterable[int]) -> dict[int, dict]:
 
 def product_broadcasts(*, product_id: int) -> list[dict]:
     return hooks.product_broadcasts(product_id=product_id)
+
+
+def seller_broadcasts(*, user_id: int | None) -> list[dict]:
+    return hooks.seller_broadcasts(user_id=user_id)

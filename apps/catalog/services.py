@@ -120,6 +120,7 @@ def description_text(html: str) -> str:
 @transaction.atomic
 def product_create(
     *,
+    seller,
     category: Category,
     name: str,
     list_price: int,
@@ -129,6 +130,7 @@ def product_create(
     status: str = Product.Status.ON_SALE,
 ) -> Product:
     product = Product(
+        seller=seller,
         category=category,
         name=name,
         brand=brand,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("c/<str:slug>/", views.category_detail, name="category"),
     path("search/", views.search, name="search"),
     path("p/<int:pk>/", views.product_detail, name="product"),
+    path("shops/<int:pk>/", views.shop, name="shop"),
     path("p/<int:pk>/reviews/", views.product_reviews, name="product-reviews"),
     path("p/<int:pk>/reviews/new/", views.review_create, name="review-create"),
     path("p/<int:pk>/wish/", views.wishlist_toggle, name="wishlist-toggle"),

@@ -24,22 +24,22 @@ from apps.catalog import caching, selectors, services
 from apps.catalog.forms import ListingForm, ReviewForm
 from apps.catalog.models import ProductOption
 from apps.core.pagecache import render_shared
+from apps.sellers import selectors as seller_selectors
 
 PRODUCTS_PER_PAGE = 20
 WISHLIST_PER_PAGE = 40
 
 
-def _listing(
-    request, *, template: str, scope: Callable[[], tuple[list[int] | None, dict]], shared_key: str = ""
-):
-    """A product listing of ``scope()``: the categories listed (None: all) and the page's own context. With
-    ``shared_key``, first-time visitors of its plain URL get the shared HTML (``scope`` is not even called)."""
+def _listing(request, *, template: str, scope: Callable[[], tuple[dict, dict]], shared_key: str = ""):
+    """A product listing of ``scope()``: what it lists (``product_listing``'s categories or seller; nothing:
+    all) and the page's own context. With ``shared_key``, first-time visitors of its plain URL get the shared
+    HTML (``scope`` is not even called)."""
 
     def listing_context() -> dict:
-        category_ids, context = scope()
+        listed, context = scope()
         form = ListingForm(request.GET)
         filters = form.filters()
-        products = selectors.product_listing(category_ids=category_ids, **filters)
+        products = selectors.product_listing(**listed, **filters)
         page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
         return context | {
             "form": form,
@@ -88,9 +88,9 @@ def category_list(request):
 
 @require_GET
 def category_detail(request, slug: str):
-    def scope() -> tuple[list[int], dict]:
+    def scope() -> tuple[dict, dict]:
         tree, category = selectors.category_get_by_slug(slug=slug)  # 404 for an unknown slug
-        return tree.descendant_ids(category), {
+        return {"category_ids": tree.descendant_ids(category)}, {
             "category": category,
             "breadcrumbs": tree.breadcrumbs(category),
             "subcategories": category.children
@@ -108,7 +108,24 @@ def category_detail(request, slug: str):
 
 @require_GET
 def search(request):
-    return _listing(request, template="catalog/search.html", scope=lambda: (None, {}))
+    return _listing(request, template="catalog/search.html", scope=lambda: ({}, {}))
+
+
+@require_GET
+def shop(request, pk: int):
+    """A seller's shop: its visible products (sorted and filtered like a category), its broadcasts, and the
+    business details 전자상거래법 asks a seller to show."""
+
+    def scope() -> tuple[dict, dict]:
+        seller = seller_selectors.seller_shop_get(seller_id=pk)  # 404 for an application not approved
+        return {"seller_id": seller.pk}, {
+            "seller": seller,
+            "selling": seller_selectors.seller_may_sell(seller),
+            "broadcasts": selectors.seller_broadcasts(user_id=seller.user_id),
+            "empty_title": "아직 등록된 상품이 없어요",
+        }
+
+    return _listing(request, template="catalog/shop.html", scope=scope)
 
 
 @require_GET
@@ -125,6 +142,7 @@ def product_detail(request, pk: int):
             "wished": selectors.wishlist_has(user=request.user, product_id=pk),
             "reviewable_lines": selectors.reviewable_order_lines_for(user=request.user, product=product),
             "broadcasts": selectors.product_broadcasts(product_id=pk),
+            "seller_selling": seller_selectors.seller_may_sell(product.seller),
         }
 
     return render_shared(

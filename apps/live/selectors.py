@@ -282,6 +282,43 @@ def product_broadcast_cards(*, product_id: int) -> list[dict]:
     )
 
 
+SHOP_BROADCASTS_MAX = 12
+
+
+def seller_broadcast_cards(*, user_id: int) -> list[dict]:
+    """A shop page's broadcasts of its seller: on air, coming up (soonest first), then replays (cached)."""
+    return cache.get_or_set(
+        f"live:shop:{user_id}:{cards_version()}", lambda: _seller_broadcasts_build(user_id), CARDS_TTL
+    )
+
+
+def _seller_broadcasts_build(user_id: int) -> list[dict]:
+    broadcasts = Broadcast.objects.filter(seller_id=user_id).filter(
+        Q(status__in=(Broadcast.Status.LIVE, Broadcast.Status.SCHEDULED))
+        | Q(status=Broadcast.Status.ENDED, replay_status=Broadcast.ReplayStatus.READY)
+    )
+    order = {Broadcast.Status.LIVE: 0, Broadcast.Status.SCHEDULED: 1, Broadcast.Status.ENDED: 2}
+    rows = sorted(
+        broadcasts,
+        key=lambda b: (
+            order[b.status],
+            b.scheduled_at.timestamp() if b.status == Broadcast.Status.SCHEDULED else 0,
+            -(b.started_at.timestamp() if b.started_at else 0),
+        ),
+    )
+    return [
+        {
+            "url": broadcast.get_absolute_url(),
+            "title": broadcast.title,
+            "image_url": cover_url(broadcast),
+            "is_live": broadcast.is_live,
+            "is_scheduled": broadcast.status == Broadcast.Status.SCHEDULED,
+            "starts_at": broadcast.started_at or broadcast.scheduled_at,
+        }
+        for broadcast in rows[:SHOP_BROADCASTS_MAX]
+    ]
+
+
 def _live_now_build() -> list[dict]:
     broadcasts = _broadcasts().filter(status=Broadcast.Status.LIVE).order_by("-started_at")[:LIVE_NOW_MAX]
     return [

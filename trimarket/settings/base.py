@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "apps.core",
     "apps.accounts",
+    "apps.sellers",
     "apps.catalog",
     "apps.orders",
     "apps.payments",

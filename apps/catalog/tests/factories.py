@@ -9,6 +9,7 @@ from PIL import Image
 
 from apps.catalog import services
 from apps.catalog.models import Category, Product, ProductOption
+from apps.sellers.tests.factories import SellerFactory
 
 
 def image_upload(name: str = "photo.png", size: tuple[int, int] = (640, 480), colour: str = "#5b34e6"):
@@ -46,6 +47,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Product
 
+    seller = factory.SubFactory(SellerFactory)
     category = factory.SubFactory(CategoryFactory)
     name = factory.Sequence(lambda n: f"데일리 셔츠 {n}")
     brand = "트라이"

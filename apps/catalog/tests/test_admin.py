@@ -23,6 +23,7 @@ def staff_client(client):
 
 def _product_form(product: Product, **changes) -> dict:
     data = {
+        "seller": product.seller_id,
         "category": product.category_id,
         "name": product.name,
         "brand": product.brand,

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.catalog import services
 from apps.catalog.models import Product, ProductImage, Review, Wishlist
 from apps.catalog.tests.factories import CategoryFactory, ProductFactory, ProductOptionFactory, UserFactory
+from apps.sellers.tests.factories import SellerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +21,10 @@ def _shop(count: int, bought, prefix: str = "") -> Product:
     women = CategoryFactory(name="여성의류", slug=f"{prefix}women", parent=root)
     leaf = CategoryFactory(name="원피스", slug=f"{prefix}dress", parent=women)
     buyer = UserFactory()
+    seller = SellerFactory()
     products = []
     for number in range(count):
-        product = ProductFactory(category=leaf, name=f"플로럴 원피스 {number}")
+        product = ProductFactory(category=leaf, seller=seller, name=f"플로럴 원피스 {number}")
         ProductImage.objects.create(
             product=product, image=f"p/{prefix}{number}.jpg", thumbnail=f"t/{prefix}{number}.jpg"
         )
@@ -71,7 +73,8 @@ def test_every_catalog_page_stays_within_its_query_budget(
     product = _shop(count, bought)
     client.force_login(UserFactory())
 
-    for url in [*PAGES, product.get_absolute_url(), f"{product.get_absolute_url()}reviews/"]:
+    shop = f"/shops/{product.seller_id}/"
+    for url in [*PAGES, product.get_absolute_url(), f"{product.get_absolute_url()}reviews/", shop]:
         cache.delete_pattern("catalog:*")  # cold catalog caches; the session stays
         with django_assert_max_num_queries(PAGE_QUERY_BUDGET):
             assert client.get(url).status_code == 200
@@ -82,8 +85,12 @@ def test_query_counts_do_not_grow_with_the_number_of_products(client, bought):
     small = _shop(5, bought, prefix="small-")
     large = _shop(60, bought, prefix="large-")
 
-    small_counts = _query_counts(client, [*_pages("small-")[1:-1], small.get_absolute_url()])
-    large_counts = _query_counts(client, [*_pages("large-")[1:-1], large.get_absolute_url()])
+    small_counts = _query_counts(
+        client, [*_pages("small-")[1:-1], small.get_absolute_url(), f"/shops/{small.seller_id}/"]
+    )
+    large_counts = _query_counts(
+        client, [*_pages("large-")[1:-1], large.get_absolute_url(), f"/shops/{large.seller_id}/"]
+    )
 
     assert list(small_counts.values()) == list(large_counts.values())
 

@@ -47,6 +47,9 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "reviews/<int:review_id>/edit/": ("GET", "/reviews/{review}/edit/", "login 200 404 404 404"),
     "reviews/<int:review_id>/delete/": ("POST", "/reviews/{review}/delete/", "login 3xx 404 404 404"),
     "wishlist/": ("GET", "/wishlist/", "login 200 200 200 200"),
+    # A shop is public (an approved or suspended seller's); applying to sell needs a login.
+    "shops/<int:pk>/": ("GET", "/shops/{shop}/", "200 200 200 200 200"),
+    "seller/apply/": ("GET", "/seller/apply/", "login 200 200 200 200"),
     "restock-alerts/<int:option_id>/": ("POST", "/restock-alerts/{option}/", "login 3xx 3xx 3xx 3xx"),
     # --- cart, checkout, orders, payments --------------------------------------------------------------
     "cart/": ("GET", "/cart/", "200 200 200 200 200"),
@@ -250,6 +253,7 @@ ADMIN_MODELS = {
     "reports/jobrun",
     "reports/settlement",
     "reports/userstatisticsday",
+    "sellers/seller",
     "sites/site",
     "socialaccount/socialaccount",
     "socialaccount/socialapp",
@@ -316,6 +320,7 @@ def world(db, portone):
     placeholders = {
         "category": product.category.slug,
         "product": product.pk,
+        "shop": product.seller_id,
         "option": option.pk,
         "order": order.merchant_uid,
         "address": address.pk,

@@ -37,6 +37,9 @@ def _public_name_new() -> str:
 
 
 def may_broadcast(user) -> bool:
+    """Staff, or a seller: ``is_seller`` follows the member's seller profile (``apps.sellers.services`` sets
+    it on approval and clears it on suspension), so a suspended seller is refused here, at the publish gate
+    too."""
     return bool(user and user.is_active and (getattr(user, "is_seller", False) or user.is_staff))
 
 

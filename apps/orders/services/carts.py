@@ -14,6 +14,7 @@ from apps.orders.constants import CART_ITEM_ADDED, GUEST_CART_SESSION_KEY, MAX_Q
 from apps.orders.models import Cart, CartItem
 from apps.orders.pricing import option_prices
 from apps.orders.selectors import guest_cart_items
+from apps.sellers.selectors import NOT_SELLING_MESSAGE, seller_may_sell
 
 
 def _cart_changed(user_id: int) -> None:
@@ -21,9 +22,11 @@ def _cart_changed(user_id: int) -> None:
 
 
 def _option_for_cart(option_id: int) -> ProductOption:
-    option = ProductOption.objects.select_related("product").filter(pk=option_id).first()
+    option = ProductOption.objects.select_related("product__seller").filter(pk=option_id).first()
     if option is None or option.product.status == Product.Status.HIDDEN:
         raise ValidationError(_("상품을 찾을 수 없어요."))
+    if not seller_may_sell(option.product.seller):
+        raise ValidationError(NOT_SELLING_MESSAGE)
     if not option.product.is_purchasable or option.stock == 0:
         raise ValidationError(_("품절된 상품이에요."))
     return option
@@ -124,7 +127,7 @@ def cart_merge(*, user, items: dict[int, int]) -> int:
     if not items:
         return 0
     cart = cart_locked(user)
-    options = ProductOption.objects.select_related("product").in_bulk(list(items))
+    options = ProductOption.objects.select_related("product__seller").in_bulk(list(items))
     existing = {
         item.option_id: item for item in CartItem.objects.filter(cart=cart, option_id__in=list(items))
     }
@@ -132,6 +135,8 @@ def cart_merge(*, user, items: dict[int, int]) -> int:
     for option_id, quantity in items.items():
         option = options.get(option_id)
         if option is None or not option.product.is_purchasable or option.stock == 0:
+            continue
+        if not seller_may_sell(option.product.seller):
             continue
         item = existing.get(option_id)
         current = item.quantity if item else 0

@@ -17,6 +17,7 @@ from apps.orders.models import StockHold
 from apps.orders.pricing import option_prices
 from apps.orders.services.carts import cart_locked, quantity_check
 from apps.orders.services.placing import purchase_limits_check
+from apps.sellers.selectors import NOT_SELLING_MESSAGE, seller_may_sell
 
 
 @transaction.atomic
@@ -31,9 +32,11 @@ def stock_hold_place(
     """
     quantity_check(quantity)
     cart_locked(user)
-    option = ProductOption.objects.select_related("product").filter(pk=option_id).first()
+    option = ProductOption.objects.select_related("product__seller").filter(pk=option_id).first()
     if option is None or option.product.status == Product.Status.HIDDEN:
         raise ValidationError(_("상품을 찾을 수 없어요."))
+    if not seller_may_sell(option.product.seller):
+        raise ValidationError(NOT_SELLING_MESSAGE)
     if not option.product.is_purchasable or option.stock < quantity:
         raise ValidationError(_("품절된 상품이에요."))
     sale_price = option_prices(option)[1]

@@ -18,6 +18,7 @@ from apps.orders.models import Order, OrderLine, OrderStatusChange, StockHold, S
 from apps.orders.pricing import amounts_for, option_prices, reservation_minutes
 from apps.orders.services.carts import cart_locked, quantity_check
 from apps.orders.services.statuses import order_payload
+from apps.sellers.selectors import NOT_SELLING_MESSAGE, seller_may_sell
 
 MERCHANT_UID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -82,9 +83,9 @@ def order_place(
 ) -> Order:
     """Create a pending order of {option_id: quantity} and reserve its stock until it is paid or expires.
 
-    Re-checks what the checkout page showed: each product on sale, enough stock, per-buyer purchase limits
-    and, when ``expected_total`` is given, the price (a change raises ValidationError so the shopper sees the
-    new total before paying). The buyer's cart row is locked first, so two checkouts of one buyer cannot both
+    Re-checks what the checkout page showed: each product on sale from a seller still selling, enough stock,
+    per-buyer purchase limits and, when ``expected_total`` is given, the price (a change raises ValidationError
+    so the shopper sees the new total before paying). The buyer's cart row is locked first, so two checkouts of one buyer cannot both
     pass a purchase limit. Stock is taken last (``option_stock_reserve``, sorted by option id against
     deadlocks), so the option rows stay locked only for that UPDATE and the commit.
 
@@ -102,13 +103,15 @@ def order_place(
     for quantity in items.values():
         quantity_check(quantity)
     cart_locked(user)
-    options = ProductOption.objects.select_related("product").in_bulk(list(items))
+    options = ProductOption.objects.select_related("product__seller").in_bulk(list(items))
     if len(options) != len(items):
         raise ValidationError(_("판매가 끝난 상품이 있어요. 장바구니를 확인해 주세요."))
     quantities: dict[int, int] = {}
     products: dict[int, Product] = {}
     for option_id, quantity in items.items():
         option = options[option_id]
+        if not seller_may_sell(option.product.seller):
+            raise ValidationError(f"{option.product.name}: {NOT_SELLING_MESSAGE}")
         if held is not None:
             pass  # its units were taken when the hold was made
         elif not option.product.is_purchasable or option.stock < quantity:
