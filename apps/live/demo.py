@@ -90,15 +90,18 @@ def _cover(products: list[Product], hue: float) -> ContentFile:
     return ContentFile(buffer.getvalue(), name="cover.jpg")
 
 
-def _products(slug: str, count: int) -> list[Product]:
+def _products(slug: str, count: int, *, seller) -> list[Product]:
+    """The demo seller's own best sellers, those of the category first: a seller puts only its own products
+    on air, and a small demo catalog may give its shop few of them in one category."""
     category = Category.objects.filter(slug=slug).first()
     if category is None:
         return []
-    return list(
-        Product.objects.filter(
-            category__path__startswith=category.path, status=Product.Status.ON_SALE
-        ).order_by("-sales_count", "id")[:count]
+    own = Product.objects.filter(status=Product.Status.ON_SALE, seller__user=seller).order_by(
+        "-sales_count", "id"
     )
+    chosen = list(own.filter(category__path__startswith=category.path)[:count])
+    chosen += list(own.exclude(pk__in=[product.pk for product in chosen])[: count - len(chosen)])
+    return chosen
 
 
 def _recording(path: Path, *, seconds: int) -> bool:
@@ -153,7 +156,7 @@ def load(*, progress=_quiet) -> list:
         when = today + datetime.timedelta(days=days)
         if hour is not None:
             when = when.replace(hour=hour)
-        products = _products(slug, count)
+        products = _products(slug, count, seller=seller)
         with transaction.atomic():
             broadcast = broadcasts.broadcast_create(
                 seller=seller,

@@ -188,18 +188,20 @@ def broadcast_item_get_for_user(*, broadcast: Broadcast, item_id: int) -> Broadc
 
 
 def studio_product_choices(*, broadcast: Broadcast) -> QuerySet:
-    """Products a seller may add: visible ones of the broadcast's category tree not yet in the broadcast."""
+    """Products a seller may add: its own visible ones of the broadcast's category tree not yet in the
+    broadcast."""
     return (
         products_visible()
-        .filter(category__path__startswith=broadcast.category.path)
+        .filter(seller__user_id=broadcast.seller_id, category__path__startswith=broadcast.category.path)
         .exclude(pk__in=broadcast.items.values("product_id"))
         .order_by("name")[:STUDIO_PRODUCT_CHOICES_MAX]
     )
 
 
-def studio_product_get(*, product_id: int) -> Product | None:
-    """The product a seller adds to a broadcast: a visible one (판매중 or 품절), else None."""
-    return products_visible().filter(pk=product_id).first()
+def studio_product_get(*, product_id: int, broadcast: Broadcast) -> Product | None:
+    """The product a seller adds to its broadcast: one of its own shop's visible ones (판매중 or 품절), else
+    None."""
+    return products_visible().filter(pk=product_id, seller__user_id=broadcast.seller_id).first()
 
 
 @dataclasses.dataclass(frozen=True)

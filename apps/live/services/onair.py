@@ -23,10 +23,12 @@ def broadcast_product_add(
 ) -> BroadcastProduct:
     """Put a product on sale in the broadcast, last in the list (adding it again updates its price).
 
-    Only a product shoppers can see (판매중 or 품절) goes on air: a hidden one would be sold from the room
+    Only the broadcasting seller's own product goes on air, and only one shoppers can see (판매중 or 품절): a hidden one would be sold from the room
     while the shop hides it. A live price is at least 1원 and never above the product's 판매가 (so never
     above its 정가 either): a "special" price higher than the shop's would mislead the viewers.
     """
+    if product.seller.user_id != broadcast.seller_id:
+        raise ValidationError({"product": "내 상점의 상품만 방송에 추가할 수 있어요."})
     if product.status == Product.Status.HIDDEN:
         raise ValidationError(
             {"product": "숨김 상품은 방송에 추가할 수 없어요. 상품을 판매중으로 바꿔 주세요."}

@@ -8,12 +8,21 @@ from django.utils import timezone
 from apps.catalog.tests.factories import CategoryFactory, ProductFactory, UserFactory
 from apps.live import services
 from apps.live.models import Broadcast, BroadcastProduct
+from apps.sellers.tests.factories import SellerFactory as ShopFactory
 
 
 class SellerFactory(UserFactory):
+    """A member who runs an approved shop (``user.seller``), so it may go live and sell its own products."""
+
     username = factory.Sequence(lambda n: f"seller{n}")
     name = factory.Sequence(lambda n: f"셀러{n}")
     is_seller = True
+    shop = factory.RelatedFactory(ShopFactory, factory_related_name="user")
+
+
+def own_product(broadcast: Broadcast, **kwargs):
+    """A product of the broadcast's seller's own shop (the only kind it may put on air)."""
+    return ProductFactory(seller=broadcast.seller.seller, **kwargs)
 
 
 class BroadcastFactory(factory.django.DjangoModelFactory):
@@ -35,7 +44,11 @@ class BroadcastProductFactory(factory.django.DjangoModelFactory):
         model = BroadcastProduct
 
     broadcast = factory.SubFactory(BroadcastFactory)
-    product = factory.SubFactory(ProductFactory, category=factory.SelfAttribute("..broadcast.category"))
+    product = factory.SubFactory(
+        ProductFactory,
+        category=factory.SelfAttribute("..broadcast.category"),
+        seller=factory.SelfAttribute("..broadcast.seller.seller"),
+    )
     live_price = None
 
     @classmethod

@@ -10,6 +10,7 @@ from apps.conftest import SCREENSHOT_DIR, VIEWPORTS
 from apps.live import demo as live_demo
 from apps.live.models import Broadcast
 from apps.live.tests.conftest import playlist, segments, wait_until
+from apps.sellers import demo as sellers_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,8 +44,10 @@ def _screenshot_playing(page, name: str) -> None:
 
 @pytest.fixture
 def demo_site(live_media):
-    """The demo accounts, a small catalog and the demo broadcasts (replays made from real recordings)."""
+    """The demo accounts and shops, a small catalog and the demo broadcasts (replays made from real
+    recordings)."""
     accounts_demo.load(progress=_quiet)
+    sellers_demo.load(progress=_quiet)
     catalog_demo.load(progress=_quiet, products=80, images_per_product=1)
     live_demo.load(progress=_quiet)
     return Broadcast.objects.get(title=live_demo.LIVE_TITLE)

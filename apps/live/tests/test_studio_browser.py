@@ -7,12 +7,12 @@ from django.conf import settings
 from django.test import Client
 
 from apps.catalog.models import Product
-from apps.catalog.tests.factories import ProductFactory, UserFactory
+from apps.catalog.tests.factories import UserFactory
 from apps.conftest import SCREENSHOT_DIR, VIEWPORTS
 from apps.live import services
 from apps.live.tests.chat_server import Server
 from apps.live.tests.chat_support import make_live
-from apps.live.tests.factories import BroadcastFactory
+from apps.live.tests.factories import BroadcastFactory, own_product
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,13 +58,13 @@ def _shoot(page, name: str) -> None:
 
 
 def _studio_products(broadcast):
-    knit = ProductFactory(
-        category=broadcast.category, name="캐시미어 니트", list_price=59000, sale_price=49000
+    knit = own_product(
+        broadcast, category=broadcast.category, name="캐시미어 니트", list_price=59000, sale_price=49000
     )
-    socks = ProductFactory(
-        category=broadcast.category, name="수면 양말 3켤레", list_price=12000, sale_price=9900
+    socks = own_product(
+        broadcast, category=broadcast.category, name="수면 양말 3켤레", list_price=12000, sale_price=9900
     )
-    ProductFactory(category=broadcast.category, name="숨긴 상품", status=Product.Status.HIDDEN)
+    own_product(broadcast, category=broadcast.category, name="숨긴 상품", status=Product.Status.HIDDEN)
     item = services.broadcast_product_add(broadcast=broadcast, product=knit, live_price=39000)
     services.broadcast_product_pin(item=item)
     return knit, socks

@@ -4,12 +4,18 @@ import pytest
 from django.urls import reverse
 
 from apps.catalog.models import Category
-from apps.catalog.tests.factories import CategoryFactory, ProductFactory
+from apps.catalog.tests.factories import CategoryFactory
 from apps.live import services
 from apps.live.models import Broadcast
 from apps.live.selectors import live_now_cards, product_broadcast_cards
 from apps.live.services import replay
-from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, SellerFactory, UserFactory
+from apps.live.tests.factories import (
+    BroadcastFactory,
+    BroadcastProductFactory,
+    SellerFactory,
+    UserFactory,
+    own_product,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +98,7 @@ def test_studio_is_the_owners_only(client):
 def test_studio_regenerates_key_and_manages_products(client):
     """The owner reissues the key, adds a product with a live price, pins it and marks it sold out."""
     broadcast = BroadcastFactory()
-    product = ProductFactory(category=broadcast.category, sale_price=20000)
+    product = own_product(broadcast, category=broadcast.category, sale_price=20000)
     client.force_login(broadcast.seller)
     old = broadcast.stream_key
     client.post(reverse("live:studio-key", args=[broadcast.pk]))

@@ -106,9 +106,9 @@ def studio_product_add(request, pk: int):
     if not form.is_valid():
         messages.error(request, form.first_error())
         return redirect(reverse("live:studio", kwargs={"pk": pk}) + "#products")
-    product = selectors.studio_product_get(product_id=form.cleaned_data["product"])
+    product = selectors.studio_product_get(product_id=form.cleaned_data["product"], broadcast=broadcast)
     if product is None:
-        messages.error(request, "판매중이거나 품절인 상품만 추가할 수 있어요.")
+        messages.error(request, "내 상점의 판매중이거나 품절인 상품만 추가할 수 있어요.")
         return redirect(reverse("live:studio", kwargs={"pk": pk}) + "#products")
     try:
         onair.broadcast_product_add(

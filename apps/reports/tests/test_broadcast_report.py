@@ -6,10 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
+from apps.catalog.tests.factories import ProductOptionFactory
 from apps.live import services as live_services
 from apps.live.models import BroadcastProduct, ChatMessage
-from apps.live.tests.factories import BroadcastFactory
+from apps.live.tests.factories import BroadcastFactory, own_product
 from apps.orders import services as order_services
 from apps.orders.tests.factories import UserFactory, order_make
 from apps.reports.models import BroadcastReport, JobRun
@@ -30,12 +30,14 @@ def scripted_broadcast(portone, pg_sandbox, django_capture_on_commit_callbacks):
     knit again:   order D1 knit ×1                                               → 0 carts, 1 order, 24,000원
     Not the broadcast's: a product it does not sell, an unpaid order, an order after the end.
     """
-    knit = ProductOptionFactory(stock=50, product=ProductFactory(name="라이브 니트", sale_price=24000))
+    broadcast = BroadcastFactory(title="겨울 니트 라이브")
+    knit = ProductOptionFactory(
+        stock=50, product=own_product(broadcast, name="라이브 니트", sale_price=24000)
+    )
     socks = ProductOptionFactory(
-        stock=50, product=ProductFactory(name="수면 양말", list_price=5000, sale_price=5000)
+        stock=50, product=own_product(broadcast, name="수면 양말", list_price=5000, sale_price=5000)
     )
     other = ProductOptionFactory(stock=50)
-    broadcast = BroadcastFactory(title="겨울 니트 라이브")
     knit_item = live_services.broadcast_product_add(broadcast=broadcast, product=knit.product)
     socks_item = live_services.broadcast_product_add(broadcast=broadcast, product=socks.product)
     a, b, c, d = (UserFactory() for _ in range(4))

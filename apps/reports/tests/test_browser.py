@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.accounts.tests.factories import PASSWORD, UserFactory
 from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
 from apps.live import services as live_services
-from apps.live.tests.factories import BroadcastFactory
+from apps.live.tests.factories import BroadcastFactory, own_product
 from apps.orders import services as order_services
 from apps.orders.models import Order
 from apps.orders.tests.factories import order_make
@@ -73,8 +73,10 @@ def test_the_dashboard_draws_charts_for_staff(page, screenshot):
 def _three_weeks_of_sales() -> None:
     """Paid orders on the last 20 days (more each day), one cancelled line, settled by day and by month."""
     today = timezone.localdate()
+    broadcast = BroadcastFactory(title="캐시미어 니트 라이브")
     knit = ProductOptionFactory(
-        stock=500, product=ProductFactory(name="라이브 캐시미어 니트", list_price=49000, sale_price=39000)
+        stock=500,
+        product=own_product(broadcast, name="라이브 캐시미어 니트", list_price=49000, sale_price=39000),
     )
     socks = ProductOptionFactory(
         stock=500, product=ProductFactory(name="수면 양말 3종", list_price=9000, sale_price=9000)
@@ -90,7 +92,6 @@ def _three_weeks_of_sales() -> None:
     job_run(job="orders.settlement_daily", period=Period(today - timedelta(days=21), today))
     last_month = Period.month(today.replace(day=1) - timedelta(days=1))
     job_run(job="orders.settlement_monthly", period=last_month)
-    broadcast = BroadcastFactory(title="캐시미어 니트 라이브")
     item = live_services.broadcast_product_add(broadcast=broadcast, product=knit.product)
     live_services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
     live_services.broadcast_product_pin(item=item)

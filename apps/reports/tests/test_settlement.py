@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from apps.catalog.tests.factories import CategoryFactory, ProductFactory, ProductOptionFactory
 from apps.live.models import Broadcast
-from apps.live.tests.factories import BroadcastProductFactory
+from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, own_product
 from apps.orders import services as order_services
 from apps.orders.models import Order
 from apps.orders.tests.factories import UserFactory, order_make
@@ -60,11 +60,15 @@ def _refunds_at(order: Order, when) -> None:
 def month_of_orders(portone, pg_sandbox, django_capture_on_commit_callbacks):
     """The orders, payments and cancels of the module docstring; returns the categories and the seller."""
     category_a, category_b = CategoryFactory(name="패션"), CategoryFactory(name="식품")
+    broadcast = BroadcastFactory()
     p1 = ProductOptionFactory(product=ProductFactory(category=category_a, list_price=30000, sale_price=24000))
-    p2 = ProductOptionFactory(product=ProductFactory(category=category_b, list_price=10000, sale_price=10000))
-    p3 = ProductOptionFactory(product=ProductFactory(category=category_a, list_price=20000, sale_price=15000))
-    item = BroadcastProductFactory(product=p3.product)
-    broadcast = item.broadcast
+    p2 = ProductOptionFactory(
+        product=own_product(broadcast, category=category_b, list_price=10000, sale_price=10000)
+    )
+    p3 = ProductOptionFactory(
+        product=own_product(broadcast, category=category_a, list_price=20000, sale_price=15000)
+    )
+    BroadcastProductFactory(broadcast=broadcast, product=p3.product)
     BroadcastProductFactory(broadcast=broadcast, product=p2.product)
     Broadcast.objects.filter(pk=broadcast.pk).update(
         status=Broadcast.Status.ENDED, started_at=seoul(DAY_1, 19), ended_at=seoul(DAY_1, 21)

@@ -7,10 +7,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from apps.catalog.tests.factories import ProductFactory
 from apps.live import services as live_services
 from apps.live.models import Broadcast, BroadcastPin, BroadcastViewerSample, ChatMessage
-from apps.live.tests.factories import BroadcastFactory, UserFactory
+from apps.live.tests.factories import BroadcastFactory, UserFactory, own_product
 from apps.reports.models import BroadcastReport, BroadcastReportPin
 from apps.reports.services import broadcast_report_write
 
@@ -29,7 +28,7 @@ def _aired_broadcast() -> Broadcast:
     broadcast = BroadcastFactory(title="겨울 니트 라이브")
     names = ("캐시미어 라운드 니트", "수면 양말 3켤레", "울 머플러")
     items = [
-        live_services.broadcast_product_add(broadcast=broadcast, product=ProductFactory(name=name))
+        live_services.broadcast_product_add(broadcast=broadcast, product=own_product(broadcast, name=name))
         for name in names
     ]
     live_services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)

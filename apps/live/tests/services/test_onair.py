@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from apps.catalog.models import Product
 from apps.catalog.tests.factories import ProductFactory
 from apps.live import services
-from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory
+from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, own_product
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +33,18 @@ def test_pin_records_the_moment_only_on_air():
 def test_products_on_air():
     """Adding keeps the order and checks the live price; sold out and remove change the list."""
     broadcast = BroadcastFactory()
-    first = services.broadcast_product_add(broadcast=broadcast, product=ProductFactory(sale_price=20000))
-    second = services.broadcast_product_add(broadcast=broadcast, product=ProductFactory(), live_price=19000)
+    first = services.broadcast_product_add(
+        broadcast=broadcast, product=own_product(broadcast, sale_price=20000)
+    )
+    second = services.broadcast_product_add(
+        broadcast=broadcast, product=own_product(broadcast), live_price=19000
+    )
     assert (first.position, second.position) == (0, 1)
     assert second.price == 19000
     assert first.price == 20000
     with pytest.raises(ValidationError):
         services.broadcast_product_add(
-            broadcast=broadcast, product=ProductFactory(sale_price=10000), live_price=12000
+            broadcast=broadcast, product=own_product(broadcast, sale_price=10000), live_price=12000
         )
     services.broadcast_product_sold_out_set(item=first, sold_out=True)
     services.broadcast_product_remove(item=second)
@@ -51,7 +55,7 @@ def test_products_on_air():
 def test_live_price_is_at_least_1_won_and_at_most_the_sale_price(live_price):
     """A live price of 0원 or above the product's 판매가 is refused with a Korean reason, and nothing is added."""
     broadcast = BroadcastFactory()
-    product = ProductFactory(list_price=30000, sale_price=24000)
+    product = own_product(broadcast, list_price=30000, sale_price=24000)
     with pytest.raises(ValidationError) as refused:
         services.broadcast_product_add(broadcast=broadcast, product=product, live_price=live_price)
     assert "라이브 특가" in refused.value.message_dict["live_price"][0]
@@ -67,11 +71,20 @@ def test_hidden_product_cannot_go_on_air():
     broadcast = BroadcastFactory()
     with pytest.raises(ValidationError) as refused:
         services.broadcast_product_add(
-            broadcast=broadcast, product=ProductFactory(status=Product.Status.HIDDEN)
+            broadcast=broadcast, product=own_product(broadcast, status=Product.Status.HIDDEN)
         )
     assert "숨김 상품" in refused.value.message_dict["product"][0]
     assert not broadcast.items.exists()
     services.broadcast_product_add(
-        broadcast=broadcast, product=ProductFactory(status=Product.Status.SOLD_OUT)
+        broadcast=broadcast, product=own_product(broadcast, status=Product.Status.SOLD_OUT)
     )
     assert broadcast.items.count() == 1
+
+
+def test_a_seller_cannot_put_another_sellers_product_on_air():
+    """Another shop's product is refused with a Korean reason, and nothing is added."""
+    broadcast = BroadcastFactory()
+    with pytest.raises(ValidationError) as refused:
+        services.broadcast_product_add(broadcast=broadcast, product=ProductFactory())
+    assert "내 상점의 상품만" in refused.value.message_dict["product"][0]
+    assert not broadcast.items.exists()

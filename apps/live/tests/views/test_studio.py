@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apps.catalog.models import Product
 from apps.catalog.tests.factories import ProductFactory
-from apps.live.tests.factories import BroadcastFactory
+from apps.live.tests.factories import BroadcastFactory, own_product
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def _add(client, broadcast, **data):
 def test_studio_refuses_a_live_price_out_of_range_in_korean(client, live_price, reason):
     """The seller reads why the price was refused, and the product is not added."""
     broadcast = BroadcastFactory()
-    product = ProductFactory(category=broadcast.category, list_price=25000, sale_price=20000)
+    product = own_product(broadcast, category=broadcast.category, list_price=25000, sale_price=20000)
     client.force_login(broadcast.seller)
     assert _add(client, broadcast, product=product.pk, live_price=live_price) == [reason]
     assert not broadcast.items.exists()
@@ -39,10 +39,29 @@ def test_studio_refuses_a_live_price_out_of_range_in_korean(client, live_price, 
 def test_studio_refuses_a_hidden_product(client):
     """A hidden product is neither offered in the studio's list nor added when posted anyway."""
     broadcast = BroadcastFactory()
-    hidden = ProductFactory(category=broadcast.category, name="숨긴 셔츠", status=Product.Status.HIDDEN)
+    hidden = own_product(
+        broadcast, category=broadcast.category, name="숨긴 셔츠", status=Product.Status.HIDDEN
+    )
     client.force_login(broadcast.seller)
     assert "숨긴 셔츠" not in client.get(reverse("live:studio", args=[broadcast.pk])).content.decode()
-    assert _add(client, broadcast, product=hidden.pk) == ["판매중이거나 품절인 상품만 추가할 수 있어요."]
+    assert _add(client, broadcast, product=hidden.pk) == [
+        "내 상점의 판매중이거나 품절인 상품만 추가할 수 있어요."
+    ]
+    assert not broadcast.items.exists()
+
+
+def test_studio_offers_and_adds_only_the_sellers_own_products(client):
+    """Another shop's product is neither offered in the studio's list nor added when its id is posted."""
+    broadcast = BroadcastFactory()
+    own_product(broadcast, category=broadcast.category, name="우리 가게 니트")
+    theirs = ProductFactory(category=broadcast.category, name="남의 가게 니트")
+    client.force_login(broadcast.seller)
+    studio = client.get(reverse("live:studio", args=[broadcast.pk])).content.decode()
+    assert "우리 가게 니트" in studio
+    assert "남의 가게 니트" not in studio
+    assert _add(client, broadcast, product=theirs.pk) == [
+        "내 상점의 판매중이거나 품절인 상품만 추가할 수 있어요."
+    ]
     assert not broadcast.items.exists()
 
 
@@ -76,7 +95,7 @@ def test_checklist_ticks_only_what_it_checked(client):
     assert "키프레임 간격" in page  # advice, not a ticked item
 
     item = services.broadcast_product_add(
-        broadcast=broadcast, product=ProductFactory(category=broadcast.category)
+        broadcast=broadcast, product=own_product(broadcast, category=broadcast.category)
     )
     services.broadcast_product_pin(item=item)
     services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
