@@ -14,6 +14,10 @@ from apps.sellers.tests.factories import SellerFactory as ShopFactory
 class SellerFactory(UserFactory):
     """A member who runs an approved shop (``user.seller``), so it may go live and sell its own products."""
 
+    class Meta:
+        # The shop is made after the member; nothing on the member changes, so no second save.
+        skip_postgeneration_save = True
+
     username = factory.Sequence(lambda n: f"seller{n}")
     name = factory.Sequence(lambda n: f"셀러{n}")
     is_seller = True
