@@ -36,7 +36,7 @@ import dataclasses
 import json
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
@@ -135,6 +135,9 @@ class Room:
         self.spec = spec
         self.room_id = room_id
         self.viewers: set[Viewer] = set()
+        # How many of this process's connections each presence key (a person) has: a leave asks the counter,
+        # not every remaining viewer, so a mass disconnect costs one step per viewer.
+        self.presence_counts: Counter[str] = Counter()
         self.subscription = None
         self.broken_since: float | None = None
         self.last_seq = 0
@@ -359,7 +362,9 @@ async def room_join(spec: RoomSpec, room_id: int, viewer: Viewer) -> Room:
             room = Room(spec, room_id)
             await room.start()
             _rooms[(spec.name, room_id)] = room
-        room.viewers.add(viewer)
+        if viewer not in room.viewers:
+            room.viewers.add(viewer)
+            room.presence_counts[viewer.presence_key] += 1
     if spec.joined is not None:
         spec.joined(room_id)
     return room
@@ -374,7 +379,9 @@ async def room_leave(spec: RoomSpec, room_id: int, viewer: Viewer) -> None:
         room.viewers.discard(viewer)
         if spec.left is not None:
             spec.left(room_id)
-        if not any(other.presence_key == viewer.presence_key for other in room.viewers):
+        room.presence_counts[viewer.presence_key] -= 1
+        if room.presence_counts[viewer.presence_key] <= 0:
+            del room.presence_counts[viewer.presence_key]
             with contextlib.suppress(Exception):
                 await room.presence.leave(room_id, viewer.presence_key)
         if not room.viewers:

@@ -1,6 +1,7 @@
 """A room's fan-out on the in-process bus, with stand-in viewers: no database, no Redis, no domain."""
 
 import asyncio
+import dataclasses
 import threading
 
 from apps.realtime import bus, rooms, stomp
@@ -252,3 +253,30 @@ def test_the_tick_counts_each_member_once_and_sums_tallies_and_the_last_viewer_o
     assert room.audience == 2
     assert local_bus._subscribers == {}
     assert rooms._rooms == {}
+
+
+class LeavesRecorded(LocalPresence):
+    left: list[str] = []
+
+    async def leave(self, room_id: int, member: str) -> None:
+        self.left.append(member)
+
+
+def test_a_member_stays_present_until_the_last_of_its_connections_leaves():
+    """Closing one of two tabs keeps the member in the shared presence; closing the other takes it out."""
+    spec = dataclasses.replace(make_spec(bus.LocalBus()), presence=LeavesRecorded)
+    tabs = [FakeViewer("u:1"), FakeViewer("u:1")]
+    stays = FakeViewer("a:xyz")
+
+    async def scenario() -> list[list[str]]:
+        for viewer in (*tabs, stays):
+            room = await rooms.room_join(spec, 6, viewer)
+        LeavesRecorded.left = []
+        seen = []
+        for viewer in (tabs[0], tabs[1], stays):
+            await rooms.room_leave(spec, 6, viewer)
+            seen.append(list(room.presence.left))
+        return seen
+
+    rooms.rooms_reset()
+    assert asyncio.run(scenario()) == [[], ["u:1"], ["u:1", "a:xyz"]]
