@@ -26,7 +26,8 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_filter = ("status", "join_channel", "is_seller", "is_staff", "date_joined", "withdrawn_at")
     search_fields = ("username", "name", "email", "phone")
-    readonly_fields = ("email_verified_at", "withdrawn_at", "last_login", "date_joined")
+    # Who may sell is decided by reviewing the seller's application (admin → 판매자), which keeps this in step.
+    readonly_fields = ("email_verified_at", "withdrawn_at", "last_login", "date_joined", "is_seller")
     inlines = [ShippingAddressInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
