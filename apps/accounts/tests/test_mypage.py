@@ -217,3 +217,17 @@ def test_allauths_own_account_pages_lead_to_the_my_page(logged_in):
     """allauth's email and password pages, which TriMarket does its own way, redirect to the my page's."""
     assert logged_in.get("/accounts/email/")["Location"] == "/accounts/me/"
     assert logged_in.get("/accounts/password/change/")["Location"] == "/accounts/me/password/"
+
+
+@pytest.mark.django_db
+def test_my_page_leads_a_member_to_the_seller_application_and_a_seller_to_the_studio(client):
+    """A member sees 판매자 신청 linking to /seller/apply/; a seller sees the way to its studio instead."""
+    member = UserFactory()
+    client.force_login(member)
+    assert 'href="/seller/apply/"' in client.get("/accounts/me/").content.decode()
+
+    seller = UserFactory(is_seller=True)
+    client.force_login(seller)
+    page = client.get("/accounts/me/").content.decode()
+    assert 'href="/live/studio/"' in page
+    assert 'href="/seller/apply/"' not in page
