@@ -11,7 +11,6 @@ in front of the gateway only when the test says so; otherwise the terminator is 
 import os
 import re
 import shlex
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -23,17 +22,12 @@ from django.conf import settings
 from django.db import connection
 
 from apps.core import ratelimit
+from apps.core.testing import free_port
 
 ROOT = Path(settings.BASE_DIR)
 NGINX = "/usr/sbin/nginx"
 UPSTREAM_HOSTS = re.compile(r"(\bserver\s+)(web\d+|media)(:\d+)")
 ELSEWHERE = "192.0.2.1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(url: str, *, seconds: float = 30) -> None:
@@ -95,7 +89,7 @@ def gateway(tmp_path):
     processes = []
 
     def start(app_port: int, *, tls_terminator: str = ELSEWHERE) -> str:
-        port = _free_port()
+        port = free_port()
         text = (
             (ROOT / "docker/nginx/nginx.conf")
             .read_text()
@@ -155,7 +149,7 @@ def _failed_logins_with_forged_addresses(base_url: str, attempts: int) -> list[i
 
 def test_make_run_counts_a_client_forging_x_forwarded_for_as_itself(app_server):
     """Served as `make run` serves: the 21st failed login from one client is refused, whatever address it claims."""
-    port = _free_port()
+    port = free_port()
     base_url = app_server(_procfile_web_command(port), port)
 
     statuses = _failed_logins_with_forged_addresses(base_url, ratelimit.LOGIN_FAILURE.per_ip + 1)
@@ -166,7 +160,7 @@ def test_make_run_counts_a_client_forging_x_forwarded_for_as_itself(app_server):
 
 def test_the_gateway_replaces_a_forged_x_forwarded_for(app_server, gateway):
     """Through the gateway and compose's server flags, forged addresses do not escape the per-address limit."""
-    app_port = _free_port()
+    app_port = free_port()
     app_server(_compose_web_command(app_port), app_port)
     base_url = gateway(app_port)
 
@@ -178,7 +172,7 @@ def test_the_gateway_replaces_a_forged_x_forwarded_for(app_server, gateway):
 
 def test_the_gateway_ignores_a_client_claiming_https(app_server, gateway):
     """A client's X-Forwarded-Proto: https is not believed: a plain-HTTP form post without Referer still works."""
-    app_port = _free_port()
+    app_port = free_port()
     app_server(_compose_web_command(app_port), app_port)
     base_url = gateway(app_port)
     session = requests.Session()
@@ -203,7 +197,7 @@ def test_the_gateway_ignores_a_client_claiming_https(app_server, gateway):
 def test_the_gateway_believes_its_tls_terminator(app_server, gateway):
     """From TLS_TERMINATOR_ADDRESS the reported client and scheme are used: each reported client has its own
     limit, a form post reported as HTTPS is checked as one (no Referer: refused), plain HTTP goes to HTTPS."""
-    app_port = _free_port()
+    app_port = free_port()
     app_server(_compose_web_command(app_port), app_port)
     base_url = gateway(app_port, tls_terminator="127.0.0.1")
 

@@ -12,7 +12,6 @@ relay sends them and the worker handles each.
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -146,57 +144,6 @@ def test_worker_killed_mid_task_runs_it_again_with_the_same_result(worker_factor
     assert delivery.state == EventDelivery.State.DONE
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PrivateRedis:
-    """``redis-server`` on a free port of its own, without persistence; stopped and started at will."""
-
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                *("--save", "", "--appendonly", "no", "--port", str(self.port)),
-                *("--bind", "127.0.0.1", "--daemonize", "no"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        try:
-            _wait_for(lambda: _answers(client), timeout=10, what="the private redis-server to start")
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-def _answers(client: redis.Redis) -> bool:
-    try:
-        return client.ping()
-    except redis.ConnectionError:
-        return False
-
-
-@pytest.fixture
-def private_redis():
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.stop()
-
-
 @contextlib.contextmanager
 def _celery_on_broker(url: str):
     """This process sends tasks to ``url`` for real (not eagerly) for the duration."""
@@ -225,7 +172,7 @@ def test_broker_down_when_an_order_commits_its_events_are_handled_after_it_retur
     worker_factory("worker", queue="celery", redis_url=private_redis.url)
 
     with _celery_on_broker(private_redis.url):
-        private_redis.stop()
+        private_redis.kill()
         started = time.monotonic()
         verification = payment_services.payment_verify(
             merchant_uid=order.merchant_uid, imp_uid=paid["imp_uid"]

@@ -5,7 +5,6 @@ database (use ``transactional_db``: rows must be committed to be seen), cache, s
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,13 +13,9 @@ from pathlib import Path
 import requests
 from django.conf import settings
 
+from apps.core.testing import free_port
+
 VENV_BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def database_url() -> str:

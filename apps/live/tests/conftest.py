@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from apps.core.testing import private_redis  # noqa: F401 (the chat drill's Redis)
 from apps.live.media.server import MediaServer, publish_url, publisher_command
 
 WAIT_SECONDS = 20.0

@@ -14,20 +14,17 @@ after; a viewer joining afterwards sees the whole conversation.
 import asyncio
 import contextlib
 import json
-import socket
-import subprocess
 import threading
 import time
 
 import pytest
-import redis
 import requests
 import websockets
 from rest_framework_simplejwt.tokens import AccessToken
 
 from apps.catalog.tests.factories import UserFactory
 from apps.live.models import ChatMessage
-from apps.live.tests.chat_server import Server, free_port
+from apps.live.tests.chat_server import Server
 from apps.live.tests.chat_support import make_live
 from apps.live.tests.factories import BroadcastFactory
 from apps.realtime import stomp
@@ -39,52 +36,6 @@ RECONNECT_DELAY_SECONDS = 0.5
 SEND_EVERY_SECONDS = 0.15
 OUTAGE_SECONDS = 1.5
 ANSWER_TIMEOUT_SECONDS = 5.0
-
-
-class PrivateRedis:
-    """``redis-server`` on a free port of its own, without persistence: a restart loses everything."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                *("--save", "", "--appendonly", "no", "--port", str(self.port)),
-                *("--bind", "127.0.0.1", "--daemonize", "no"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                assert time.monotonic() < deadline, "the private redis-server did not start"
-                time.sleep(0.05)
-            finally:
-                client.close()
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        with socket.socket() as sock:  # the port is free again: nothing answers there
-            assert sock.connect_ex(("127.0.0.1", self.port)) != 0
-
-
-@pytest.fixture
-def private_redis():
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture
