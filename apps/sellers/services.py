@@ -97,15 +97,20 @@ def seller_approve(*, seller: Seller) -> Seller:
     return _status_set(seller=seller, status=Seller.Status.APPROVED)
 
 
+def _reason(reason: str, *, what: str) -> str:
+    """The reason the seller is mailed, required for a refusal: trimmed, never empty."""
+    if not reason.strip():
+        raise ValidationError(f"{what} 사유를 적어 주세요.")
+    return reason.strip()
+
+
 @transaction.atomic
 def seller_reject(*, seller: Seller, reason: str) -> Seller:
     """반려 an application in review, with the reason the applicant is mailed."""
     seller = _locked(seller)
     if seller.status != Seller.Status.PENDING:
         raise ValidationError("심사 중인 신청만 반려할 수 있어요.")
-    if not reason.strip():
-        raise ValidationError("반려 사유를 적어 주세요.")
-    return _status_set(seller=seller, status=Seller.Status.REJECTED, reason=reason.strip())
+    return _status_set(seller=seller, status=Seller.Status.REJECTED, reason=_reason(reason, what="반려"))
 
 
 @transaction.atomic
@@ -114,9 +119,7 @@ def seller_suspend(*, seller: Seller, reason: str) -> Seller:
     seller = _locked(seller)
     if seller.status != Seller.Status.APPROVED:
         raise ValidationError("승인된 셀러만 정지할 수 있어요.")
-    if not reason.strip():
-        raise ValidationError("정지 사유를 적어 주세요.")
-    return _status_set(seller=seller, status=Seller.Status.SUSPENDED, reason=reason.strip())
+    return _status_set(seller=seller, status=Seller.Status.SUSPENDED, reason=_reason(reason, what="정지"))
 
 
 @transaction.atomic

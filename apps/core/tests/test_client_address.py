@@ -147,6 +147,24 @@ def _failed_logins_with_forged_addresses(base_url: str, attempts: int) -> list[i
     return statuses
 
 
+def _login_post_claiming_https(base_url: str) -> requests.Response:
+    """A wrong login posted over plain HTTP with ``X-Forwarded-Proto: https`` and no Referer. Django checks the
+    Referer of HTTPS form posts only: a request taken for HTTPS is refused (403), one taken for HTTP is answered
+    with the form's error (200)."""
+    session = requests.Session()
+    session.get(f"{base_url}/accounts/login/", timeout=10)
+    return session.post(
+        f"{base_url}/accounts/login/",
+        data={
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            "username": "nobody",
+            "password": "x-1!aaaa",
+        },
+        headers={"X-Forwarded-Proto": "https"},
+        timeout=10,
+    )
+
+
 def test_make_run_counts_a_client_forging_x_forwarded_for_as_itself(app_server):
     """Served as `make run` serves: the 21st failed login from one client is refused, whatever address it claims."""
     port = free_port()
@@ -175,20 +193,7 @@ def test_the_gateway_ignores_a_client_claiming_https(app_server, gateway):
     app_port = free_port()
     app_server(_compose_web_command(app_port), app_port)
     base_url = gateway(app_port)
-    session = requests.Session()
-    session.get(f"{base_url}/accounts/login/", timeout=10)
-
-    # Django checks the Referer of HTTPS form posts only; a request taken for HTTPS would be refused (403).
-    response = session.post(
-        f"{base_url}/accounts/login/",
-        data={
-            "csrfmiddlewaretoken": session.cookies["csrftoken"],
-            "username": "nobody",
-            "password": "x-1!aaaa",
-        },
-        headers={"X-Forwarded-Proto": "https"},
-        timeout=10,
-    )
+    response = _login_post_claiming_https(base_url)
 
     assert response.status_code == 200
     assert "아이디 또는 비밀번호가 올바르지 않아요" in response.text
@@ -202,18 +207,7 @@ def test_the_gateway_believes_its_tls_terminator(app_server, gateway):
     base_url = gateway(app_port, tls_terminator="127.0.0.1")
 
     statuses = _failed_logins_with_forged_addresses(base_url, ratelimit.LOGIN_FAILURE.per_ip + 1)
-    session = requests.Session()
-    session.get(f"{base_url}/accounts/login/", timeout=10)
-    https_post = session.post(
-        f"{base_url}/accounts/login/",
-        data={
-            "csrfmiddlewaretoken": session.cookies["csrftoken"],
-            "username": "nobody",
-            "password": "x-1!aaaa",
-        },
-        headers={"X-Forwarded-Proto": "https"},
-        timeout=10,
-    )
+    https_post = _login_post_claiming_https(base_url)
 
     plain = requests.get(
         f"{base_url}/accounts/login/",

@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
+from django.test import Client
 
+from apps.conftest import VIEWPORTS
 from apps.core.testing import private_redis  # noqa: F401 (the chat drill's Redis)
 from apps.live.media.server import MediaServer, publish_url, publisher_command
+from apps.live.tests.chat_server import Server
 
 WAIT_SECONDS = 20.0
 
@@ -93,3 +97,34 @@ def playlist(media_server: MediaServer, public_name: str) -> str:
 
 def segments(text: str) -> list[str]:
     return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@pytest.fixture
+def server():
+    """The site in a real uvicorn process (WebSockets and all) on this test's database."""
+    started = Server("uvicorn")
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def open_tab(browser, server):
+    """A new browser context (its own cookies) on the server, logged in as ``user`` when given."""
+    contexts = []
+
+    def open_(user=None, viewport: str = "phone"):
+        context = browser.new_context(
+            base_url=server.url, locale="ko-KR", timezone_id="Asia/Seoul", viewport=VIEWPORTS[viewport]
+        )
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": f"{server.url}/"}])
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()

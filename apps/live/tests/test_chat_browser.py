@@ -2,49 +2,14 @@
 the rate limit, a moderator's delete, and pin → card → 바로 구매 → checkout. Screenshots at phone and desktop."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from apps.catalog import services as catalog_services
 from apps.catalog.tests.factories import ProductOptionFactory, UserFactory, image_upload
 from apps.live import services
-from apps.live.tests.chat_server import Server
 from apps.live.tests.chat_support import make_live
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def server():
-    started = Server("uvicorn")
-    yield started
-    started.stop()
-
-
-@pytest.fixture
-def open_tab(browser, server):
-    """A new browser context (its own cookies) on the server, logged in as ``user`` when given."""
-    from apps.conftest import VIEWPORTS
-
-    contexts = []
-
-    def open_(user=None, viewport: str = "phone"):
-        context = browser.new_context(
-            base_url=server.url, locale="ko-KR", timezone_id="Asia/Seoul", viewport=VIEWPORTS[viewport]
-        )
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        if user is not None:
-            client = Client()
-            client.force_login(user)
-            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": f"{server.url}/"}])
-        return context.new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def _room(page, broadcast) -> None:

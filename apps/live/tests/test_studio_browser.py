@@ -3,47 +3,15 @@ above the shop's is refused in Korean, the seller appoints a moderator by search
 room's moderation menu. Screenshots at phone and desktop."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from apps.catalog.models import Product
 from apps.catalog.tests.factories import UserFactory
 from apps.conftest import SCREENSHOT_DIR, VIEWPORTS
 from apps.live import services
-from apps.live.tests.chat_server import Server
 from apps.live.tests.chat_support import make_live
 from apps.live.tests.factories import BroadcastFactory, own_product
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def server():
-    started = Server("uvicorn")
-    yield started
-    started.stop()
-
-
-@pytest.fixture
-def open_tab(browser, server):
-    """A new browser context (its own cookies) on the server, logged in as ``user``."""
-    contexts = []
-
-    def open_(user, viewport: str = "phone"):
-        context = browser.new_context(
-            base_url=server.url, locale="ko-KR", timezone_id="Asia/Seoul", viewport=VIEWPORTS[viewport]
-        )
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": f"{server.url}/"}])
-        return context.new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def _shoot(page, name: str) -> None:
