@@ -16,6 +16,7 @@ urlpatterns = [
     path("payments/", include("apps.payments.urls")),
     path("", include("apps.live.urls")),
     path("", include("apps.reports.urls")),
+    path("seller/", include("apps.sellercenter.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),

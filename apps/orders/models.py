@@ -184,6 +184,10 @@ class OrderLine(models.Model):
         verbose_name=_("옵션"),
         db_constraint=False,
     )
+    # Who sold the line, copied from the product at checkout: the seller ships it and is paid for it.
+    seller = models.ForeignKey(
+        "sellers.Seller", on_delete=models.PROTECT, related_name="+", verbose_name=_("판매자")
+    )
     product_name = models.CharField(_("상품명"), max_length=120)
     option_name = models.CharField(_("옵션명"), max_length=80, blank=True)
     list_price = models.PositiveIntegerField(_("정가 (원)"))
@@ -212,6 +216,44 @@ class OrderLine(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ORDERED
+
+
+class Shipment(models.Model):
+    """One seller's parcel of an order. An order with lines from two sellers is one order and one payment
+    for the shopper, and two shipments: each seller ships, and sees, only its own."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("배송준비중")
+        SHIPPED = "shipped", _("배송중")
+        DELIVERED = "delivered", _("배송완료")
+        CANCELLED = "cancelled", _("취소")
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="shipments", verbose_name=_("주문")
+    )
+    seller = models.ForeignKey(
+        "sellers.Seller", on_delete=models.PROTECT, related_name="shipments", verbose_name=_("판매자")
+    )
+    status = models.CharField(_("상태"), max_length=12, choices=Status.choices, default=Status.PREPARING)
+    # This seller's share of the order's shipping fee (the order's fee is the sum of its shipments').
+    shipping_fee = models.PositiveIntegerField(_("배송비"), default=0)
+    carrier = models.CharField(_("택배사"), max_length=16, blank=True)
+    tracking_number = models.CharField(_("송장번호"), max_length=40, blank=True)
+    shipped_at = models.DateTimeField(_("발송일"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("배송완료일"), null=True, blank=True)
+    created_at = models.DateTimeField(_("생성일"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("배송")
+        verbose_name_plural = _("배송")
+        ordering = ("order_id", "id")
+        indexes = [models.Index(fields=["seller", "status", "-created_at"], name="orders_shipment_seller")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "seller"], name="orders_shipment_order_seller"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.seller_id} ({self.status})"
 
 
 class StockReservation(models.Model):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.payments",
     "apps.live",
     "apps.reports",
+    "apps.sellercenter",
 ]
 
 MIDDLEWARE = [

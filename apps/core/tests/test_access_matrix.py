@@ -50,6 +50,8 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     # A shop is public (an approved or suspended seller's); applying to sell needs a login.
     "shops/<int:pk>/": ("GET", "/shops/{shop}/", "200 200 200 200 200"),
     "seller/apply/": ("GET", "/seller/apply/", "login 200 200 200 200"),
+    # --- seller center: only a member with an approved (or suspended) shop; others go to the application -----
+    "seller/": ("GET", "/seller/", "login 3xx 3xx 200 3xx"),
     "restock-alerts/<int:option_id>/": ("POST", "/restock-alerts/{option}/", "login 3xx 3xx 3xx 3xx"),
     # --- cart, checkout, orders, payments --------------------------------------------------------------
     "cart/": ("GET", "/cart/", "200 200 200 200 200"),

@@ -165,6 +165,7 @@ def order_place(
             order=order,
             product=option.product,
             option=option,
+            seller_id=option.product.seller_id,
             product_name=option.product.name,
             option_name=option.name,
             list_price=list_price,

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SellerCenterConfig(AppConfig):
+    name = "apps.sellercenter"
+    verbose_name = "셀러센터"
