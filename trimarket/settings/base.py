@@ -6,6 +6,7 @@ Celery tasks in-process); DATABASE_URL and REDIS_URL switch to MariaDB and Redis
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -217,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    # Delivered orders the shopper never confirmed are confirmed after ORDERS_AUTO_CONFIRM_DAYS (runtime).
+    "orders-auto-confirm": {"task": "apps.orders.tasks.orders_auto_confirm", "schedule": 60.0 * 60},
     "accounts-pending-signups-expire": {
         "task": "apps.accounts.tasks.pending_signups_expire",
         "schedule": 60.0 * 60,
@@ -471,6 +474,26 @@ CONSTANCE_CONFIG = {
         _("환불 지연 알림(분): PG 장애 등으로 환불이 이 시간 넘게 처리되지 않으면 관리자에게 한 번 메일"),
         int,
     ),
+    "ORDERS_AUTO_CONFIRM_DAYS": (
+        8,
+        _("자동 구매확정(일): 배송완료 후 이 기간 동안 구매확정하지 않은 주문은 자동으로 구매확정"),
+        int,
+    ),
+    "SELLER_COMMISSION_RATE": (
+        Decimal("5.0"),
+        _("판매 수수료율(%): 구매확정된 판매금액(배송비 제외)에서 셀러 정산 시 떼는 플랫폼 수수료"),
+        Decimal,
+    ),
+    "SELLER_LIVE_COMMISSION_RATE": (
+        Decimal("3.0"),
+        _("라이브 판매 수수료율(%): 방송 중에 주문된 상품의 판매금액에 대신 적용하는 수수료"),
+        Decimal,
+    ),
+    "SELLER_PAYOUT_DAYS": (
+        7,
+        _("정산 지급일(일): 구매확정일로부터 이 일수 뒤에 셀러에게 정산 금액을 지급"),
+        int,
+    ),
 }
 # Fieldset titles are dict keys, hashed at import: plain strings, not lazy translations.
 CONSTANCE_CONFIG_FIELDSETS = {
@@ -478,4 +501,10 @@ CONSTANCE_CONFIG_FIELDSETS = {
     "라이브 채팅": ("CHAT_RATE_LIMIT_COUNT", "CHAT_RATE_LIMIT_SECONDS", "CHAT_SLOW_MODE_SECONDS"),
     "플레이어": ("PLAYER_LATENCY_PRESET",),
     "라이브 쇼핑": ("LIVE_COUPON_MAX_AMOUNT",),
+    "셀러 정산": (
+        "ORDERS_AUTO_CONFIRM_DAYS",
+        "SELLER_COMMISSION_RATE",
+        "SELLER_LIVE_COMMISSION_RATE",
+        "SELLER_PAYOUT_DAYS",
+    ),
 }

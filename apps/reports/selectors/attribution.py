@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from apps.live.models import Broadcast, BroadcastProduct
 from apps.payments.settlement import SellerOf
+from apps.payments.statements import OnAir
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,14 @@ def live_sellers(start: datetime, end: datetime) -> SellerOf:
         return window.seller_id if window else None
 
     return seller_of
+
+
+def on_air_sales(start: datetime, end: datetime) -> OnAir:
+    """The seller statement's ``OnAirRule``: a line was sold on air when its order was placed while a broadcast
+    that had the product on sale was on air (the same windows as ``live_sellers``, read once)."""
+    windows = live_windows(start=start, end=end)
+
+    def sold_on_air(product_id: int | None, at: datetime) -> bool:
+        return live_broadcast_for(windows, product_id=product_id, at=at) is not None
+
+    return sold_on_air
