@@ -26,6 +26,7 @@ from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory,
 from apps.orders import services as order_services
 from apps.orders.models import CartItem
 from apps.orders.tests.factories import order_make
+from apps.reports.models import SellerStatement
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,9 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "seller/apply/": ("GET", "/seller/apply/", "login 200 200 200 200"),
     # --- seller center: only a member with an approved (or suspended) shop; others go to the application -----
     "seller/": ("GET", "/seller/", "login 3xx 3xx 200 3xx"),
+    "seller/statements/": ("GET", "/seller/statements/", "login 3xx 3xx 200 3xx"),
+    "seller/statements/export.csv": ("GET", "/seller/statements/export.csv", "login 3xx 3xx 200 3xx"),
+    "seller/statements/<int:pk>/": ("GET", "/seller/statements/{statement}/", "login 3xx 3xx 200 3xx"),
     "restock-alerts/<int:option_id>/": ("POST", "/restock-alerts/{option}/", "login 3xx 3xx 3xx 3xx"),
     # --- cart, checkout, orders, payments --------------------------------------------------------------
     "cart/": ("GET", "/cart/", "200 200 200 200 200"),
@@ -253,6 +257,7 @@ ADMIN_MODELS = {
     "payments/refund",
     "reports/broadcastreport",
     "reports/jobrun",
+    "reports/sellerstatement",
     "reports/settlement",
     "reports/userstatisticsday",
     "sellers/seller",
@@ -318,6 +323,9 @@ def world(db, portone):
     item = BroadcastProductFactory(
         broadcast=BroadcastFactory(seller=seller, scheduled_at=timezone.now() + datetime.timedelta(hours=1))
     )
+    statement = SellerStatement.objects.create(
+        seller=seller.seller, kind=SellerStatement.Kind.DAY, period_start=datetime.date(2026, 11, 10)
+    )
     users = {"a": shopper_a, "b": shopper_b, "seller": seller, "staff": staff, "anon": None}
     placeholders = {
         "category": product.category.slug,
@@ -330,6 +338,7 @@ def world(db, portone):
         "broadcast": item.broadcast_id,
         "item": item.pk,
         "secret": media_server.callback_secret(),
+        "statement": statement.pk,
     }
     return users, placeholders
 
