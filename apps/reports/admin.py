@@ -101,7 +101,7 @@ class SettlementAdmin(_ReadOnlyAdmin):
     )
     list_filter = ("kind", "period_start", "category")
     list_select_related = ("seller", "category")
-    search_fields = ("seller__username", "seller__name", "category__name")
+    search_fields = ("seller__business_name", "seller__user__username", "category__name")
     date_hierarchy = "period_start"
 
 

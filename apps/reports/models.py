@@ -71,7 +71,8 @@ class UserStatisticsDay(models.Model):
 
 
 class Settlement(models.Model):
-    """What one seller (or the shop itself, ``seller`` empty) earned in one category over one day or month.
+    """What one seller earned in one category over one day or month: staff's category view of sales by payment
+    day (the sellers' own statements, by purchase confirmation, are ``SellerStatement``).
 
     Written whole per period by ``orders.settlement_daily`` / ``orders.settlement_monthly``
     (``services.settlement_write``): a rerun deletes the period's rows and writes the same ones again.
@@ -86,13 +87,13 @@ class Settlement(models.Model):
     kind = models.CharField(_("기간 종류"), max_length=8, choices=Kind.choices)
     period_start = models.DateField(_("기간 시작"))
     seller = models.ForeignKey(
-        User,
+        "sellers.Seller",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("셀러"),
-        help_text=_("비어 있으면 방송 밖에서 팔린 쇼핑몰 판매"),
+        help_text=_("주문 상품의 판매자 (비어 있으면 판매자를 알 수 없는 옛 집계)"),
     )
     category = models.ForeignKey(
         "catalog.Category",
