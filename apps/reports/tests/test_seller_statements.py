@@ -4,26 +4,27 @@ Rates: the defaults, 판매 수수료 5%, 라이브 판매 수수료 3%, payout 
 (PAYMENTS_PG_FEE_RATE 0.033), every figure rounded half up per row. Sellers A and B; A's broadcast is on air
 2026-11-02 19:00–21:00 with PA1 and PA2 on sale.
 
-Placed and paid 2026-11-02, all confirmed (구매확정) 2026-11-10:
-- order 1, placed 10:00 (before the broadcast: no live sale), two sellers:
-  PA1 (A) 12,345 × 2 = 24,690; PA3 (A) 5,000 × 1; PB1 (B) 8,000 × 1 → 37,690 < 50,000, shipping 3,000,
-  shipments A 3,000 and B 0. PA3 is cancelled 15:00 the same day: 5,000 back, before confirmation.
-- order 2, placed 20:00 on air: PA2 (A) 30,150 × 2 = 60,300, free shipping (≥ 50,000), no shipment row.
-- order 3, placed 11:00: PB1 (B) 8,000 × 1 + 3,000 shipping, no shipment rows: the fee goes to the seller
-  of its first line, B.
+Placed and paid 2026-11-02, all confirmed (구매확정) 2026-11-10. Each shop's part of order 1 is over the
+free-shipping threshold, so shipping is the same whether it is charged per order or per shop's parcel:
+- order 1, placed 10:00 (before the broadcast: no live sale), two shops, free shipping:
+  PA1 (A) 26,345 × 2 = 52,690; PA3 (A) 5,000 × 1; PB1 (B) 60,000→50,000 × 1. Before it is shipped the
+  shopper cancels PA3: 5,000 back, before confirmation.
+- order 2, placed 20:00 on air: PA2 (A) 30,150 × 1 + 3,000 shipping (A's parcel).
+- order 3, placed 11:00: PB2 (B) 8,000 × 1 + 3,000 shipping, no shipment row: the fee goes to the seller of
+  its first line, B.
 
 Seller A, 2026-11-10
-  gross       24,690 + 60,300 + 3,000 (shipping)     = 87,990
+  gross       52,690 + 30,150 + 3,000 (shipping)     = 85,840
   refunds     PA3, before confirmation (not in gross) =  5,000
-  PG fee      87,990 × 3.3% = 2,903.67                →  2,904
-  commission  60,300 × 3% = 1,809 (on air)
-            + 24,690 × 5% = 1,234.5 → 1,235            =  3,044
-  payout      87,990 − 2,904 − 3,044                  = 82,042, paid on 2026-11-17
+  PG fee      85,840 × 3.3% = 2,832.72                →  2,833
+  commission  30,150 × 3% = 904.5 → 905 (on air)
+            + 52,690 × 5% = 2,634.5 → 2,635           =  3,540
+  payout      85,840 − 2,833 − 3,540                  = 79,467, paid on 2026-11-17
 Seller B, 2026-11-10
-  gross       8,000 + 8,000 + 3,000 (order 3's shipping) = 19,000
-  PG fee      19,000 × 3.3% = 627
-  commission  16,000 × 5% = 800
-  payout      19,000 − 627 − 800                      = 17,573
+  gross       50,000 + 8,000 + 3,000 (order 3's shipping) = 61,000
+  PG fee      61,000 × 3.3% = 2,013
+  commission  58,000 × 5% = 2,900
+  payout      61,000 − 2,013 − 2,900                  = 56,087
 """
 
 from datetime import date, timedelta
@@ -86,10 +87,11 @@ def confirmed_day(portone, pg_sandbox, django_capture_on_commit_callbacks):
     """The orders of the module docstring, confirmed on DAY; returns sellers A and B (``sellers.Seller``)."""
     seller_a, seller_b = SellerFactory().seller, SellerFactory().seller
     broadcast = BroadcastFactory(seller=seller_a.user)
-    pa1 = ProductOptionFactory(product=ProductFactory(seller=seller_a, list_price=12345, sale_price=12345))
+    pa1 = ProductOptionFactory(product=ProductFactory(seller=seller_a, list_price=26345, sale_price=26345))
     pa2 = ProductOptionFactory(product=ProductFactory(seller=seller_a, list_price=35000, sale_price=30150))
     pa3 = ProductOptionFactory(product=ProductFactory(seller=seller_a, list_price=5000, sale_price=5000))
-    pb1 = ProductOptionFactory(product=ProductFactory(seller=seller_b, list_price=10000, sale_price=8000))
+    pb1 = ProductOptionFactory(product=ProductFactory(seller=seller_b, list_price=60000, sale_price=50000))
+    pb2 = ProductOptionFactory(product=ProductFactory(seller=seller_b, list_price=8000, sale_price=8000))
     for option in (pa1, pa2):
         BroadcastProductFactory(broadcast=broadcast, product=option.product)
     Broadcast.objects.filter(pk=broadcast.pk).update(
@@ -97,15 +99,11 @@ def confirmed_day(portone, pg_sandbox, django_capture_on_commit_callbacks):
     )
 
     order_1 = order_paid(pg_sandbox, order_make(items={pa1.pk: 2, pa3.pk: 1, pb1.pk: 1}))
-    order_2 = order_paid(pg_sandbox, order_make(items={pa2.pk: 2}))
-    order_3 = order_paid(pg_sandbox, order_make(items={pb1.pk: 1}))
-    assert (order_1.total_amount, order_2.total_amount, order_3.total_amount) == (40690, 60300, 11000)
+    order_2 = order_paid(pg_sandbox, order_make(items={pa2.pk: 1}))
+    order_3 = order_paid(pg_sandbox, order_make(items={pb2.pk: 1}))
+    assert (order_1.total_amount, order_2.total_amount, order_3.total_amount) == (107690, 33150, 11000)
     for order, hour in ((order_1, 10), (order_2, 20), (order_3, 11)):
         Order.objects.filter(pk=order.pk).update(created_at=seoul(PLACED, hour), paid_at=seoul(PLACED, hour))
-    Shipment.objects.filter(order=order_1).delete()
-    Shipment.objects.filter(order__in=[order_2, order_3]).delete()
-    Shipment.objects.create(order=order_1, seller=seller_a, shipping_fee=3000)
-    Shipment.objects.create(order=order_1, seller=seller_b, shipping_fee=0)
 
     with django_capture_on_commit_callbacks(execute=True):
         order_services.order_cancel(
@@ -113,6 +111,9 @@ def confirmed_day(portone, pg_sandbox, django_capture_on_commit_callbacks):
         )
     Refund.objects.filter(order=order_1).update(created_at=seoul(PLACED, 15))
     assert Order.objects.get(pk=order_1.pk).refunded_amount == 5000
+    # Each shop's parcel (when checkout has not made them already); order 3 keeps none.
+    for order, seller, fee in ((order_1, seller_a, 0), (order_1, seller_b, 0), (order_2, seller_a, 3000)):
+        Shipment.objects.get_or_create(order=order, seller=seller, defaults={"shipping_fee": fee})
 
     for order, hour in ((order_1, 9), (order_2, 14), (order_3, 23)):
         _confirm(Order.objects.get(pk=order.pk), seoul(DAY, hour))
@@ -126,8 +127,8 @@ def test_a_day_statement_equals_the_hand_computed_one(confirmed_day):
     job_run(job="orders.seller_statements_daily", period=Period.day(DAY))
 
     assert _rows() == {
-        (seller_a.pk, DAY, "scheduled", False): (2, 4, 87990, 3000, 60300, 5000, 0, 2904, 3044, 82042),
-        (seller_b.pk, DAY, "scheduled", False): (2, 2, 19000, 0 + 3000, 0, 0, 0, 627, 800, 17573),
+        (seller_a.pk, DAY, "scheduled", False): (2, 3, 85840, 3000, 30150, 5000, 0, 2833, 3540, 79467),
+        (seller_b.pk, DAY, "scheduled", False): (2, 2, 61000, 3000, 0, 0, 0, 2013, 2900, 56087),
     }
     row = SellerStatement.objects.get(seller=seller_a, kind="day")
     assert (row.commission_rate, row.live_commission_rate, row.payout_days) == (5, 3, 7)
@@ -162,7 +163,7 @@ def test_a_rerun_writes_the_same_rows_and_a_paid_row_is_never_rewritten(confirme
     config.SELLER_COMMISSION_RATE = 10
     job_run(job="orders.seller_statements_daily", period=Period.day(DAY))
     paid = SellerStatement.objects.get(pk=row.pk)
-    assert (paid.status, paid.paid_by, paid.payout) == ("paid", staff, 82042)
+    assert (paid.status, paid.paid_by, paid.payout) == ("paid", staff, 79467)
     assert SellerStatement.objects.filter(seller=seller_a).count() == 1
 
     # One more order of A's (PA3 5,000 + 3,000 shipping, no shipment row) confirmed on the paid day.
@@ -173,10 +174,10 @@ def test_a_rerun_writes_the_same_rows_and_a_paid_row_is_never_rewritten(confirme
     _confirm(Order.objects.get(pk=late.pk), seoul(DAY, 22))
     job_run(job="orders.seller_statements_daily", period=Period.day(DAY))
 
-    # 8,000 more: PG fee 95,990 × 3.3% = 3,167.67 → 3,168 (+264), commission at the day's 5% (not the new
-    # 10%): 29,690 × 5% = 1,484.5 → 1,485 (+250); payout +8,000 − 264 − 250 = 7,486.
+    # 8,000 more: PG fee 93,840 × 3.3% = 3,096.72 → 3,097 (+264), commission at the day's 5% (not the new
+    # 10%): 57,690 × 5% = 2,884.5 → 2,885 (+250); payout +8,000 − 264 − 250 = 7,486.
     assert _rows(seller=seller_a) == {
-        (seller_a.pk, DAY, "paid", False): (2, 4, 87990, 3000, 60300, 5000, 0, 2904, 3044, 82042),
+        (seller_a.pk, DAY, "paid", False): (2, 3, 85840, 3000, 30150, 5000, 0, 2833, 3540, 79467),
         (seller_a.pk, DAY, "scheduled", True): (1, 1, 8000, 3000, 0, 0, 0, 264, 250, 7486),
     }
     assert JobRun.objects.filter(job="orders.seller_statements_daily", status="succeeded").count() == 4
@@ -190,7 +191,7 @@ def test_a_refund_after_confirmation_is_taken_off_the_day_it_is_made(
     seller_a, _seller_b = confirmed_day
     job_run(job="orders.seller_statements_daily", period=Period.day(DAY))
     before = _rows()
-    order_2 = Order.objects.get(lines__product_name__isnull=False, total_amount=60300)
+    order_2 = Order.objects.get(total_amount=33150)
     with django_capture_on_commit_callbacks(execute=True):
         order_services.order_refund_request(order=order_2, actor="staff", reason="반품")
     refund_day = DAY + timedelta(days=2)
@@ -199,11 +200,22 @@ def test_a_refund_after_confirmation_is_taken_off_the_day_it_is_made(
     for day in (DAY, refund_day):
         job_run(job="orders.seller_statements_daily", period=Period.day(day))
 
-    # 60,300 back: PG fee −1,989.9 → −1,990, commission −60,300 × 3% = −1,809;
-    # payout 0 − 60,300 + 1,990 + 1,809 = −56,501.
+    # 33,150 back (the line 30,150 and its parcel's 3,000): PG fee −1,093.95 → −1,094, commission on the line
+    # only, −30,150 × 3% = −904.5 → −905; payout 0 − 33,150 + 1,094 + 905 = −31,151.
     assert _rows() == {
         **before,
-        (seller_a.pk, refund_day, "scheduled", False): (0, 0, 0, 0, -60300, 0, 60300, -1990, -1809, -56501),
+        (seller_a.pk, refund_day, "scheduled", False): (
+            0,
+            0,
+            0,
+            -3000,
+            -30150,
+            0,
+            33150,
+            -1094,
+            -905,
+            -31151,
+        ),
     }
 
 
@@ -215,8 +227,8 @@ def test_the_month_is_the_sum_of_its_days(confirmed_day):
 
     month = date(2026, 11, 1)
     assert _rows(kind=SellerStatement.Kind.MONTH) == {
-        (seller_a.pk, month, "scheduled", False): (2, 4, 87990, 3000, 60300, 5000, 0, 2904, 3044, 82042),
-        (seller_b.pk, month, "scheduled", False): (2, 2, 19000, 3000, 0, 0, 0, 627, 800, 17573),
+        (seller_a.pk, month, "scheduled", False): (2, 3, 85840, 3000, 30150, 5000, 0, 2833, 3540, 79467),
+        (seller_b.pk, month, "scheduled", False): (2, 2, 61000, 3000, 0, 0, 0, 2013, 2900, 56087),
     }
     assert SellerStatement.objects.filter(kind="day").count() == 2
 
