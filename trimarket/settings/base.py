@@ -287,6 +287,11 @@ SOCIALACCOUNT_PROVIDERS = {
     for provider in ("kakao", "naver")
     if (client_id := env(f"{provider.upper()}_CLIENT_ID", default=""))
 }
+# Parcel tracking (tracker.delivery's GraphQL API; apps/orders/tracking): off without a client id.
+DELIVERY_TRACKER_URL = env("DELIVERY_TRACKER_URL", default="https://apis.tracker.delivery/graphql")
+DELIVERY_TRACKER_CLIENT_ID = env("DELIVERY_TRACKER_CLIENT_ID", default="")
+DELIVERY_TRACKER_CLIENT_SECRET = env("DELIVERY_TRACKER_CLIENT_SECRET", default="")
+DELIVERY_TRACKER_TIMEOUT = env.float("DELIVERY_TRACKER_TIMEOUT", default=5.0)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=14),
