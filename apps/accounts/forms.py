@@ -92,9 +92,24 @@ class SignupForm(forms.Form):
     postcode = _postcode_field(required=False)
     road_address = _road_address_field(required=False)
     detail_address = _detail_address_field()
-    agree = forms.BooleanField(label="이용약관 및 개인정보 수집·이용에 동의합니다 (필수)")
+    # Two consents, not one: the privacy law wants the collection of personal data agreed to on its own.
+    agree_terms = forms.BooleanField(
+        label="이용약관 동의 (필수)", error_messages={"required": "이용약관에 동의해 주세요."}
+    )
+    agree_privacy = forms.BooleanField(
+        label="개인정보 수집·이용 동의 (필수)",
+        error_messages={"required": "개인정보 수집·이용에 동의해 주세요."},
+    )
+    # The versions the page linked to: what the member read is what gets recorded, or the form asks again.
+    terms_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    privacy_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     field_order = ["username", "password1", "password2", "name", "email", "phone"]
+
+    def __init__(self, *args, policies: dict | None = None, **kwargs) -> None:
+        """``policies``: kind → the PolicyDocument in force (``apps.core.selectors.policies_current``)."""
+        super().__init__(*args, **kwargs)
+        self.policies = policies or {}
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
@@ -128,6 +143,12 @@ class SignupForm(forms.Form):
             self.add_error("road_address", "도로명 주소를 입력해 주세요.")
         if cleaned.get("road_address") and not cleaned.get("postcode"):
             self.add_error("postcode", "우편번호를 입력해 주세요.")
+        for kind, document in self.policies.items():
+            if cleaned.get(f"agree_{kind}") and cleaned.get(f"{kind}_version") != document.version:
+                self.add_error(
+                    f"agree_{kind}",
+                    f"{document.get_kind_display()}이 새 버전으로 바뀌었어요. 내용을 확인하고 다시 동의해 주세요.",
+                )
         return cleaned
 
 

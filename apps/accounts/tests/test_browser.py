@@ -49,7 +49,8 @@ def test_signup_verify_login_and_my_page_journey(page, screenshot):
     assert page.get_by_label("우편번호").input_value() == "06236"
     assert page.get_by_label("도로명 주소").input_value() == "서울 강남구 테헤란로 152"
     page.get_by_label("상세 주소").fill("12층")
-    page.get_by_text("이용약관 및 개인정보").click()
+    page.get_by_text("이용약관 동의 (필수)").click()
+    page.get_by_text("개인정보 수집·이용 동의 (필수)").click()
     page.get_by_role("button", name="가입하고 인증 코드 받기").click()
 
     page.get_by_text("비밀번호에 특수문자를 포함해 주세요.").wait_for()
