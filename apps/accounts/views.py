@@ -33,7 +33,6 @@ from apps.accounts.forms import (
 )
 from apps.accounts.models import User
 from apps.core import ratelimit
-from apps.core.selectors import policies_current
 
 PENDING_USER_SESSION_KEY = "accounts_pending_user_id"
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -57,7 +56,7 @@ def _safe_next(request: HttpRequest, default: str = "/") -> str:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:me")
-    form = SignupForm(request.POST or None, policies=policies_current())
+    form = SignupForm(request.POST or None)
     limited = None
     if request.method == "POST":
         try:
@@ -86,7 +85,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_USER_SESSION_KEY] = user.pk
             messages.success(request, f"{user.email}로 인증 코드를 보냈어요.")
             return redirect("accounts:verify")
-    response = render(request, "accounts/signup.html", {"form": form, "policies": form.policies})
+    response = render(request, "accounts/signup.html", {"form": form})
     return ratelimit.too_many(response, limited) if limited else response
 
 

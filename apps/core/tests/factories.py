@@ -19,3 +19,14 @@ def policies_fresh(*, days_ago: int = 30) -> dict[str, PolicyDocument]:
         )
         for kind, label in PolicyDocument.Kind.choices
     }
+
+
+def policies_default() -> dict[str, PolicyDocument]:
+    """Replace every policy document with the first versions the data migration writes (the real texts)."""
+    import importlib
+
+    from django.apps import apps
+
+    PolicyDocument.objects.all().delete()
+    importlib.import_module("apps.core.migrations.0003_policy_documents_first").create(apps, None)
+    return {document.kind: document for document in PolicyDocument.objects.all()}
