@@ -41,9 +41,10 @@ class BusinessInfo:
 
     @property
     def ftc_url(self) -> str:
-        """The FTC's page for this business, or "" while the number is not 10 digits (a link to nothing)."""
+        """The FTC's page for this business, or "" while the number is not 10 digits or is the placeholder of
+        zeros (a link to nobody's page)."""
         digits = self.registration_digits
-        if len(digits) != REGISTRATION_DIGITS:
+        if len(digits) != REGISTRATION_DIGITS or not digits.strip("0"):
             return ""
         return FTC_BUSINESS_URL.format(digits=digits)
 

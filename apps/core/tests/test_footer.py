@@ -62,13 +62,17 @@ def test_the_ftc_link_carries_the_registration_digits(client, django_capture_on_
     assert "사업자정보 확인" in html
 
 
-def test_no_ftc_link_while_the_number_is_not_ten_digits(client, django_capture_on_commit_callbacks):
-    """A half-typed number shows as typed, without a link to an FTC page about nobody."""
-    _set(django_capture_on_commit_callbacks, BUSINESS_REGISTRATION_NUMBER="220-81")
+@pytest.mark.parametrize("number", ["220-81", "000-00-00000"])
+def test_no_ftc_link_for_a_half_typed_or_placeholder_number(
+    client, django_capture_on_commit_callbacks, number
+):
+    """A half-typed number, or the placeholder of zeros, shows as typed, without a link to an FTC page about
+    nobody."""
+    _set(django_capture_on_commit_callbacks, BUSINESS_REGISTRATION_NUMBER=number)
 
     html = client.get("/categories/").content.decode()
 
-    assert "사업자등록번호 220-81" in html
+    assert f"사업자등록번호 {number}" in html
     assert "ftc.go.kr" not in html
 
 

@@ -174,3 +174,48 @@ def test_the_first_versions_written_by_the_data_migration_cover_what_the_law_ask
         assert words in privacy.body
     for words in ("청약철회", "통신판매중개", "라이브 방송"):
         assert words in terms.body
+
+
+def test_staff_correct_an_announced_version_in_admin(client, documents):
+    """A version announced for next week opens editable; the corrected words are what its page shows."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    announced = _terms_v2(effective_at=timezone.now() + timedelta(days=7))
+    when = timezone.localtime(announced.effective_at)
+
+    response = client.post(
+        f"/admin/core/policydocument/{announced.pk}/change/",
+        {
+            "title": "TriMarket 이용약관",
+            "body": "<p>오타를 고친 두 번째 버전.</p><script>x</script>",
+            "effective_at_0": when.strftime("%Y-%m-%d"),
+            "effective_at_1": when.strftime("%H:%M:%S"),
+        },
+    )
+
+    assert response.status_code == 302
+    html = client.get("/terms/2/").content.decode()
+    assert "오타를 고친 두 번째 버전" in html
+    assert "<script>x" not in html
+    assert "시행될 예정인 버전" in html
+
+
+def test_a_duplicate_version_number_is_a_form_error_in_admin(client, documents):
+    """Version 1 exists: asking for it again is refused on the form, not with a server error."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    now = timezone.localtime()
+
+    response = client.post(
+        "/admin/core/policydocument/add/",
+        {
+            "kind": "terms",
+            "version": "1",
+            "title": "중복",
+            "body": "<p>중복</p>",
+            "effective_at_0": now.strftime("%Y-%m-%d"),
+            "effective_at_1": now.strftime("%H:%M:%S"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert PolicyDocument.objects.filter(kind="terms").count() == 1
