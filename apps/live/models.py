@@ -250,7 +250,11 @@ class ChatMessage(models.Model):
         verbose_name = _("채팅 메시지")
         verbose_name_plural = _("채팅 메시지")
         ordering = ("-id",)
-        indexes = [models.Index(fields=["broadcast", "-id"], name="live_chat_recent")]
+        indexes = [
+            models.Index(fields=["broadcast", "-id"], name="live_chat_recent"),
+            # Every welcome and catch-up asks for the messages deleted lately: a range on this, not a scan.
+            models.Index(fields=["broadcast", "deleted_at"], name="live_chat_deleted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name}: {self.text[:30]}"

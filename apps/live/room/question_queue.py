@@ -22,7 +22,6 @@ from django.utils import timezone
 from apps.catalog.selectors import product_options
 from apps.live.models import BroadcastProduct, ChatQuestion
 from apps.live.room import selectors as room_selectors
-from apps.live.room.question_rules import TOPIC_LABELS
 from apps.orders.pricing import free_shipping_threshold
 
 ANSWER_MAX_CHARS = 300
@@ -241,7 +240,7 @@ def _group_payload(question: ChatQuestion, codes: dict[int, BroadcastProduct]) -
     payload = {
         "id": question.pk,
         "topic": question.topic,
-        "topic_label": TOPIC_LABELS.get(question.topic, "기타"),
+        "topic_label": question.get_topic_display(),
         "code": getattr(item, "code", ""),
         "product": item.product.name if item is not None else "",
         "count": question.count,

@@ -21,16 +21,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+# The same values as ``apps.live.models.ChatQuestion.Topic`` (whose labels the studio shows).
 TOPICS = ("price", "size", "color", "stock", "shipping", "time", "other")
-TOPIC_LABELS = {
-    "price": "가격",
-    "size": "사이즈",
-    "color": "색상",
-    "stock": "재고",
-    "shipping": "배송",
-    "time": "시간",
-    "other": "기타",
-}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,7 +9,7 @@ from apps.catalog.tests.factories import ProductOptionFactory, UserFactory
 from apps.live.models import ChatMessage, ChatQuestion
 from apps.live.room import question_queue, questions
 from apps.live.room import services as room_services
-from apps.live.room.question_rules import classify
+from apps.live.room.question_rules import TOPICS, classify
 from apps.live.services import onair
 from apps.live.tests.chat_support import make_live
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, own_product
@@ -242,3 +242,8 @@ def test_the_queue_outlives_the_process_it_was_counted_in(show):
         last_asked_at=earlier,
     )
     assert ask(broadcast, "사이즈 어케돼요").count == 5
+
+
+def test_the_rules_topics_are_the_models():
+    """The classifier's topics are the ones the queue stores and labels."""
+    assert set(TOPICS) == set(ChatQuestion.Topic.values)
