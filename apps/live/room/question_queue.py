@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from apps.catalog.selectors import product_options
-from apps.live.models import BroadcastProduct, ChatQuestion
+from apps.live.models import BroadcastProduct, ChatMessage, ChatQuestion
 from apps.live.room import selectors as room_selectors
 from apps.orders.pricing import free_shipping_threshold
 
@@ -235,8 +235,14 @@ def answer_suggest(
 # ---- The queue ---------------------------------------------------------------------------------------------
 
 
-def _group_payload(question: ChatQuestion, codes: dict[int, BroadcastProduct]) -> dict:
+def _group_payload(question: ChatQuestion, codes: dict[int, BroadcastProduct], deleted: set[int]) -> dict:
     item = codes.get(question.item_id) if question.item_id else None
+    # A line a moderator deleted from the chat is not shown to the host again (it still counts).
+    recent = [
+        {"name": line.get("name", ""), "text": line.get("text", "")}
+        for line in question.recent
+        if line.get("id") not in deleted
+    ]
     payload = {
         "id": question.pk,
         "topic": question.topic,
@@ -244,7 +250,7 @@ def _group_payload(question: ChatQuestion, codes: dict[int, BroadcastProduct]) -
         "code": getattr(item, "code", ""),
         "product": item.product.name if item is not None else "",
         "count": question.count,
-        "recent": question.recent,
+        "recent": recent,
         "last_at": timezone.localtime(question.last_asked_at).strftime("%H:%M"),
     }
     if question.answered_at is None:
@@ -252,7 +258,7 @@ def _group_payload(question: ChatQuestion, codes: dict[int, BroadcastProduct]) -
             broadcast_id=question.broadcast_id,
             topic=question.topic,
             item=item,
-            texts=[line.get("text", "") for line in question.recent],
+            texts=[line["text"] for line in recent],
             code=payload["code"],
         )
     else:
@@ -267,9 +273,14 @@ def question_queue(*, broadcast_id: int) -> dict:
     questions = ChatQuestion.objects.filter(broadcast_id=broadcast_id)
     waiting = questions.filter(answered_at__isnull=True).order_by("-count", "-last_asked_at", "-id")
     answered = questions.filter(answered_at__isnull=False).order_by("-answered_at", "-id")[:ANSWERED_SHOWN]
+    waiting, answered = list(waiting), list(answered)
+    line_ids = {line.get("id") for question in (*waiting, *answered) for line in question.recent} - {None}
+    deleted = set(
+        ChatMessage.objects.filter(pk__in=line_ids, deleted_at__isnull=False).values_list("id", flat=True)
+    )
     return {
-        "open": [_group_payload(question, items) for question in waiting],
-        "answered": [_group_payload(question, items) for question in answered],
+        "open": [_group_payload(question, items, deleted) for question in waiting],
+        "answered": [_group_payload(question, items, deleted) for question in answered],
     }
 
 

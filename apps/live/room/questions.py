@@ -83,7 +83,8 @@ def question_note(*, message: ChatMessage, detection: Detection) -> ChatQuestion
             )
     question.count += 1
     question.last_asked_at = now
-    question.recent = [{"name": message.display_name, "text": message.text}, *question.recent][:RECENT_KEPT]
+    line = {"id": message.pk, "name": message.display_name, "text": message.text}
+    question.recent = [line, *question.recent][:RECENT_KEPT]
     question.save(update_fields=["count", "last_asked_at", "recent"])
     return question
 

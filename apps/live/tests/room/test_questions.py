@@ -115,6 +115,7 @@ def test_questions_about_the_same_thing_are_one_group_with_a_count(show):
     first.refresh_from_db()
     assert (first.topic, first.item_id, first.count) == ("price", dress.pk, 3)
     assert [line["name"] for line in first.recent] == ["셋", "둘", "하나"]
+    assert first.recent[0]["id"] == ChatMessage.objects.get(text="가격좀요").pk
     assert (other.topic, other.item_id, other.count) == ("price", tumbler.pk, 1)
     shipping.refresh_from_db()
     assert (shipping.topic, shipping.item_id, shipping.count) == ("shipping", None, 2)
@@ -247,3 +248,14 @@ def test_the_queue_outlives_the_process_it_was_counted_in(show):
 def test_the_rules_topics_are_the_models():
     """The classifier's topics are the ones the queue stores and labels."""
     assert set(TOPICS) == set(ChatQuestion.Topic.values)
+
+
+def test_a_question_deleted_from_the_chat_is_not_shown_to_the_host(show):
+    """A moderator deletes an abusive question: the host's panel no longer shows its text."""
+    broadcast, _dress, _tumbler = show
+    ask(broadcast, "얼마에요?", "정상")
+    ask(broadcast, "얼마냐고 XX", "무례")
+    rude = ChatMessage.objects.get(text="얼마냐고 XX")
+    room_services.chat_message_delete(broadcast=broadcast, message_id=rude.pk, actor=broadcast.seller)
+    group = question_queue.question_queue(broadcast_id=broadcast.pk)["open"][0]
+    assert (group["count"], group["recent"]) == (2, [{"name": "정상", "text": "얼마에요?"}])
