@@ -111,7 +111,7 @@ CODE = re.compile(r"(?<![a-z0-9])([a-z])\s?(\d{1,2})(?![0-9])", re.I)
 
 
 def normalize(text: str) -> str:
-    """Lower-cased, trimmed, repeated question marks kept as one; emoji left for the reaction rule."""
+    """Lower-cased, with runs of whitespace as one space, trimmed; emoji are left for the reaction rule."""
     return re.sub(r"\s+", " ", text).strip().lower()
 
 

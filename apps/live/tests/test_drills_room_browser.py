@@ -34,6 +34,7 @@ def app_server(private_redis):
 def test_a_page_connected_through_a_redis_outage_shows_what_changed_during_it(
     browser, private_redis, app_server
 ):
+    """The page never reconnects, yet after the outage it shows what the seller did during it."""
     broadcast = make_live(BroadcastFactory(title="정전 대비 라이브"))
     seller = broadcast.seller
     doomed = room_services.chat_message_post(

@@ -32,6 +32,7 @@ def _ask(broadcast, name: str, text: str) -> None:
 
 
 def test_the_host_answers_grouped_questions_with_one_tap(open_tab, screenshot):
+    """Four groups, most asked first, with suggested answers; one tap posts; an edited answer posts as edited."""
     broadcast = make_live(BroadcastFactory(title="봄 원피스 라이브"))
     dress = BroadcastProductFactory(
         broadcast=broadcast,

@@ -21,6 +21,7 @@ def _rooms():
 
 
 def test_a_viewers_question_sent_over_the_socket_is_queued_for_the_host():
+    """Only the viewer's question is queued: not its order command, its remark, nor the seller's message."""
     broadcast = make_live(BroadcastFactory())
     BroadcastProductFactory(broadcast=broadcast)
     viewer = UserFactory(name="민지")

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_catch_up_carries_messages_deletions_and_the_rooms_state():
+    """Messages, deletions, then the state with the announcement, coupon and pin made while the bus was down."""
     broadcast = make_live(BroadcastFactory())
     item = BroadcastProductFactory(broadcast=broadcast)
     ProductOptionFactory(product=item.product, stock=6)
@@ -51,6 +52,7 @@ def test_catch_up_carries_messages_deletions_and_the_rooms_state():
 
 
 def test_the_welcome_lists_messages_deleted_lately_for_a_reconnecting_page_to_take_down():
+    """A page reconnecting gets the ids of messages deleted while it was away."""
     broadcast = make_live(BroadcastFactory())
     message = room_services.chat_message_post(broadcast_id=broadcast.pk, user=UserFactory(), text="지워질 말")
     room_services.chat_message_delete(broadcast=broadcast, message_id=message.pk, actor=broadcast.seller)

@@ -67,6 +67,7 @@ def test_greetings_reactions_orders_and_remarks_are_not_questions(text):
 
 
 def test_a_product_code_is_read_from_the_question():
+    """A1/a2 names a product on air; a size letter alone (M) does not."""
     assert classify("a2 사이즈 있어요?").code == "A2"
     assert classify("m 사이즈 있나요").code == ""
 
@@ -162,6 +163,7 @@ def test_suggested_answers_come_from_the_product_data(show, settings):
 
 
 def test_shipping_days_come_from_settings_when_the_description_says_nothing(show, settings):
+    """Without a 배송 row in the description the answer gives ORDERS_DELIVERY_DAYS."""
     settings.ORDERS_DELIVERY_DAYS = 3
     broadcast, _dress, _tumbler = show
     text = question_queue.answer_suggest(broadcast_id=broadcast.pk, topic="shipping", item=None, texts=[])
@@ -171,6 +173,7 @@ def test_shipping_days_come_from_settings_when_the_description_says_nothing(show
 
 
 def test_a_sold_out_product_and_an_open_coupon_are_in_the_answers(show):
+    """A sold-out product answers 품절; a time question names the coupon open now and what is left."""
     broadcast, dress, _tumbler = show
     onair.broadcast_product_sold_out_set(item=dress, sold_out=True)
     dress.refresh_from_db()
@@ -207,6 +210,7 @@ def test_one_tap_posts_the_answer_as_the_hosts_message_and_closes_the_group(show
 
 
 def test_an_empty_answer_or_an_ended_show_keeps_the_group_open(show):
+    """A refused answer (empty) posts nothing and leaves the group for the host."""
     broadcast, _dress, _tumbler = show
     group = ask(broadcast, "얼마에요?")
     with pytest.raises(room_services.ChatRefused):
@@ -216,6 +220,7 @@ def test_an_empty_answer_or_an_ended_show_keeps_the_group_open(show):
 
 
 def test_dismissing_closes_without_a_message(show):
+    """답변 완료 closes the group without a chat message; it moves to the answered list."""
     broadcast, _dress, _tumbler = show
     group = ask(broadcast, "배송 며칠 걸려요")
     questions.question_dismiss(question=group)

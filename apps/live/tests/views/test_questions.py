@@ -30,6 +30,7 @@ def asked():
 
 
 def test_the_seller_reads_the_queue_with_a_suggested_answer(client, asked):
+    """The seller's panel gets the group, its count, the latest lines and the price answer."""
     broadcast, group = asked
     client.force_login(broadcast.seller)
     data = client.get(reverse("live:studio-questions", args=[broadcast.pk])).json()
@@ -41,6 +42,7 @@ def test_the_seller_reads_the_queue_with_a_suggested_answer(client, asked):
 
 
 def test_one_tap_answers_in_the_chat_and_a_second_tap_is_refused(client, asked):
+    """One tap posts the seller's message; a second tap (another tab) is refused, nothing is posted twice."""
     broadcast, group = asked
     client.force_login(broadcast.seller)
     url = reverse("live:studio-question-answer", args=[broadcast.pk, group.pk])
@@ -56,6 +58,7 @@ def test_one_tap_answers_in_the_chat_and_a_second_tap_is_refused(client, asked):
 
 
 def test_an_empty_answer_is_refused_in_korean(client, asked):
+    """An empty answer is a 409 with the chat's Korean reason."""
     broadcast, group = asked
     client.force_login(broadcast.seller)
     response = client.post(
