@@ -426,6 +426,8 @@ PAYMENTS_PG_FEE_RATE = env.str("PAYMENTS_PG_FEE_RATE", default="0.033")
 # Shipping is free from this many 원 (after discounts); below it ORDERS_SHIPPING_FEE is charged.
 ORDERS_FREE_SHIPPING_THRESHOLD = env.int("ORDERS_FREE_SHIPPING_THRESHOLD", default=50_000)
 ORDERS_SHIPPING_FEE = env.int("ORDERS_SHIPPING_FEE", default=3_000)
+# Business days from order to doorstep, as the live question queue tells a viewer who asks (배송 며칠 걸려요?).
+ORDERS_DELIVERY_DAYS = env.int("ORDERS_DELIVERY_DAYS", default=2)
 # How long checkout holds the stock of an unpaid order.
 ORDERS_RESERVATION_MINUTES = env.int("ORDERS_RESERVATION_MINUTES", default=15)
 

@@ -22,7 +22,7 @@ from apps.catalog.models import Review
 from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
 from apps.core.tests.factories import policies_fresh
 from apps.live import media_server
-from apps.live.models import Broadcast
+from apps.live.models import Broadcast, ChatQuestion
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, SellerFactory
 from apps.orders import services as order_services
 from apps.orders.models import CartItem
@@ -100,6 +100,23 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "login 404 404 3xx 3xx",
     ),
     "live/<int:pk>/studio/report/": ("GET", "/live/{broadcast}/studio/report/", "login 404 404 200 200"),
+    # The question queue: the seller's and staff's. Posting without a text is refused (409), and the group
+    # the seller closed first is closed for staff (409).
+    "live/<int:pk>/studio/questions/": (
+        "GET",
+        "/live/{broadcast}/studio/questions/",
+        "login 404 404 200 200",
+    ),
+    "live/<int:pk>/studio/questions/<int:question_id>/answer/": (
+        "POST",
+        "/live/{broadcast}/studio/questions/{question}/answer/",
+        "login 404 404 4xx 4xx",
+    ),
+    "live/<int:pk>/studio/questions/<int:question_id>/done/": (
+        "POST",
+        "/live/{broadcast}/studio/questions/{question}/done/",
+        "login 404 404 200 4xx",
+    ),
     # The media server's callbacks: a wrong secret is refused whoever asks.
     "live/media-server/<str:secret>/publish/": (
         "POST",
@@ -337,6 +354,13 @@ def world(db, portone):
         "review": review.pk,
         "broadcast": item.broadcast_id,
         "item": item.pk,
+        "question": ChatQuestion.objects.create(
+            broadcast=item.broadcast,
+            topic="price",
+            open_key="price:0",
+            first_asked_at=timezone.now(),
+            last_asked_at=timezone.now(),
+        ).pk,
         "secret": media_server.callback_secret(),
     }
     return users, placeholders
