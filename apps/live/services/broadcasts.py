@@ -17,6 +17,7 @@ from apps.core.events import publish
 from apps.live.models import Broadcast
 from apps.live.services.cards import cards_changed
 from apps.live.services.replay import replay_schedule_if_ready
+from apps.sellers.selectors import seller_for_user, seller_may_sell
 
 STREAM_KEY_BYTES = 24
 PUBLIC_NAME_BYTES = 8
@@ -37,10 +38,11 @@ def _public_name_new() -> str:
 
 
 def may_broadcast(user) -> bool:
-    """Staff, or a seller: ``is_seller`` follows the member's seller profile (``apps.sellers.services`` sets
-    it on approval and clears it on suspension), so a suspended seller is refused here, at the publish gate
-    too."""
-    return bool(user and user.is_active and (getattr(user, "is_seller", False) or user.is_staff))
+    """Staff, or a member whose shop may sell (asked of sellers, the one place that decides): a shop in
+    review, rejected or suspended is refused here, and so at the publish gate too."""
+    if not (user and user.is_active):
+        return False
+    return user.is_staff or seller_may_sell(seller_for_user(user=user))
 
 
 @transaction.atomic

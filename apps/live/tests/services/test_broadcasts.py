@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from apps.live import services
 from apps.live.tests.factories import BroadcastFactory, SellerFactory, UserFactory
+from apps.sellers.models import Seller
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,6 @@ def test_publish_gate():
         services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
 
     demoted = BroadcastFactory()
-    demoted.seller.is_seller = False
-    demoted.seller.save()
+    Seller.objects.filter(user=demoted.seller).update(status=Seller.Status.SUSPENDED)
     with pytest.raises(services.PublishRefused):
         services.broadcast_publish_start(public_name=demoted.public_name, key=demoted.stream_key)
