@@ -482,7 +482,7 @@ CONSTANCE_CONFIG = {
         int,
     ),
     "ORDERS_AUTO_CONFIRM_DAYS": (
-        8,
+        7,
         _("자동 구매확정(일): 배송완료 후 이 기간 동안 구매확정하지 않은 주문은 자동으로 구매확정"),
         int,
     ),

@@ -17,7 +17,7 @@ from apps.orders.pricing import _runtime_setting
 from apps.orders.services.statuses import order_status_set
 
 AUTO_CONFIRM_ACTOR = "자동 구매확정"
-DEFAULT_AUTO_CONFIRM_DAYS = 8
+DEFAULT_AUTO_CONFIRM_DAYS = 7
 
 
 def auto_confirm_days() -> int:

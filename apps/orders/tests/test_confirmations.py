@@ -31,14 +31,15 @@ def delivered(days_ago: float) -> Order:
 def _default_days():
     from constance import config
 
-    config.ORDERS_AUTO_CONFIRM_DAYS = 8
+    config.ORDERS_AUTO_CONFIRM_DAYS = 7
     yield
-    config.ORDERS_AUTO_CONFIRM_DAYS = 8
+    config.ORDERS_AUTO_CONFIRM_DAYS = 7
 
 
-def test_an_order_delivered_eight_days_ago_is_confirmed_once():
-    """8 days after 배송완료 the order is 구매확정, logged as the auto-confirm; a rerun confirms nothing again."""
-    old, recent = delivered(8.01), delivered(7.9)
+def test_an_order_delivered_seven_days_ago_is_confirmed_once():
+    """7 days after 배송완료 (the default) the order is 구매확정, logged as the auto-confirm; a rerun confirms
+    nothing again."""
+    old, recent = delivered(7.01), delivered(6.9)
 
     assert orders_auto_confirm() == 1
     assert orders_auto_confirm() == 0
@@ -47,7 +48,7 @@ def test_an_order_delivered_eight_days_ago_is_confirmed_once():
     assert Order.objects.get(pk=recent.pk).status == Order.Status.DELIVERED
     change = OrderStatusChange.objects.get(order=old, to_status=Order.Status.CONFIRMED)
     assert change.actor == AUTO_CONFIRM_ACTOR
-    assert "8일" in change.note
+    assert "7일" in change.note
 
 
 def test_the_days_are_a_runtime_setting():
