@@ -12,14 +12,14 @@ django_asgi_app = get_sync_chain_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from apps.realtime.origin import BrowserOriginOrNativeClient  # noqa: E402
 from trimarket.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": BrowserOriginOrNativeClient(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 

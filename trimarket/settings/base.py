@@ -305,7 +305,8 @@ SIMPLE_JWT = {
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "ko-kr"
-LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]
+# Korean only: no page is translated, so none may be served as another language (no language switch either).
+LANGUAGES = [("ko", _("한국어"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True

@@ -14,7 +14,10 @@ long, …) is an ERROR frame naming the reason, and the connection stays open.
 
 Auth: the page's session (``AuthMiddlewareStack``), or a JWT access token from the accounts API in the
 CONNECT headers (``Authorization: Bearer <token>``, ``token``, ``passcode``; ``apps.live.room.auth``).
-Anonymous viewers read. A token's ``exp`` is remembered: after it the connection still reads but may not send.
+Anonymous viewers read, in a browser. A client without an ``Origin`` header (a phone app, a bot; see
+``apps.realtime.origin``) must send a token: its CONNECT without one gets an ERROR frame
+(``message: authentication required``) and the connection closes. A token's ``exp`` is remembered: after it
+the connection still reads but may not send.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from apps.live.room.hub import CHAT, EVENTS, LIVE_ROOM
 from apps.live.room.ticker import LIKES
 from apps.realtime import stomp
 from apps.realtime.connection import StompConnection
+from apps.realtime.origin import NATIVE_CLIENT
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +77,10 @@ class LiveRoomConsumer(StompConnection):
                 )
                 return None
             self.user, self.token_expires_at = user, expires_at
+        elif self.scope.get(NATIVE_CLIENT):
+            # No Origin, no token: nothing says who this program is, and only browsers watch anonymously.
+            await self.fatal("authentication required", "앱에서 연결하려면 로그인 토큰이 필요해요.")
+            return None
         self.identity = await database_sync_to_async(_identity)(self.user, self.broadcast)
         if self.identity["user_id"]:
             self.presence_key = f"u:{self.identity['user_id']}"
