@@ -180,6 +180,28 @@ class VerificationCodeForm(forms.Form):
     )
 
 
+class EmailChangeForm(forms.Form):
+    """The new address, and the password for members who have one (Kakao/Naver members have none)."""
+
+    email = forms.EmailField(
+        label="새 이메일",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"placeholder": "new@email.com", "autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="현재 비밀번호",
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "placeholder": "현재 비밀번호"}
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.has_usable_password():
+            self.fields.pop("password")
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(
         label="아이디",

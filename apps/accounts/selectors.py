@@ -3,8 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from apps.accounts.models import ShippingAddress, User
+from apps.accounts.models import EmailVerification, ShippingAddress, User
 
 
 def username_is_taken(*, username: str) -> bool:
@@ -62,3 +63,11 @@ def address_get_for_user(*, user: User, address_id: int) -> ShippingAddress:
     if address is None:
         raise Http404("배송지를 찾을 수 없어요.")
     return address
+
+
+def email_change_pending(*, user: User) -> EmailVerification | None:
+    """An active member's email change waiting for its code (its ``email`` is the new address), or None once
+    it expired or was cancelled."""
+    if user.status != User.Status.ACTIVE:
+        return None
+    return EmailVerification.objects.filter(user=user, expires_at__gt=timezone.now()).first()

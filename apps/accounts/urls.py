@@ -20,6 +20,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/profile/", views.profile_edit, name="profile"),
     path("me/password/", views.password_change, name="password_change"),
+    path("me/email/", views.email_change, name="email_change"),
     path("me/addresses/", views.address_list, name="addresses"),
     path("me/addresses/new/", views.address_create, name="address_create"),
     path("me/addresses/<int:address_id>/edit/", views.address_edit, name="address_edit"),

@@ -22,6 +22,7 @@ from apps.accounts import selectors, services, twofactor
 from apps.accounts.adapters import SOCIAL_CONNECT_SESSION_KEY
 from apps.accounts.forms import (
     AddressForm,
+    EmailChangeForm,
     FindIdForm,
     LoginForm,
     ProfileForm,
@@ -263,6 +264,56 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, "비밀번호를 바꿨어요. 다른 기기에서는 다시 로그인해야 해요.")
         return redirect("accounts:me")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Step 1 mails a code to the new address; step 2 (while a change is pending) takes the code."""
+    user = request.user
+    action = request.POST.get("action", "")
+    if request.method == "POST":
+        try:
+            ratelimit.rate_hit(ratelimit.VERIFICATION, request=request, user_key=f"user:{user.pk}")
+        except ratelimit.RateLimited as error:
+            form, code_form = EmailChangeForm(user=user), VerificationCodeForm()
+            pending = selectors.email_change_pending(user=user)
+            (code_form if pending else form).add_error(None, error)
+            context = {"form": form, "code_form": code_form, "pending": pending}
+            return ratelimit.too_many(render(request, "accounts/email_change.html", context), error)
+    if action == "cancel":
+        services.email_change_cancel(user=user)
+        messages.info(request, "이메일 변경을 취소했어요.")
+        return redirect("accounts:email_change")
+    pending = selectors.email_change_pending(user=user)
+    form = EmailChangeForm(request.POST if action == "send" else None, user=user)
+    code_form = VerificationCodeForm(request.POST if action == "confirm" else None)
+    if action == "send" and form.is_valid():
+        try:
+            services.email_change_request(
+                user=user,
+                new_email=form.cleaned_data["email"],
+                password=form.cleaned_data.get("password", ""),
+            )
+        except ValidationError as error:
+            form.add_error("password" if error.code == "password_incorrect" else "email", error)
+        else:
+            messages.success(request, "새 이메일로 인증 코드를 보냈어요.")
+            return redirect("accounts:email_change")
+    if action == "confirm" and code_form.is_valid():
+        try:
+            services.email_change_confirm(user=user, code=code_form.cleaned_data["code"])
+        except ValidationError as error:
+            pending = selectors.email_change_pending(user=user)
+            if pending is None:  # expired, or the address was taken: the page asks for an address again
+                messages.error(request, error.messages[0])
+                return redirect("accounts:email_change")
+            code_form.add_error("code", error)
+        else:
+            messages.success(request, "이메일을 바꿨어요. 이전 이메일로도 변경 안내를 보냈어요.")
+            return redirect("accounts:me")
+    context = {"form": form, "code_form": code_form, "pending": pending}
+    return render(request, "accounts/email_change.html", context)
 
 
 @login_required

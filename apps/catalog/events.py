@@ -2,9 +2,13 @@
 
 Published:
 - ``catalog.option_restocked`` ``{"option_id": int}``: an option's stock went from 0 to more.
+
+Subscribed: restocks (mail the waiting shoppers), seller changes (drop their product pages) and
+``account.withdrawn`` (the member's wishlist and restock alerts go).
 """
 
 from apps.catalog import caching, selectors, services
+from apps.catalog.member_wishes import member_wishes_clear
 from apps.core.events import subscribe
 from apps.sellers.constants import SELLER_CHANGED, SELLER_STATUS_CHANGED
 
@@ -20,3 +24,9 @@ def restock_alerts_send(*, event: str, payload: dict) -> None:
 def seller_product_pages_drop(*, event: str, payload: dict) -> None:
     """Product pages name their seller and whether it sells: a seller's change drops them (no card shows it)."""
     caching.product_changed(*selectors.product_ids_of_seller(seller_id=payload["seller_id"]), listing=False)
+
+
+@subscribe("account.withdrawn")
+def wishes_clear_on_withdrawal(*, event: str, payload: dict) -> None:
+    """A withdrawn member is hearted nothing and waits for nothing: no restock mail to a forgotten address."""
+    member_wishes_clear(user_id=payload["user_id"])

@@ -1,6 +1,7 @@
 """The events live handles (``apps.core.events``): its own, which run the work a request should not wait
-for, and other modules' that give live coupons back."""
+for, other modules' that give live coupons back, and a withdrawal that takes a member's name off the chat."""
 
+from apps.accounts.services import WITHDRAWN_NAME
 from apps.core.events import subscribe
 from apps.live.room import services as room_services
 from apps.live.services import alarms, replay
@@ -35,3 +36,9 @@ def coupons_return_for_unpaid_order(*, event: str, payload: dict) -> None:
     room_services.coupons_return(
         hold_ids=orders_selectors.stock_hold_ids_of_order(order_id=payload["order_id"])
     )
+
+
+@subscribe("account.withdrawn")
+def chat_names_anonymise_on_withdrawal(*, event: str, payload: dict) -> None:
+    """The withdrawn member's chat lines stay (the room's record) but no longer carry the member's name."""
+    room_services.chat_names_anonymise(user_id=payload["user_id"], name=WITHDRAWN_NAME)

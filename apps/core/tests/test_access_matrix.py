@@ -163,6 +163,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "accounts/me/": ("GET", "/accounts/me/", "login 200 200 200 200"),
     "accounts/me/profile/": ("GET", "/accounts/me/profile/", "login 200 200 200 200"),
     "accounts/me/password/": ("GET", "/accounts/me/password/", "login 200 200 200 200"),
+    "accounts/me/email/": ("GET", "/accounts/me/email/", "login 200 200 200 200"),
     "accounts/me/addresses/": ("GET", "/accounts/me/addresses/", "login 200 200 200 200"),
     "accounts/me/addresses/new/": ("GET", "/accounts/me/addresses/new/", "login 200 200 200 200"),
     "accounts/me/addresses/<int:address_id>/edit/": (

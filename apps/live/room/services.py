@@ -29,6 +29,7 @@ from apps.live.models import (
     BroadcastProduct,
     ChatMessage,
     ChatMute,
+    ChatQuestion,
     ChatRoomSettings,
     LiveCoupon,
     LiveCouponClaim,
@@ -362,3 +363,19 @@ def coupons_return(*, hold_ids: list[int]) -> int:
     return LiveCouponClaim.objects.filter(hold_id__in=hold_ids, used_at__isnull=False).update(
         used_at=None, hold_id=None
     )
+
+
+@transaction.atomic
+def chat_names_anonymise(*, user_id: int, name: str) -> int:
+    """Show every chat line of the member as ``name`` (a withdrawn member's chat is kept, its sender forgotten),
+    in the room's history and in the host's question queue; returns how many messages changed. Idempotent."""
+    messages = ChatMessage.objects.filter(user_id=user_id)
+    ids = set(messages.values_list("pk", flat=True))
+    changed = messages.exclude(display_name=name).update(display_name=name)
+    broadcast_ids = set(messages.values_list("broadcast_id", flat=True).distinct())
+    for question in ChatQuestion.objects.select_for_update().filter(broadcast_id__in=broadcast_ids):
+        recent = [{**line, "name": name} if line.get("id") in ids else line for line in question.recent]
+        if recent != question.recent:
+            question.recent = recent
+            question.save(update_fields=["recent"])
+    return changed
