@@ -1,14 +1,22 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from apps.catalog.sitemaps import CategorySitemap, ProductSitemap
+from apps.live.sitemaps import BroadcastSitemap
 
 admin.site.site_header = "TriMarket 관리자"
 admin.site.site_title = "TriMarket 관리자"
 admin.site.index_title = "쇼핑몰 운영"
 
+# Each module says which of its pages a crawler should know; the project lists them in one /sitemap.xml.
+SITEMAPS = {"products": ProductSitemap, "categories": CategorySitemap, "broadcasts": BroadcastSitemap}
+
 urlpatterns = [
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("apps.core.urls")),
     path("", include("apps.sellers.urls")),
     path("", include("apps.catalog.urls")),

@@ -9,6 +9,7 @@ TERMS, PRIVACY = PolicyDocument.Kind.TERMS, PolicyDocument.Kind.PRIVACY
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("terms/", views.policy_page, {"kind": TERMS}, name="terms"),
     path("terms/<int:version>/", views.policy_page, {"kind": TERMS}, name="terms-version"),
     path("privacy/", views.policy_page, {"kind": PRIVACY}, name="privacy"),

@@ -1,4 +1,4 @@
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -7,6 +7,7 @@ from apps.core import selectors
 from apps.core.business import business_info
 from apps.core.health import health_report
 from apps.core.policytext import policy_html
+from apps.core.share import absolute_url
 
 
 @require_GET
@@ -36,3 +37,14 @@ def policy_page(request, kind: str, version: int | None = None):
             "body": policy_html(document.body, business=business_info()),
         },
     )
+
+
+# The shop is for crawlers; a member's, a seller's and staff's pages are not (they answer a login page anyway).
+ROBOTS_DISALLOW = ("/seller/", "/admin/", "/accounts/", "/checkout/", "/orders/", "/staff/")
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Allow: /", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines.append(f"Sitemap: {absolute_url('/sitemap.xml')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

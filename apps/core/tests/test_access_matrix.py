@@ -238,6 +238,8 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "admin/password_change/": ("GET", "/admin/password_change/", "admin admin admin admin 200"),
     "admin/password_change/done/": ("GET", "/admin/password_change/done/", "admin admin admin admin 200"),
     "admin/jsi18n/": ("GET", "/admin/jsi18n/", "admin admin admin admin 200"),
+    "sitemap.xml": ("GET", "/sitemap.xml", "200 200 200 200 200"),
+    "robots.txt": ("GET", "/robots.txt", "200 200 200 200 200"),
     "admin/autocomplete/": ("GET", "/admin/autocomplete/", "admin admin admin admin 4xx"),
     "admin/r/<path:content_type_id>/<path:object_id>/": (
         "GET",
