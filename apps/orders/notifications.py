@@ -23,7 +23,12 @@ def order_status_mail_send(
     *, order_id: int, event: str, amount: int | None = None, partial: bool = False
 ) -> bool:
     """Mail the orderer about ``event``; returns False when there is nobody to mail."""
-    order = Order.objects.select_related("user").prefetch_related("lines").filter(pk=order_id).first()
+    order = (
+        Order.objects.select_related("user")
+        .prefetch_related("lines", "shipments")
+        .filter(pk=order_id)
+        .first()
+    )
     email = order and (order.orderer_email or order.user.email)
     if not email:
         return False

@@ -218,6 +218,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "lines": source.orderable_lines,
+            "shops": source.shops,
             "notes": source.notes,
             "has_problems": source.has_problems,
             "amounts": amounts,
@@ -293,6 +294,7 @@ def order_detail(request: HttpRequest, merchant_uid: str) -> HttpResponse:
         {
             "order": order,
             "lines": lines,
+            "parcels": selectors.order_parcels(order),
             "history": list(order.history.all()),
             "progress_steps": _progress_steps(order),
             "partial_cancel": order.status in (Order.Status.PAID, Order.Status.PREPARING)

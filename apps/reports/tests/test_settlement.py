@@ -25,7 +25,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from apps.catalog.tests.factories import CategoryFactory, ProductFactory, ProductOptionFactory
+from apps.catalog.tests.factories import CategoryFactory, ProductOptionFactory
 from apps.live.models import Broadcast
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, own_product
 from apps.orders import services as order_services
@@ -61,7 +61,10 @@ def month_of_orders(portone, pg_sandbox, django_capture_on_commit_callbacks):
     """The orders, payments and cancels of the module docstring; returns the categories and the seller."""
     category_a, category_b = CategoryFactory(name="패션"), CategoryFactory(name="식품")
     broadcast = BroadcastFactory()
-    p1 = ProductOptionFactory(product=ProductFactory(category=category_a, list_price=30000, sale_price=24000))
+    # P1 and P2 come from one shop, so order 1 is one parcel with one shipping fee (charged per seller).
+    p1 = ProductOptionFactory(
+        product=own_product(broadcast, category=category_a, list_price=30000, sale_price=24000)
+    )
     p2 = ProductOptionFactory(
         product=own_product(broadcast, category=category_b, list_price=10000, sale_price=10000)
     )
