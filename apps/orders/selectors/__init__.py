@@ -269,6 +269,15 @@ class Parcel:
         return next((r for r in requests if r.status == CancelRequest.Status.WAITING), None)
 
     @property
+    def cancellable(self) -> bool:
+        """Its lines may still be picked for a cancel: the parcel has not left and no request waits."""
+        not_sent = self.shipment is None or self.shipment.status in (
+            Shipment.Status.NEW,
+            Shipment.Status.PREPARING,
+        )
+        return not_sent and self.waiting_request is None
+
+    @property
     def refused_request(self) -> CancelRequest | None:
         """The latest cancel request the seller refused (its reason is shown), unless a newer one waits."""
         requests = list(self.shipment.cancel_requests.all()) if self.shipment else []
