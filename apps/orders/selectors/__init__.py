@@ -293,6 +293,11 @@ def order_parcels(order: Order) -> list[Parcel]:
     return [parcel for parcel in parcels.values() if parcel.lines]
 
 
+def order_cancel_requests_waiting(*, order: Order) -> bool:
+    """Whether a shopper's cancel of this order waits for a seller's answer."""
+    return CancelRequest.objects.filter(shipment__order=order, status=CancelRequest.Status.WAITING).exists()
+
+
 def order_get_for_payment(*, user, merchant_uid: str) -> Order:
     """One's own order as the payment pages need it (its lines' names, not their pictures nor the history)."""
     return _own_order(Order.objects.prefetch_related("lines"), user=user, merchant_uid=merchant_uid)

@@ -1,6 +1,6 @@
 """A seller's answer to a shopper's cancel request (lines of a parcel it already acknowledged, 발주 확인).
 
-Approved: the lines go down the ordinary refund path (``cancels._refund_request``: 취소요청 while payments
+Approved: the lines go down the ordinary refund path (``cancels.lines_refund_request``: 취소요청 while payments
 refunds at the PG, then 취소 with the stock back). Refused with a reason: the lines stay ordered, the order
 goes on, and the shopper reads the reason on the order page.
 """
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.orders.models import CancelRequest, Order, OrderLine
-from apps.orders.services.cancels import _refund_request
+from apps.orders.services.cancels import lines_refund_request
 from apps.orders.services.statuses import OrderStateError, order_note_add
 
 REFUSE_REASON_MAX = 200
@@ -43,7 +43,7 @@ def cancel_request_approve(*, cancel_request: CancelRequest, seller_id: int, act
     cancel_request.save(update_fields=["status", "answered_by", "answered_at"])
     if not lines:
         return order
-    return _refund_request(
+    return lines_refund_request(
         order=order,
         lines=lines,
         actor=actor,

@@ -134,7 +134,7 @@ def order_cancel(
     now = [line for line in lines if line.seller_id not in acknowledged]
     if not now:
         return order
-    return _refund_request(
+    return lines_refund_request(
         order=order,
         lines=now,
         actor=actor,
@@ -173,7 +173,7 @@ def order_refund_request(
     if not order.paid_at or order.status in (Order.Status.CANCELLED, Order.Status.REFUNDED):
         raise OrderStateError(_("환불할 결제가 없는 주문이에요 (%(uid)s).") % {"uid": order.merchant_uid})
     before_shipping = order.status in (Order.Status.PAID, Order.Status.PREPARING)
-    return _refund_request(
+    return lines_refund_request(
         order=order,
         lines=_active_lines(order, line_ids),
         actor=actor,
@@ -184,7 +184,7 @@ def order_refund_request(
     )
 
 
-def _refund_request(
+def lines_refund_request(
     *,
     order: Order,
     lines: list[OrderLine],
@@ -194,6 +194,9 @@ def _refund_request(
     restock: bool,
     cancel_reason: str,
 ) -> Order:
+    """Put these lines (of ``order``, locked by the caller) on the way to a refund: 취소요청, the amount worked
+    out (``refund_amount_for``), each emptied parcel's fee marked as carried, ``order.cancel_requested`` published
+    (the whole order's status when no line stays ordered). Payments makes the refund at the PG."""
     line_ids = [line.pk for line in lines]
     amount, fees = _refund_plan(order=order, line_ids=line_ids)
     for shipment in fees:
@@ -313,7 +316,7 @@ def order_needs_check_resolve(*, order: Order, to_status: str, actor: str, note:
     lines = [line for line in order.lines.all() if line.is_active]
     if to_status == Order.Status.CANCELLED and order.refundable_amount and lines:
         # A paid order is cancelled the way any paid order is: refunded at the PG, its units back on sale.
-        return _refund_request(
+        return lines_refund_request(
             order=order,
             lines=lines,
             actor=actor,
