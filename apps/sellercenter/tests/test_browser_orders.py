@@ -123,3 +123,8 @@ def test_a_cart_of_two_shops_shows_each_shops_shipping(page, screenshot, live_se
     assert page.get_by_test_id("shop-shipping").all_inner_texts() == ["배송비 3,000원", "배송비 3,000원"]
     assert "54,000원" in page.get_by_test_id("order-total").inner_text()
     screenshot(page, "sellercenter-orders-cart-two-shops")
+
+    page.get_by_test_id("checkout-button").click()
+    page.wait_for_url("**/checkout/")
+    assert page.get_by_test_id("checkout-shop").count() == 2
+    screenshot(page, "sellercenter-orders-checkout-two-shops")

@@ -122,6 +122,19 @@ def test_tabs_count_each_status(client, sellers):
     assert page.count('data-testid="shipment-row"') == 1
 
 
+def test_the_list_reads_a_page_in_a_fixed_number_of_queries(client, sellers, django_assert_max_num_queries):
+    """Thirty parcels or three: the list's queries do not grow with its rows."""
+    seller_a, _seller_b, options = sellers
+    for _ in range(6):
+        _paid(order_make(items={options[seller_a].pk: 1}))
+    client = _client(client, seller_a)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("sellercenter:orders"))
+
+    assert response.content.decode().count('data-testid="shipment-row"') == 6
+
+
 def _upload(client, text: str, encoding: str = "utf-8-sig"):
     upload = io.BytesIO(text.encode(encoding))
     upload.name = "ship.csv"
