@@ -11,6 +11,7 @@ app_name = "sellercenter"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("orders/", orders.order_list, name="orders"),
+    path("orders/acknowledge/", orders.orders_acknowledge, name="orders-acknowledge"),
     path("orders/ship-upload/", orders.ship_upload, name="ship-upload"),
     path("orders/export.csv", orders.orders_export, name="orders-export"),
     path("orders/<int:shipment_id>/", orders.order_detail, name="order-detail"),

@@ -55,6 +55,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     # Orders: the seller's own parcel (paid, acknowledged, its shopper's cancel request waiting). Another
     # seller's 404 is apps/sellercenter/tests/test_orders.py's. Empty POSTs: a form error (400), or a step.
     "seller/orders/": ("GET", "/seller/orders/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/acknowledge/": ("POST", "/seller/orders/acknowledge/", "login 3xx 3xx 3xx 3xx"),
     "seller/orders/ship-upload/": ("GET", "/seller/orders/ship-upload/", "login 3xx 3xx 200 3xx"),
     "seller/orders/export.csv": ("GET", "/seller/orders/export.csv", "login 3xx 3xx 200 3xx"),
     "seller/orders/<int:shipment_id>/": ("GET", "/seller/orders/{shipment}/", "login 3xx 3xx 200 3xx"),

@@ -96,6 +96,7 @@ from apps.orders.services.shipments import (
     shipment_acknowledge,
     shipment_ship,
     shipment_tracking_set,
+    shipments_acknowledge_bulk,
     shipments_ship_bulk,
 )
 from apps.orders.services.statuses import OrderStateError
@@ -158,6 +159,7 @@ __all__ = [
     "shipment_acknowledge",
     "shipment_ship",
     "shipment_tracking_set",
+    "shipments_acknowledge_bulk",
     "shipments_ship_bulk",
     "stock_hold_place",
     "stock_hold_release",

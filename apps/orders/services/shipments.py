@@ -81,6 +81,21 @@ def shipment_acknowledge(*, shipment: Shipment, seller_id: int, actor: str) -> S
     return shipment
 
 
+def shipments_acknowledge_bulk(
+    *, seller_id: int, shipment_ids: Iterable[int], actor: str
+) -> tuple[int, list[str]]:
+    """발주 확인 of several parcels of the seller, each in its own transaction (one refused never holds back
+    the rest): (acknowledged, reasons of those skipped). Ids of other sellers' parcels are skipped unnamed."""
+    done, skipped = 0, []
+    for shipment in Shipment.objects.filter(pk__in=list(shipment_ids), seller_id=seller_id).order_by("pk"):
+        try:
+            shipment_acknowledge(shipment=shipment, seller_id=seller_id, actor=actor)
+            done += 1
+        except OrderStateError as error:
+            skipped.append(" ".join(error.messages))
+    return done, skipped
+
+
 def _ship(order: Order, shipment: Shipment, *, carrier: str, tracking_number: str) -> Shipment:
     _shippable_check(order, shipment)
     if shipment.cancel_requests.filter(status=CancelRequest.Status.WAITING).exists():

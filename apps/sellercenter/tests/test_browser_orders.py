@@ -52,6 +52,11 @@ def test_two_shops_ship_one_order_and_the_shopper_sees_both_parcels(page, screen
     assert page.get_by_test_id("shipment-row").count() == 3
     assert "제주 감귤" not in page.get_by_test_id("shipments").inner_text()
     screenshot(page, "sellercenter-orders-list")
+    page.get_by_test_id("shipment-row").nth(2).locator("input[type=checkbox]").check()
+    page.get_by_test_id("acknowledge-selected").click()
+    page.wait_for_load_state()
+    assert "1건 발주를 확인했어요" in page.content()
+    assert page.get_by_test_id("shipment-row").count() == 2
 
     page.goto(f"/seller/orders/{parcel_a.pk}/")
     page.get_by_test_id("acknowledge").click()

@@ -122,6 +122,22 @@ def test_tabs_count_each_status(client, sellers):
     assert page.count('data-testid="shipment-row"') == 1
 
 
+def test_ticked_parcels_are_acknowledged_and_another_shops_are_not(client, sellers):
+    """선택한 주문 발주 확인 moves the seller's ticked parcels to 배송준비중; seller B's id in the form is ignored."""
+    seller_a, seller_b, options = sellers
+    mine = [_paid(order_make(items={options[seller_a].pk: 1})) for _ in range(2)]
+    theirs = _paid(order_make(items={options[seller_b].pk: 1}))
+    ids = [_parcel(order, seller_a).pk for order in mine] + [_parcel(theirs, seller_b).pk]
+    client = _client(client, seller_a)
+
+    response = client.post(reverse("sellercenter:orders-acknowledge"), {"shipment": ids}, follow=True)
+
+    assert "2건 발주를 확인했어요" in response.content.decode()
+    assert [_parcel(order, seller_a).status for order in mine] == [Shipment.Status.PREPARING] * 2
+    assert _parcel(theirs, seller_b).status == Shipment.Status.NEW
+    assert Order.objects.get(pk=mine[0].pk).status == Order.Status.PREPARING
+
+
 def test_the_list_reads_a_page_in_a_fixed_number_of_queries(client, sellers, django_assert_max_num_queries):
     """Thirty parcels or three: the list's queries do not grow with its rows."""
     seller_a, _seller_b, options = sellers

@@ -109,6 +109,24 @@ def order_acknowledge(request: HttpRequest, shipment_id: int) -> HttpResponse:
 
 @seller_center_view
 @require_POST
+def orders_acknowledge(request: HttpRequest) -> HttpResponse:
+    """발주 확인 of the parcels ticked on the 신규주문 tab."""
+    ids = [int(value) for value in request.POST.getlist("shipment") if value.isdigit()]
+    if not ids:
+        messages.error(request, "발주 확인할 주문을 골라 주세요.")
+        return redirect(reverse("sellercenter:orders") + "?tab=new")
+    done, skipped = order_services.shipments_acknowledge_bulk(
+        seller_id=request.seller.pk, shipment_ids=ids, actor=request.user.username
+    )
+    if done:
+        messages.success(request, f"{done}건 발주를 확인했어요. 배송준비중 탭에서 발송 처리해 주세요.")
+    for reason in skipped[:10]:
+        messages.warning(request, reason)
+    return redirect(reverse("sellercenter:orders") + "?tab=new")
+
+
+@seller_center_view
+@require_POST
 def order_ship(request: HttpRequest, shipment_id: int) -> HttpResponse:
     shipment = order_selectors.shipment_get_for_seller(seller_id=request.seller.pk, pk=shipment_id)
     form = ShipForm(request.POST)
