@@ -45,8 +45,30 @@ class ShipmentInline(admin.TabularInline):
     model = Shipment
     extra = 0
     can_delete = False
-    fields = ("seller", "status", "shipping_fee", "carrier", "tracking_number", "shipped_at", "delivered_at")
-    readonly_fields = ("seller", "status", "shipping_fee", "shipped_at", "delivered_at")
+    fields = (
+        "seller", "status", "shipping_fee", "carrier", "tracking_number", "shipped_at", "delivered_at",
+        "cancel_requests_summary",
+    )  # fmt: skip
+    readonly_fields = (
+        "seller",
+        "status",
+        "shipping_fee",
+        "shipped_at",
+        "delivered_at",
+        "cancel_requests_summary",
+    )
+
+    @admin.display(description=_("취소 요청"))
+    def cancel_requests_summary(self, shipment) -> str:
+        """The shopper's cancel requests of this parcel and the seller's answers (the seller answers them)."""
+        return (
+            " / ".join(
+                f"{request.created_at:%m.%d %H:%M} {request.get_status_display()}"
+                + (f": {request.refuse_reason}" if request.refuse_reason else "")
+                for request in shipment.cancel_requests.all()
+            )
+            or "-"
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -176,6 +198,8 @@ class OrderAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         # Lines, reservations and history are read-only; a shipment's tracking goes through its service.
         for formset in formsets:
+            # Nothing is saved by the formsets themselves; the admin's history message still reads these.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             if formset.model is not Shipment:
                 continue
             for shipment_form in formset.forms:

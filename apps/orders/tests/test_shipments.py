@@ -332,3 +332,45 @@ def test_dashboard_figures_count_only_the_sellers_own(shopper):
     assert (a.orders_today, a.sales_today, a.waiting_to_ship, a.cancel_requests_waiting) == (1, 24000, 1, 0)
     assert (b.orders_today, b.sales_today, b.waiting_to_ship, b.cancel_requests_waiting) == (1, 48000, 1, 1)
     assert (yesterday.orders_today, yesterday.sales_today) == (0, 0)
+
+
+def _form_fields(html: str) -> dict[str, str]:
+    """Every named input and select of the admin's change form, with the value the page shows."""
+    from html.parser import HTMLParser
+
+    fields: dict[str, str] = {}
+
+    class Parser(HTMLParser):
+        select: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("name") and attrs.get("type") not in ("submit", "checkbox"):
+                fields[attrs["name"]] = attrs.get("value") or ""
+            elif tag == "select" and attrs.get("name"):
+                self.select = attrs["name"]
+                fields[self.select] = ""
+            elif tag == "option" and self.select and "selected" in attrs:
+                fields[self.select] = attrs.get("value") or ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+
+    Parser().feed(html)
+    return fields
+
+
+def test_staff_put_a_carrier_and_tracking_number_on_a_parcel_in_the_admin(admin_client, shopper, option):
+    """The order's page lists its parcels; a carrier and number typed there are checked and saved."""
+    order = _paid(order_make(user=shopper, option=option))
+    url = f"/admin/orders/order/{order.pk}/change/"
+    fields = _form_fields(admin_client.get(url).content.decode())
+
+    admin_client.post(
+        url, {**fields, "shipments-0-carrier": "hanjin", "shipments-0-tracking_number": "5012-3456-7890"}
+    )
+
+    shipment = order.shipments.get()
+    assert (shipment.carrier, shipment.tracking_number) == ("hanjin", "501234567890")
+    assert shipment.status == Shipment.Status.NEW
