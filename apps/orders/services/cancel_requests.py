@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.events import publish
+from apps.orders.constants import CANCEL_REFUSED
 from apps.orders.models import CancelRequest, Order, OrderLine
 from apps.orders.services.cancels import lines_refund_request
-from apps.orders.services.statuses import OrderStateError, order_note_add
+from apps.orders.services.statuses import OrderStateError, order_note_add, order_payload
 
 REFUSE_REASON_MAX = 200
 
@@ -69,4 +71,5 @@ def cancel_request_refuse(*, cancel_request: CancelRequest, seller_id: int, reas
     cancel_request.answered_at = timezone.now()
     cancel_request.save(update_fields=["status", "refuse_reason", "answered_by", "answered_at"])
     order_note_add(order=order, note=f"판매자가 취소 요청을 거부했어요: {reason}", actor=actor)
+    publish(CANCEL_REFUSED, order_payload(order, from_status=order.status, reason=reason))
     return order

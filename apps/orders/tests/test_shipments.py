@@ -374,3 +374,29 @@ def test_staff_put_a_carrier_and_tracking_number_on_a_parcel_in_the_admin(admin_
     shipment = order.shipments.get()
     assert (shipment.carrier, shipment.tracking_number) == ("hanjin", "501234567890")
     assert shipment.status == Shipment.Status.NEW
+
+
+def test_a_refused_cancel_request_mails_the_shopper_the_reason(
+    shopper, option, django_capture_on_commit_callbacks
+):
+    """The shopper is mailed the seller's reason (and that the order goes on)."""
+    from django.core import mail
+
+    order = _paid(order_make(user=shopper, option=option))
+    shipment = order.shipments.get()
+    shipment_acknowledge(shipment=shipment, seller_id=shipment.seller_id, actor="s")
+    cancels.order_cancel(order=order, actor="shopper")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_request_refuse(
+            cancel_request=CancelRequest.objects.get(),
+            seller_id=shipment.seller_id,
+            reason="이미 포장했어요",
+            actor="s",
+        )
+
+    assert [message.subject for message in mail.outbox] == [
+        f"[TriMarket] 판매자가 취소 요청을 거절했어요 ({order.merchant_uid})"
+    ]
+    assert "취소 요청을 거절했어요: 이미 포장했어요" in mail.outbox[0].body
