@@ -25,7 +25,7 @@ from apps.live import media_server
 from apps.live.models import Broadcast, ChatQuestion
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, SellerFactory
 from apps.orders import services as order_services
-from apps.orders.models import CartItem
+from apps.orders.models import CancelRequest, CartItem
 from apps.orders.tests.factories import order_make
 from apps.reports.models import SellerStatement
 
@@ -62,6 +62,33 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "seller/statements/": ("GET", "/seller/statements/", "login 3xx 3xx 200 3xx"),
     "seller/statements/export.csv": ("GET", "/seller/statements/export.csv", "login 3xx 3xx 200 3xx"),
     "seller/statements/<int:pk>/": ("GET", "/seller/statements/{statement}/", "login 3xx 3xx 200 3xx"),
+    # Orders: the seller's own parcel (paid, acknowledged, its shopper's cancel request waiting). Another
+    # seller's 404 is apps/sellercenter/tests/test_orders.py's. Empty POSTs: a form error (400), or a step.
+    "seller/orders/": ("GET", "/seller/orders/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/acknowledge/": ("POST", "/seller/orders/acknowledge/", "login 3xx 3xx 3xx 3xx"),
+    "seller/orders/ship-upload/": ("GET", "/seller/orders/ship-upload/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/export.csv": ("GET", "/seller/orders/export.csv", "login 3xx 3xx 200 3xx"),
+    "seller/orders/<int:shipment_id>/": ("GET", "/seller/orders/{shipment}/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/<int:shipment_id>/acknowledge/": (
+        "POST",
+        "/seller/orders/{shipment}/acknowledge/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    "seller/orders/<int:shipment_id>/ship/": (
+        "POST",
+        "/seller/orders/{shipment}/ship/",
+        "login 3xx 3xx 400 3xx",
+    ),
+    "seller/orders/<int:shipment_id>/cancel-requests/<int:request_id>/approve/": (
+        "POST",
+        "/seller/orders/{shipment}/cancel-requests/{cancel_request}/approve/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    "seller/orders/<int:shipment_id>/cancel-requests/<int:request_id>/refuse/": (
+        "POST",
+        "/seller/orders/{shipment}/cancel-requests/{cancel_request}/refuse/",
+        "login 3xx 3xx 400 3xx",
+    ),
     "restock-alerts/<int:option_id>/": ("POST", "/restock-alerts/{option}/", "login 3xx 3xx 3xx 3xx"),
     # --- cart, checkout, orders, payments --------------------------------------------------------------
     "cart/": ("GET", "/cart/", "200 200 200 200 200"),
@@ -351,8 +378,19 @@ def world(db, portone):
     statement = SellerStatement.objects.create(
         seller=seller.seller, kind=SellerStatement.Kind.DAY, period_start=datetime.date(2026, 11, 10)
     )
+    sold = order_services.order_mark_paid_demo(
+        order=order_make(
+            user=shopper_a, option=ProductOptionFactory(product=ProductFactory(seller=seller.seller))
+        ),
+        imp_uid="imp_matrix_sold",
+    )
+    shipment = sold.shipments.get()
+    order_services.shipment_acknowledge(shipment=shipment, seller_id=seller.seller.pk, actor=seller.username)
+    order_services.order_cancel(order=sold, actor=shopper_a.username)
     users = {"a": shopper_a, "b": shopper_b, "seller": seller, "staff": staff, "anon": None}
     placeholders = {
+        "shipment": shipment.pk,
+        "cancel_request": CancelRequest.objects.get(shipment=shipment).pk,
         "category": product.category.slug,
         "product": product.pk,
         "shop": product.seller_id,
