@@ -6,25 +6,28 @@ to ``payments:pay`` by URL name, never by import.
 
 import contextlib
 import functools
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import services as accounts_services
 from apps.accounts.selectors import address_list_for_user
 from apps.catalog.models import ProductOption
 from apps.core import ratelimit
-from apps.orders import selectors
+from apps.orders import selectors, tasks
 from apps.orders.constants import DIRECT_CHECKOUT_SESSION_KEY, FULFILMENT_FLOW
 from apps.orders.forms import DELIVERY_REQUESTS, CancelForm, CartAddForm, CheckoutForm, QuantityForm
 from apps.orders.models import Order
-from apps.orders.services import cancels, carts, fulfilment, payment_outcomes, placing
+from apps.orders.services import cancels, carts, fulfilment, payment_outcomes, placing, tracking
 
 ORDERS_PER_PAGE = 20
 
@@ -349,3 +352,23 @@ def order_confirm(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     else:
         messages.success(request, "구매를 확정했어요. 리뷰를 남겨 주세요!")
     return redirect(order)
+
+
+@csrf_exempt
+@require_POST
+def tracking_callback(request: HttpRequest, secret: str) -> HttpResponse:
+    """The tracking service's nudge (``{carrierId, trackingNumber}``): never trusted, only a reason to ask the
+    service again (``tasks.shipment_tracking_refresh``). A parcel we do not ship is answered alike (nothing
+    learnt from probing); a wrong secret is a 404."""
+    if not constant_time_compare(secret, tracking.tracking_callback_secret()):
+        raise Http404("tracking")
+    try:
+        body = json.loads(request.body or b"{}")
+        carrier_id, number = str(body["carrierId"]), str(body["trackingNumber"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"error": "bad_request", "message": "carrierId와 trackingNumber가 필요해요."}, status=400
+        )
+    for shipment_id in tracking.shipments_for_parcel(carrier_id=carrier_id, tracking_number=number):
+        tasks.shipment_tracking_refresh.delay(shipment_id=shipment_id)
+    return JsonResponse({"ok": True}, status=202)

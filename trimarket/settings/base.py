@@ -220,6 +220,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Delivered orders the shopper never confirmed are confirmed after ORDERS_AUTO_CONFIRM_DAYS (runtime).
     "orders-auto-confirm": {"task": "apps.orders.tasks.orders_auto_confirm", "schedule": 60.0 * 60},
+    # Parcels on the way not heard of from the tracking service for a while (a lost callback): asked again.
+    "orders-tracking-poll": {"task": "apps.orders.tasks.shipments_tracking_poll", "schedule": 60.0 * 60},
     "accounts-pending-signups-expire": {
         "task": "apps.accounts.tasks.pending_signups_expire",
         "schedule": 60.0 * 60,

@@ -96,6 +96,8 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "cart/items/<int:option_id>/": ("POST", "/cart/items/{option}/", "3xx 3xx 3xx 3xx 3xx"),
     "cart/items/<int:option_id>/remove/": ("POST", "/cart/items/{option}/remove/", "3xx 3xx 3xx 3xx 3xx"),
     "checkout/": ("GET", "/checkout/", "login 200 3xx 3xx 3xx"),
+    # The tracking service's callback: a wrong secret is a 404 whoever asks.
+    "delivery-tracking/<str:secret>/": ("POST", "/delivery-tracking/wrong/", "404 404 404 404 404"),
     "orders/": ("GET", "/orders/", "login 200 200 200 200"),
     "orders/<str:merchant_uid>/": ("GET", "/orders/{order}/", "login 200 404 404 404"),
     "orders/<str:merchant_uid>/cancel/": ("POST", "/orders/{order}/cancel/", "login 3xx 404 404 404"),

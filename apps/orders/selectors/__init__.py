@@ -3,6 +3,7 @@
 A seller's side (its parcels, the 발송 CSV check, the dashboard's figures) is in ``shipments``, re-exported here.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -21,6 +22,7 @@ from apps.orders.models import (
     OrderLine,
     OrderStatusChange,
     Shipment,
+    ShipmentEvent,
     StockHold,
 )
 from apps.orders.pricing import Amounts, SellerAmounts, amounts_for, option_prices
@@ -249,7 +251,8 @@ def order_get_for_user(*, user, merchant_uid: str) -> Order:
     shipments = Prefetch(
         "shipments",
         queryset=Shipment.objects.select_related("seller").prefetch_related(
-            Prefetch("cancel_requests", queryset=CancelRequest.objects.order_by("-created_at", "-id"))
+            Prefetch("cancel_requests", queryset=CancelRequest.objects.order_by("-created_at", "-id")),
+            Prefetch("events", queryset=ShipmentEvent.objects.order_by("-at", "-id")),
         ),
     )
     return _own_order(_orders().prefetch_related(history, shipments), user=user, merchant_uid=merchant_uid)
@@ -261,6 +264,26 @@ class Parcel:
 
     shipment: Shipment | None
     lines: list[OrderLine] = field(default_factory=list)
+    paid_at: datetime.datetime | None = None
+
+    @property
+    def timeline(self) -> list[tuple[str, datetime.datetime | None]]:
+        """결제완료 → 배송준비 → 배송중 → 배송완료 with when each happened (None: not yet), for a parcel
+        of a paid order that was not cancelled."""
+        shipment = self.shipment
+        if shipment is None or self.paid_at is None or shipment.status == Shipment.Status.CANCELLED:
+            return []
+        return [
+            ("결제완료", self.paid_at),
+            ("배송준비", shipment.acknowledged_at),
+            ("배송중", shipment.shipped_at),
+            ("배송완료", shipment.delivered_at),
+        ]
+
+    @property
+    def scans(self) -> list[ShipmentEvent]:
+        """The carrier's scans the tracking service reported, newest first."""
+        return list(self.shipment.events.all()) if self.shipment else []
 
     @property
     def waiting_request(self) -> CancelRequest | None:
@@ -287,9 +310,11 @@ class Parcel:
 
 def order_parcels(order: Order) -> list[Parcel]:
     """The order's lines grouped by parcel (one per seller), from an order fetched by ``order_get_for_user``."""
-    parcels = {shipment.seller_id: Parcel(shipment) for shipment in order.shipments.all()}
+    parcels = {
+        shipment.seller_id: Parcel(shipment, paid_at=order.paid_at) for shipment in order.shipments.all()
+    }
     for line in order.lines.all():
-        parcels.setdefault(line.seller_id, Parcel(None)).lines.append(line)
+        parcels.setdefault(line.seller_id, Parcel(None, paid_at=order.paid_at)).lines.append(line)
     return [parcel for parcel in parcels.values() if parcel.lines]
 
 
