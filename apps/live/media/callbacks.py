@@ -93,5 +93,7 @@ def media_publish_done(fields: dict[str, str]):
 
 @_callback
 def media_record_done(fields: dict[str, str]):
-    replay.broadcast_recording_done(public_name=fields["name"], path=fields["path"])
+    replay.broadcast_recording_done(
+        public_name=fields["name"], path=fields["path"], client_id=fields["clientid"]
+    )
     return HttpResponse("ok")

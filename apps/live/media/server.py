@@ -111,6 +111,12 @@ class MediaServer:
         return f"rtmp://{host}:{self.rtmp_port}/{RTMP_APPLICATION}"
 
     @property
+    def http_url(self) -> str:
+        """The HTTP side as the site itself reaches it (statistics, HLS probes): settings' internal URL."""
+        host = "127.0.0.1" if self.http_host in ("0.0.0.0", "") else self.http_host
+        return f"http://{host}:{self.http_port}"
+
+    @property
     def hls_base_url(self) -> str:
         host = "127.0.0.1" if self.http_host in ("0.0.0.0", "") else self.http_host
         return f"http://{host}:{self.http_port}/hls"
@@ -133,6 +139,7 @@ class MediaServer:
             "media_dir": self.directory,
             "hls_fragment": HLS_FRAGMENT,
             "hls_playlist_length": HLS_PLAYLIST_LENGTH,
+            "stat_allow": " ".join(f"allow {network};" for network in settings.LIVE_STAT_ALLOWED_NETWORKS),
         }
         text = (Path(settings.BASE_DIR) / TEMPLATE).read_text()
         for name, value in values.items():

@@ -71,7 +71,8 @@ def test_any_repeated_field_read_from_the_body_is_refused(client, field):
 
 
 def test_publish_done_naming_another_broadcast_does_not_end_it(client):
-    """The end of one publisher with ``&name=<another>&clientid=<its publisher>`` appended ends nothing."""
+    """The end of one publisher with ``&name=<another>&clientid=<its publisher>`` appended touches nothing;
+    nginx's own publish_done of the victim's publisher starts its reconnect grace."""
     own, victim = make_live(BroadcastFactory()), make_live(BroadcastFactory())
     Broadcast.objects.filter(pk=victim.pk).update(publisher_client_id="12")
     query = f"key={own.stream_key}&name={victim.public_name}&clientid=12"
@@ -81,7 +82,7 @@ def test_publish_done_naming_another_broadcast_does_not_end_it(client):
 
     normal = _nginx_body("publish_done", victim.public_name, f"key={victim.stream_key}", clientid="12")
     assert _post(client, "publish-done", normal).status_code == 200
-    assert _refreshed(victim).status == Broadcast.Status.ENDED
+    assert _refreshed(victim).is_reconnecting
 
 
 def test_record_done_with_a_path_from_the_publisher_keeps_no_recording(client):
