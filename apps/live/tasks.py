@@ -1,5 +1,9 @@
-from celery import shared_task
+import math
 
+from celery import shared_task
+from django.db import transaction
+
+from apps.live.models import Broadcast
 from apps.live.services import broadcasts
 
 
@@ -13,3 +17,15 @@ def broadcast_grace_check(broadcast_id: int) -> None:
 def broadcasts_grace_sweep() -> int:
     """Every few seconds (beat): the broadcasts whose grace ran out and whose own check was lost."""
     return broadcasts.broadcasts_grace_sweep()
+
+
+def broadcast_grace_check_schedule(broadcast: Broadcast) -> None:
+    """After the commit, ask for the grace check of a broadcast waiting for its encoder, due a second after
+    its window closes (so it never runs a moment early); the sweep backs it up. Extra checks are harmless."""
+    left = broadcasts.grace_left_seconds(broadcast)
+    if left is None:
+        return
+    transaction.on_commit(
+        lambda: broadcast_grace_check.apply_async(args=[broadcast.pk], countdown=math.ceil(left) + 1),
+        robust=True,
+    )

@@ -94,6 +94,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "login 404 404 3xx 3xx",
     ),
     "live/<int:pk>/studio/report/": ("GET", "/live/{broadcast}/studio/report/", "login 404 404 200 200"),
+    "live/<int:pk>/studio/health/": ("GET", "/live/{broadcast}/studio/health/", "login 404 404 200 200"),
     # The media server's callbacks: a wrong secret is refused whoever asks.
     "live/media-server/<str:secret>/publish/": (
         "POST",

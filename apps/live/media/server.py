@@ -199,11 +199,18 @@ def publish_url(*, ingest_url: str, public_name: str, key: str) -> str:
 
 
 def publisher_command(
-    url: str, *, size: str = "640x360", extra_video_filter: str = "", duration: float = 0
+    url: str,
+    *,
+    size: str = "640x360",
+    extra_video_filter: str = "",
+    duration: float = 0,
+    keyframe_seconds: float = KEYFRAME_INTERVAL_SECONDS,
+    video_kbps: int = 0,
 ) -> list[str]:
     """An ffmpeg test pattern with a 1 kHz tone, pushed in real time with the keyframe interval the media
-    server's fragments need (INTEGRATIONS.md's publisher with ``-g`` = fps × fragment)."""
-    gop = str(round(PUBLISHER_FPS * KEYFRAME_INTERVAL_SECONDS))
+    server's fragments need (INTEGRATIONS.md's publisher with ``-g`` = fps × fragment); ``video_kbps`` makes
+    it constant-bitrate, as the README asks of OBS."""
+    gop = str(round(PUBLISHER_FPS * keyframe_seconds))
     video = f"testsrc=size={size}:rate={PUBLISHER_FPS}"
     command = [settings.FFMPEG_BINARY, "-hide_banner", "-loglevel", "error", "-nostdin", "-re"]
     command += ["-f", "lavfi", "-i", video, "-f", "lavfi", "-i", "sine=frequency=1000"]
@@ -213,5 +220,8 @@ def publisher_command(
         command += ["-vf", extra_video_filter]
     command += ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p"]
     command += ["-g", gop, "-keyint_min", gop, "-sc_threshold", "0", "-c:a", "aac", "-b:a", "96k"]
+    if video_kbps:
+        command += ["-b:v", f"{video_kbps}k", "-minrate", f"{video_kbps}k", "-maxrate", f"{video_kbps}k"]
+        command += ["-bufsize", f"{video_kbps}k", "-x264-params", "nal-hrd=cbr"]
     command += ["-f", "flv", url]
     return command

@@ -202,7 +202,8 @@ def broadcast_publish_stop(*, public_name: str, client_id: str = "") -> Broadcas
     """The media server's ``on_publish_done``: a connection stopped publishing.
 
     Its part is closed. When it was the broadcast's publisher, the broadcast waits for a reconnect (live,
-    ``publisher_dropped_at`` set, the grace check scheduled), or ends at once when the grace is 0. The end
+    ``publisher_dropped_at`` set; the caller schedules ``apps.live.tasks.broadcast_grace_check``), or ends at
+    once when the grace is 0. The end
     of a connection that is no longer the publisher (an encoder that reconnected before its old connection
     was reported closed) changes nothing else; when the stopped publisher was a newer connection nginx
     refused because the old one still held the stream ("already publishing"), the old one is the publisher
@@ -230,15 +231,15 @@ def broadcast_publish_stop(*, public_name: str, client_id: str = "") -> Broadcas
     broadcast.publisher_dropped_at = now
     broadcast.save(update_fields=["publisher_dropped_at"])
     logger.info("broadcast %s: encoder dropped, waiting %ss for it to reconnect", broadcast.pk, grace)
-    transaction.on_commit(lambda: _grace_check_schedule(broadcast.pk, grace), robust=True)
     return broadcast
 
 
-def _grace_check_schedule(broadcast_id: int, grace: int) -> None:
-    from apps.live.tasks import broadcast_grace_check
-
-    # A little after the window closes, so the check never runs a moment too early; the sweep backs it up.
-    broadcast_grace_check.apply_async(args=[broadcast_id], countdown=grace + 1)
+def grace_left_seconds(broadcast: Broadcast) -> float | None:
+    """Seconds until the reconnect window of a dropped broadcast closes (None when it is not waiting)."""
+    if not broadcast.is_reconnecting:
+        return None
+    closes = broadcast.publisher_dropped_at + timedelta(seconds=reconnect_grace_seconds())
+    return max(0.0, (closes - timezone.now()).total_seconds())
 
 
 @transaction.atomic

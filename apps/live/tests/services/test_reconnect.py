@@ -1,7 +1,6 @@
 """Reconnect grace: a dropped encoder leaves the broadcast live for a window; the same key resumes it."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from constance.test.pytest import override_config
@@ -107,19 +106,6 @@ def test_the_sweep_ends_only_broadcasts_past_their_window():
         "live",
         "live",
     ]
-
-
-def test_a_drop_schedules_its_check_when_the_window_closes(django_capture_on_commit_callbacks):
-    """The drop asks Celery for a check due just after the window (admin's setting), after the commit."""
-    broadcast = BroadcastFactory()
-    _start(broadcast, "1")
-    with (
-        override_config(LIVE_RECONNECT_GRACE_SECONDS=45),
-        mock.patch.object(tasks.broadcast_grace_check, "apply_async") as apply_async,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        _stop(broadcast, "1")
-    apply_async.assert_called_once_with(args=[broadcast.pk], countdown=46)
 
 
 @override_config(LIVE_RECONNECT_GRACE_SECONDS=0)
