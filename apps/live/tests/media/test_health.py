@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -11,6 +12,7 @@ from apps.live.models import Broadcast
 from apps.live.selectors import broadcast_item_cards, studio_checklist, studio_stream_health
 from apps.live.tests.conftest import playlist, segments, wait_until
 from apps.live.tests.factories import BroadcastFactory, SellerFactory
+from apps.live.tests.media.test_reconnect_drill import _shoot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,3 +127,29 @@ def test_health_of_another_sellers_broadcast_is_404(live_media):
     assert _get(SellerFactory(), reverse("live:studio-health", args=[broadcast.pk])).status_code == 404
     data = _get(broadcast.seller, reverse("live:studio-health", args=[broadcast.pk])).json()
     assert (data["status"], data["publishing"], data["measures"]) == ("scheduled", False, [])
+
+
+@pytest.mark.browser
+def test_studio_health_panel_shows_the_measures_and_warnings(page, live_server, publisher, live_media):
+    """The seller's studio during a show: the panel fills in by itself with each figure, the ones off the
+    README marked, and what to change in OBS in Korean (phone and desktop screenshots)."""
+    broadcast = BroadcastFactory()
+    publisher(broadcast.public_name, broadcast.stream_key, keyframe_seconds=2)
+    wait_until(lambda: Broadcast.objects.get(pk=broadcast.pk).is_live, what="the broadcast to go live")
+    wait_until(lambda: len(segments(playlist(live_media, broadcast.public_name))) >= 2, what="segments")
+
+    client = Client()
+    client.force_login(broadcast.seller)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": f"{live_server.url}/"}])
+    page.goto(reverse("live:studio", args=[broadcast.pk]))
+    panel = page.get_by_test_id("stream-health")
+    # Filled by the poll, bitrate included once nginx has its first 10 s average.
+    panel.locator("[data-health-item=bitrate] dd", has_text="Kbps").wait_for(timeout=25_000)
+    assert "권장 설정과 다른 값이 있어요" in panel.inner_text()
+    warnings = page.get_by_test_id("health-warnings").inner_text()
+    assert "키프레임 간격이 2.0초예요" in warnings
+    assert "1280×720" in warnings
+    assert panel.locator("[data-health-item=keyframe].is-off").count() == 1
+    assert panel.locator("[data-health-item=audio].is-off").count() == 0
+    _shoot(page, "live-studio-health")
