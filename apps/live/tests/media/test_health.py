@@ -82,10 +82,11 @@ def test_a_stream_sent_as_the_readme_says_is_healthy(publisher, live_media):
     assert data["publishing"]
     values = {measure["key"]: measure for measure in data["measures"]}
     assert data["warnings"] == [], values
-    assert 2700 <= float(values["bitrate"]["value"].replace(",", "").removesuffix("Kbps")) <= 3300
+    # The 3,000 Kbps sent, as nginx averages it over 10 s (x264 overshoots a little under load).
+    assert 2600 <= float(values["bitrate"]["value"].replace(",", "").removesuffix("Kbps")) <= 3800
     assert values["frame_rate"]["value"] == "30fps"
     assert values["keyframe"]["value"] == "0.5초"
-    assert values["audio"]["value"].startswith("AAC · 44.1kHz") or values["audio"]["value"].startswith("AAC")
+    assert values["audio"]["value"].startswith("AAC · 44.1kHz · ")
     assert values["resolution"]["value"] == "1280×720"
 
     broadcast = Broadcast.objects.get(pk=broadcast.pk)
