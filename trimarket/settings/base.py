@@ -499,6 +499,31 @@ CONSTANCE_CONFIG = {
         _("환불 지연 알림(분): PG 장애 등으로 환불이 이 시간 넘게 처리되지 않으면 관리자에게 한 번 메일"),
         int,
     ),
+    # What the footer of every page shows (전자상거래법 §10: who runs the shop) and the privacy policy names.
+    "BUSINESS_NAME": ("(주)트라이마켓", _("상호"), str),
+    "BUSINESS_REPRESENTATIVE": ("김트라이", _("대표자"), str),
+    "BUSINESS_REGISTRATION_NUMBER": (
+        "000-00-00000",
+        _("사업자등록번호: 10자리 (공정거래위원회 사업자정보 확인 링크에 쓰임)"),
+        str,
+    ),
+    "MAIL_ORDER_REPORT_NUMBER": ("제2026-서울성동-0000호", _("통신판매업 신고번호"), str),
+    "BUSINESS_ADDRESS": ("서울특별시 성동구 성수이로 100", _("사업장 주소"), str),
+    "CUSTOMER_SERVICE_PHONE": ("1588-0000", _("고객센터 전화번호"), str),
+    "CUSTOMER_SERVICE_HOURS": ("평일 10:00–18:00", _("고객센터 운영 시간"), str),
+    "CUSTOMER_SERVICE_EMAIL": ("help@trimarket.example", _("고객센터 이메일"), str),
+    "HOSTING_PROVIDER": ("TriMarket 자체 운영", _("호스팅 서비스 제공자"), str),
+    "PRIVACY_OFFICER_NAME": ("김트라이", _("개인정보 보호책임자 이름 (개인정보처리방침에 표시)"), str),
+    "PRIVACY_OFFICER_CONTACT": (
+        "privacy@trimarket.example",
+        _("개인정보 보호책임자 연락처 (이메일 또는 전화)"),
+        str,
+    ),
+    "ESCROW_ENABLED": (
+        False,
+        _("구매안전서비스(에스크로) 가입: 켜야만 화면에 에스크로 배지가 보임"),
+        bool,
+    ),
 }
 # Fieldset titles are dict keys, hashed at import: plain strings, not lazy translations.
 CONSTANCE_CONFIG_FIELDSETS = {
@@ -506,4 +531,18 @@ CONSTANCE_CONFIG_FIELDSETS = {
     "라이브 채팅": ("CHAT_RATE_LIMIT_COUNT", "CHAT_RATE_LIMIT_SECONDS", "CHAT_SLOW_MODE_SECONDS"),
     "플레이어": ("PLAYER_LATENCY_PRESET",),
     "라이브 쇼핑": ("LIVE_COUPON_MAX_AMOUNT", "LIVE_RECONNECT_GRACE_SECONDS"),
+    "사업자 정보": (
+        "BUSINESS_NAME",
+        "BUSINESS_REPRESENTATIVE",
+        "BUSINESS_REGISTRATION_NUMBER",
+        "MAIL_ORDER_REPORT_NUMBER",
+        "BUSINESS_ADDRESS",
+        "CUSTOMER_SERVICE_PHONE",
+        "CUSTOMER_SERVICE_HOURS",
+        "CUSTOMER_SERVICE_EMAIL",
+        "HOSTING_PROVIDER",
+        "PRIVACY_OFFICER_NAME",
+        "PRIVACY_OFFICER_CONTACT",
+        "ESCROW_ENABLED",
+    ),
 }

@@ -20,6 +20,7 @@ from django.utils import timezone
 from apps.accounts.tests.factories import ShippingAddressFactory, UserFactory
 from apps.catalog.models import Review
 from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
+from apps.core.tests.factories import policies_fresh
 from apps.live import media_server
 from apps.live.models import Broadcast
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, SellerFactory
@@ -36,6 +37,11 @@ UNSAFE_ORDER = ("b", "seller", "staff", "anon", "a")
 MATRIX: dict[str, tuple[str, str, str]] = {
     # --- core, catalog --------------------------------------------------------------------------------
     "healthz": ("GET", "/healthz", "200 200 200 200 200"),
+    # 이용약관 and 개인정보처리방침 are public, every version (the world has version 1 of each).
+    "terms/": ("GET", "/terms/", "200 200 200 200 200"),
+    "terms/<int:version>/": ("GET", "/terms/1/", "200 200 200 200 200"),
+    "privacy/": ("GET", "/privacy/", "200 200 200 200 200"),
+    "privacy/<int:version>/": ("GET", "/privacy/1/", "200 200 200 200 200"),
     "": ("GET", "/", "200 200 200 200 200"),
     "categories/": ("GET", "/categories/", "200 200 200 200 200"),
     "c/<str:slug>/": ("GET", "/c/{category}/", "200 200 200 200 200"),
@@ -238,6 +244,7 @@ ADMIN_MODELS = {
     "catalog/review",
     "constance/config",
     "core/eventdelivery",
+    "core/policydocument",
     "django_celery_beat/clockedschedule",
     "django_celery_beat/crontabschedule",
     "django_celery_beat/intervalschedule",
@@ -304,6 +311,7 @@ def test_every_route_has_a_row():
 @pytest.fixture
 def world(db, portone):
     """Shopper A's order, address, review and cart line; the seller's broadcast; B, staff, nobody else's."""
+    policies_fresh()
     shopper_a = UserFactory(username="shopper_a")
     shopper_b = UserFactory(username="shopper_b")
     seller = SellerFactory(username="seller_x")
