@@ -149,10 +149,27 @@ def recording_seconds(path: Path) -> float:
         return 0.0
 
 
+def _overlapped(part: BroadcastPart, earlier: list[BroadcastPart]) -> bool:
+    """A part that began and ended while an earlier one was still publishing: a second connection nginx
+    refused ("already publishing") while the first held the stream. Its scrap of a file is not the show."""
+    if part.stopped_at is None:
+        return False
+    return any(
+        other.stopped_at is not None
+        and other.started_at <= part.started_at
+        and part.stopped_at <= other.stopped_at
+        for other in earlier
+    )
+
+
 def _recordings(broadcast: Broadcast) -> list[tuple[datetime, Path]]:
-    parts = BroadcastPart.objects.filter(broadcast=broadcast).exclude(recording_path="")
+    parts = list(BroadcastPart.objects.filter(broadcast=broadcast).exclude(recording_path=""))
     if parts:
-        return [(part.started_at, Path(part.recording_path)) for part in parts]
+        return [
+            (part.started_at, Path(part.recording_path))
+            for index, part in enumerate(parts)
+            if not _overlapped(part, parts[:index])
+        ]
     if broadcast.recording_path and broadcast.started_at:
         return [(broadcast.started_at, Path(broadcast.recording_path))]
     return []

@@ -205,3 +205,21 @@ def test_the_replay_waits_for_every_parts_recording(django_capture_on_commit_cal
     ]
     # Both files are missing here: the replay is asked for and fails cleanly.
     assert Broadcast.objects.get(pk=broadcast.pk).replay_status == Broadcast.ReplayStatus.FAILED
+
+
+def test_a_refused_second_connections_scrap_of_recording_stays_out_of_the_replay(tmp_path):
+    """The replay joins the first connection's file and the resume's, not the file of a connection nginx
+    refused while the first still published."""
+    from apps.live.services.replay import _recordings
+
+    broadcast = BroadcastFactory()
+    _start(broadcast, "1")
+    _start(broadcast, "2")
+    _stop(broadcast, "2")  # refused by nginx ("already publishing"): the stream is the first one's again
+    _stop(broadcast, "1")
+    _start(broadcast, "3")
+    for client_id in ("1", "2", "3"):
+        services.broadcast_recording_done(
+            public_name=broadcast.public_name, path=str(tmp_path / f"{client_id}.flv"), client_id=client_id
+        )
+    assert [path.name for _at, path in _recordings(broadcast)] == ["1.flv", "3.flv"]
