@@ -23,7 +23,7 @@ from django.utils import timezone
 from apps.core.events import publish
 from apps.live.models import Broadcast, BroadcastPart
 from apps.live.services.cards import cards_changed
-from apps.live.services.replay import replay_schedule_if_ready
+from apps.live.services.replay import replay_schedule_if_ready, replays_schedule_overdue
 from apps.sellers.selectors import seller_for_user, seller_may_sell
 
 STREAM_KEY_BYTES = 24
@@ -203,18 +203,16 @@ def broadcast_publish_stop(*, public_name: str, client_id: str = "") -> Broadcas
 
     Its part is closed. When it was the broadcast's publisher, the broadcast waits for a reconnect (live,
     ``publisher_dropped_at`` set; the caller schedules ``apps.live.tasks.broadcast_grace_check``), or ends at
-    once when the grace is 0. The end
-    of a connection that is no longer the publisher (an encoder that reconnected before its old connection
-    was reported closed) changes nothing else; when the stopped publisher was a newer connection nginx
-    refused because the old one still held the stream ("already publishing"), the old one is the publisher
-    again.
+    once when the grace is 0. The end of a connection that is no longer the publisher (an encoder that
+    reconnected before its old connection was reported closed) changes nothing else; when the stopped
+    publisher was a newer connection nginx refused because the old one still held the stream ("already
+    publishing"), the old one is the publisher again.
     """
     broadcast = Broadcast.objects.select_for_update().filter(public_name=public_name).first()
     if broadcast is None:
         return None
     now = timezone.now()
-    if client_id:
-        broadcast.parts.filter(client_id=client_id, stopped_at__isnull=True).update(stopped_at=now)
+    broadcast.parts.filter(client_id=client_id, stopped_at__isnull=True).update(stopped_at=now)
     if broadcast.status != Broadcast.Status.LIVE or broadcast.publisher_dropped_at is not None:
         return broadcast
     if client_id and broadcast.publisher_client_id and client_id != broadcast.publisher_client_id:
@@ -261,12 +259,11 @@ def broadcast_grace_check(*, broadcast_id: int) -> Broadcast | None:
 def broadcasts_grace_sweep() -> int:
     """The safety net behind the scheduled checks (beat): end every broadcast whose grace ran out; also
     make the replay of broadcasts whose last recording was never reported. Returns how many ended."""
-    from apps.live.services.replay import replays_schedule_overdue
-
     ended = 0
     dropped = Broadcast.objects.filter(status=Broadcast.Status.LIVE, publisher_dropped_at__isnull=False)
     for broadcast_id in dropped.values_list("pk", flat=True):
-        ended += bool(broadcast_grace_check(broadcast_id=broadcast_id).is_ended)
+        checked = broadcast_grace_check(broadcast_id=broadcast_id)
+        ended += bool(checked is not None and checked.is_ended)
     replays_schedule_overdue()
     return ended
 
