@@ -1,7 +1,7 @@
 from django.urls import path
 
 from apps.live.media import callbacks
-from apps.live.views import pages, questions, room, studio
+from apps.live.views import health, pages, questions, room, studio
 
 app_name = "live"
 
@@ -33,6 +33,7 @@ urlpatterns = [
         questions.studio_question_done,
         name="studio-question-done",
     ),
+    path("live/<int:pk>/studio/health/", health.studio_health, name="studio-health"),
     # The media server's callbacks (nginx-rtmp notify, form POST); the secret in the path is theirs only.
     path("live/media-server/<str:secret>/publish/", callbacks.media_publish, name="media-publish"),
     path(

@@ -150,6 +150,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/live/{broadcast}/studio/questions/{question}/done/",
         "login 404 404 200 4xx",
     ),
+    "live/<int:pk>/studio/health/": ("GET", "/live/{broadcast}/studio/health/", "login 404 404 200 200"),
     # The media server's callbacks: a wrong secret is refused whoever asks.
     "live/media-server/<str:secret>/publish/": (
         "POST",
