@@ -3,7 +3,7 @@
 from constance import config
 
 from apps.core.events import subscribe
-from apps.payments import services
+from apps.payments import notifications, services
 
 
 def refund_alert_minutes() -> int:
@@ -26,4 +26,11 @@ def refund_on_cancel_request(*, event: str, payload: dict) -> None:
         final_status=payload["final_status"],
         restock=payload["restock"],
         cancel_reason=payload.get("cancel_reason", ""),
+        refund_account=payload.get("refund_account") or {},
     )
+
+
+@subscribe("payment.vbank_issued")
+def vbank_issued_mail(*, event: str, payload: dict) -> None:
+    """Mail the shopper the 가상계좌 to deposit into, and until when."""
+    notifications.vbank_issued_mail_send(attempt_id=payload["attempt_id"])

@@ -1,0 +1,36 @@
+"""The order page asks payments how the order is paid (``{% order_payment order as payment %}``).
+
+Orders' templates include payments' partials by name; the data comes through this tag, so orders' views
+never import payments.
+"""
+
+from django import template
+
+from apps.payments import methods, selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def order_payment(order) -> dict | None:
+    """{method, label, vbank: {bank, number, holder, deadline} | None} of the order's payment, or None."""
+    attempt = selectors.order_payment_attempt(order=order)
+    if attempt is None:
+        return None
+    vbank = None
+    if attempt.method == methods.VBANK and attempt.vbank_num:
+        vbank = {
+            "bank": attempt.vbank_name,
+            "number": attempt.vbank_num,
+            "holder": attempt.vbank_holder,
+            "deadline": attempt.vbank_date,
+            "amount": attempt.amount,
+        }
+    return {
+        "method": attempt.method,
+        "label": methods.method_label(attempt.method),
+        "vbank": vbank,
+        "waiting": vbank is not None and attempt.status == attempt.Status.STARTED,
+        "refund_account_needed": attempt.method == methods.VBANK and attempt.status == attempt.Status.PAID,
+        "banks": methods.BANKS,
+    }
