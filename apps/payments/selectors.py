@@ -1,5 +1,7 @@
 """Payments' reads: the methods a shopper is offered, a 가상계좌 waiting for its deposit, how an order was paid."""
 
+from django.utils import timezone
+
 from apps.orders.models import Order
 from apps.payments import methods
 from apps.payments.models import PaymentAttempt
@@ -46,4 +48,18 @@ def order_payment_attempt(*, order: Order) -> PaymentAttempt | None:
     return (
         attempts.filter(status=PaymentAttempt.Status.PAID).order_by("-id").first()
         or attempts.filter(method=methods.VBANK).exclude(vbank_num="").order_by("-id").first()
+    )
+
+
+def order_vbank_waiting(*, order: Order) -> bool:
+    """Whether a 가상계좌 issued for the order still waits for its deposit (its deadline not passed)."""
+    return (
+        PaymentAttempt.objects.filter(
+            order=order,
+            method=methods.VBANK,
+            status=PaymentAttempt.Status.STARTED,
+            vbank_date__gt=timezone.now(),
+        )
+        .exclude(vbank_num="")
+        .exists()
     )

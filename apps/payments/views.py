@@ -31,6 +31,13 @@ def pay(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     order = order_selectors.order_get_for_payment(user=request.user, merchant_uid=merchant_uid)
     if order.status != Order.Status.PENDING:
         return redirect(order)
+    if selectors.order_vbank_waiting(order=order):
+        # A second payment beside an open 가상계좌 could be paid twice; the shopper deposits or cancels.
+        messages.info(
+            request,
+            "발급된 가상계좌로 입금해 주세요. 다른 수단으로 결제하려면 주문을 취소하고 다시 주문해 주세요.",
+        )
+        return redirect(order)
     method = methods.method_enabled(request.GET.get("method", "")) or methods.method_enabled(
         selectors.checkout_methods(user=request.user)[0]["code"]
     )

@@ -13,7 +13,16 @@ register = template.Library()
 
 @register.simple_tag
 def order_payment(order) -> dict | None:
-    """{method, label, vbank: {bank, number, holder, deadline} | None} of the order's payment, or None."""
+    """{method, label, vbank: {bank, number, holder, deadline} | None} of the order's payment, or None.
+
+    Asked once per order per request: the page's partials share the answer kept on the order object.
+    """
+    if not hasattr(order, "_payment_info"):
+        order._payment_info = _order_payment(order)
+    return order._payment_info
+
+
+def _order_payment(order) -> dict | None:
     attempt = selectors.order_payment_attempt(order=order)
     if attempt is None:
         return None

@@ -264,3 +264,18 @@ def test_a_partial_cancel_sends_the_amount_and_the_checksum(
     assert int(sent["amount"]) == line.amount
     assert int(sent["checksum"]) == order.total_amount
     assert OrderLine.objects.get(pk=line.pk).status == OrderLine.Status.CANCELLED
+
+
+def test_an_order_waiting_for_its_deposit_is_not_paid_a_second_way(
+    client, portone, pg_sandbox, live_server, shopper
+):
+    """While the 가상계좌 is open the pay page sends the shopper back to it, and the order page has no 결제하기."""
+    order = order_make(user=shopper)
+    _vbank_issue(client, pg_sandbox, live_server, order)
+
+    response = client.get(reverse("payments:pay", args=[order.merchant_uid]), {"method": "card"})
+
+    assert response.status_code == 302
+    assert response["Location"] == order.get_absolute_url()
+    assert "결제하기" not in client.get(order.get_absolute_url()).content.decode()
+    assert PaymentAttempt.objects.filter(order=order).count() == 1
