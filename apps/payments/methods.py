@@ -61,12 +61,17 @@ BANKS: dict[str, str] = {
 
 
 def methods_enabled() -> list[Method]:
-    """The methods switched on in ``PORTONE_METHODS``, in its order, each with its channel."""
-    return [
+    """The methods switched on in ``PORTONE_METHODS``, in its order, each with its channel.
+
+    None switched on (an empty or misspelt setting) leaves the card through ``PORTONE_PG``: checkout always
+    offers a way to pay.
+    """
+    enabled = [
         Method(**{**vars(CATALOG[code]), "channel": channel})
         for code, channel in settings.PORTONE_METHODS.items()
         if code in CATALOG and channel
     ]
+    return enabled or [Method(**{**vars(CATALOG[CARD]), "channel": settings.PORTONE_PG})]
 
 
 def method_enabled(code: str) -> Method | None:
