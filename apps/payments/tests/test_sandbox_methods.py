@@ -89,3 +89,23 @@ def test_vbank_due_takes_portones_formats_in_korea_time():
     assert vbank_due_parse("2026-12-24 23:59:59", 0) == day_end
     assert vbank_due_parse("202612241200", 0) == day_end - 12 * 3600 + 1
     assert vbank_due_parse("", 100) > 100
+
+
+def test_the_demo_page_lists_open_accounts_and_its_buttons_deposit(pg_sandbox):
+    """GET /sandbox/vbank lists the accounts waiting; its 입금하기 form deposits and comes back to the list."""
+    issued = pg_sandbox.shopper_pay(pg="kcp.T0000", pay_method="vbank", merchant_uid="o-6", amount=3000)
+    payment = pg_sandbox.ledger.payment_get(issued["imp_uid"])
+
+    page = requests.get(f"{pg_sandbox.url}sandbox/vbank", timeout=5)
+    assert payment["vbank_num"] in page.text
+    assert "입금하기" in page.text
+
+    pressed = requests.post(
+        f"{pg_sandbox.url}sandbox/vbank/deposit",
+        data={"imp_uid": issued["imp_uid"]},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert pressed.status_code == 303
+    assert pg_sandbox.ledger.payment_get(issued["imp_uid"])["status"] == "paid"
+    assert payment["vbank_num"] not in requests.get(f"{pg_sandbox.url}sandbox/vbank", timeout=5).text
