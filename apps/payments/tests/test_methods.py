@@ -279,3 +279,17 @@ def test_an_order_waiting_for_its_deposit_is_not_paid_a_second_way(
     assert response["Location"] == order.get_absolute_url()
     assert "결제하기" not in client.get(order.get_absolute_url()).content.decode()
     assert PaymentAttempt.objects.filter(order=order).count() == 1
+
+
+def test_staff_see_a_refund_account_masked(admin_client, portone):
+    """The refund's admin page shows the buyer's account with all but its last four digits hidden."""
+    order = order_make()
+    refund = Refund.objects.create(
+        order=order, imp_uid="imp_1", amount=1000, checksum=1000, reason="고객 요청 취소",
+        status=Refund.Status.DONE, refund_account={"bank": "004", "account": "123456789012", "holder": "김환불"},
+    )  # fmt: skip
+
+    page = admin_client.get(reverse("admin:payments_refund_change", args=[refund.pk])).content.decode()
+
+    assert "********9012" in page
+    assert "123456789012" not in page
