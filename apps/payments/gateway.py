@@ -311,6 +311,11 @@ class PortOneGateway:
             return None
         return round(prepared["amount"])
 
+    def vbank_revoke(self, imp_uid: str) -> PGPayment:
+        """Close a 가상계좌 not yet deposited into (DELETE /vbanks/{imp_uid}): it takes no deposit afterwards."""
+        url = f"{self.api_url}vbanks/{imp_uid}"
+        return PGPayment.from_response(self.call("vbank_revoke", self.client._delete, url))
+
     def payment_prepare(self, merchant_uid: str, amount: int) -> dict:
         """Pre-register ``amount`` for ``merchant_uid`` so the payment window refuses any other amount.
 
@@ -437,6 +442,10 @@ def payment_find_by_merchant_uid(merchant_uid: str) -> PGPayment:
 
 def payment_prepare(merchant_uid: str, amount: int) -> dict:
     return gateway().payment_prepare(merchant_uid, amount)
+
+
+def vbank_revoke(imp_uid: str) -> PGPayment:
+    return gateway().vbank_revoke(imp_uid)
 
 
 def payment_prepared_amount(merchant_uid: str) -> int | None:

@@ -104,6 +104,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self):
         self._dispatch("PUT")
 
+    def do_DELETE(self):
+        self._dispatch("DELETE")
+
     def _dispatch(self, method: str) -> None:
         # Read the whole body first: a keep-alive connection must not carry half of it into the next request.
         length = int(self.headers.get("Content-Length") or 0)
@@ -114,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/sandbox/"):
                 self._sandbox_route(method, path)
-            elif path.startswith(("/users/", "/payments")):
+            elif path.startswith(("/users/", "/payments", "/vbanks/")):
                 self._api_route(method, path)
             elif path == "/" and method == "GET":
                 self._envelope({"name": "TriMarket PG sandbox", "api": "PortOne REST API v1"})
@@ -160,6 +163,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.ledger.cancel(body)
             case "GET", ["payments", imp_uid]:
                 return self.ledger.payment_get(imp_uid)
+            case "DELETE", ["vbanks", imp_uid]:
+                return self.ledger.vbank_revoke(imp_uid)
         raise Refused("요청하신 API를 찾을 수 없습니다.", code=-1, http_status=404)
 
     # --- The payment window and the drills --------------------------------------------------------------------

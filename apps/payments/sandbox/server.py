@@ -7,7 +7,8 @@ API (base path ``/``, every reply in the ``{code, message, response}`` envelope)
     GET  /payments/find/{merchant_uid}   the order's paid payment, else its latest attempt
     POST /payments/prepare               {merchant_uid, amount}; PUT changes the amount
     GET  /payments/prepare/{merchant_uid}
-    POST /payments/cancel                {imp_uid | merchant_uid, reason, amount?, checksum?}
+    POST /payments/cancel                {imp_uid | merchant_uid, reason, amount?, checksum?, refund_*?}
+    DELETE /vbanks/{imp_uid}             close a 가상계좌 before its deposit
 
 The SDK's stand-in (what the shopper's browser loads; the routes are in ``handler``, the pages in ``window``)::
 

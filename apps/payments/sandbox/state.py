@@ -316,6 +316,19 @@ class Ledger:
             self._save()
             return json.loads(json.dumps(payment))
 
+    def vbank_revoke(self, imp_uid: str) -> dict:
+        """DELETE /vbanks/{imp_uid}: close a 가상계좌 before its deposit (cancelled; no deposit taken after)."""
+        with self.lock:
+            payment = self.payments.get(imp_uid)
+            if payment is None:
+                raise NotFound
+            if payment["pay_method"] != "vbank" or payment["status"] != "ready":
+                raise Refused("입금 전 가상계좌만 말소할 수 있습니다.")
+            now = int(time.time())
+            payment.update(status="cancelled", cancelled_at=now, cancel_reason="가상계좌 말소")
+            self._save()
+            return json.loads(json.dumps(payment))
+
     def vbank_expire(self, imp_uid: str) -> dict:
         """The deposit deadline passes now: the account takes no deposit any more (the payment stays ready)."""
         with self.lock:

@@ -217,6 +217,25 @@ def test_an_unpaid_deadline_expires_the_order_and_returns_its_stock(
     assert "입금 안내" not in client.get(order.get_absolute_url()).content.decode()
 
 
+def test_cancelling_an_order_waiting_for_its_deposit_closes_the_account_at_the_pg(
+    client, portone, pg_sandbox, live_server, shopper
+):
+    """주문 취소 before the deposit: the order is cancelled, its stock back, and the 가상계좌 revoked (DELETE /vbanks)."""
+    order = order_make(user=shopper, quantity=3)
+    result = _vbank_issue(client, pg_sandbox, live_server, order)
+
+    client.post(reverse("orders:cancel", args=[order.merchant_uid]))
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert ProductOption.objects.get(pk=order.lines.get().option_id).stock == 10
+    assert pg_sandbox.ledger.calls[f"DELETE /vbanks/{result['imp_uid']}"] == 1
+    assert pg_sandbox.ledger.payment_get(result["imp_uid"])["status"] == "cancelled"
+    with pytest.raises(Refused):
+        pg_sandbox.vbank_deposit(result["imp_uid"])
+    assert PaymentAttempt.objects.get(order=order).status == PaymentAttempt.Status.CANCELLED
+
+
 def test_refunding_a_deposit_sends_the_buyers_refund_account_to_the_pg(
     client, portone, pg_sandbox, live_server, shopper
 ):
