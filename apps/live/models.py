@@ -250,7 +250,11 @@ class ChatMessage(models.Model):
         verbose_name = _("채팅 메시지")
         verbose_name_plural = _("채팅 메시지")
         ordering = ("-id",)
-        indexes = [models.Index(fields=["broadcast", "-id"], name="live_chat_recent")]
+        indexes = [
+            models.Index(fields=["broadcast", "-id"], name="live_chat_recent"),
+            # Every welcome and catch-up asks for the messages deleted lately: a range on this, not a scan.
+            models.Index(fields=["broadcast", "deleted_at"], name="live_chat_deleted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name}: {self.text[:30]}"
@@ -381,3 +385,63 @@ class LiveCouponClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.coupon}"
+
+
+class ChatQuestion(models.Model):
+    """Chat questions about one thing (a topic, and the product they name or the one on air): one row of the
+    host's question queue, counted as they come, until the host answers it (or marks it done).
+
+    ``open_key`` (``<topic>:<item id or 0>``) is set while the group is open and cleared once answered: the
+    unique key keeps one open group per thing across processes, and a later question starts a new group.
+    """
+
+    class Topic(models.TextChoices):
+        PRICE = "price", _("가격")
+        SIZE = "size", _("사이즈")
+        COLOR = "color", _("색상")
+        STOCK = "stock", _("재고")
+        SHIPPING = "shipping", _("배송")
+        TIME = "time", _("시간")
+        OTHER = "other", _("기타")
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="questions", verbose_name=_("방송")
+    )
+    topic = models.CharField(_("주제"), max_length=12, choices=Topic.choices)
+    item = models.ForeignKey(
+        BroadcastProduct,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("방송 상품"),
+    )
+    # NULL, not "", once answered: a unique key tells NULLs apart, so closed groups never collide.
+    open_key = models.CharField(  # noqa: DJ001
+        _("열린 질문 키"), max_length=40, null=True, blank=True, editable=False
+    )
+    count = models.PositiveIntegerField(_("질문 수"), default=0)
+    recent = models.JSONField(_("최근 질문"), default=list, blank=True)
+    first_asked_at = models.DateTimeField(_("처음 질문 시각"))
+    last_asked_at = models.DateTimeField(_("마지막 질문 시각"))
+    answered_at = models.DateTimeField(_("답변 시각"), null=True, blank=True)
+    answer_text = models.CharField(_("답변"), max_length=300, blank=True)
+    answer_message = models.ForeignKey(
+        ChatMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("답변 메시지"),
+    )
+
+    class Meta:
+        verbose_name = _("채팅 질문")
+        verbose_name_plural = _("채팅 질문")
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "open_key"], name="live_chatquestion_open_unique")
+        ]
+        indexes = [models.Index(fields=["broadcast", "answered_at"], name="live_question_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} · {self.get_topic_display()} × {self.count}"
