@@ -23,7 +23,7 @@ from apps.accounts import services as accounts_services
 from apps.accounts.selectors import address_list_for_user
 from apps.catalog.models import ProductOption
 from apps.core import ratelimit
-from apps.orders import selectors, tasks
+from apps.orders import hooks, selectors, tasks
 from apps.orders.constants import DIRECT_CHECKOUT_SESSION_KEY, FULFILMENT_FLOW
 from apps.orders.forms import DELIVERY_REQUESTS, CancelForm, CartAddForm, CheckoutForm, QuantityForm
 from apps.orders.models import Order
@@ -184,6 +184,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
         "recipient": user.name,
         "recipient_phone": user.phone,
     }
+    pay_methods = hooks.payment_methods(user=user)
+    if pay_methods:
+        initial["pay_method"] = pay_methods[0]["code"]
     form = CheckoutForm(request.POST or None, initial=initial, addresses=addresses)
     limited = None
     if request.method == "POST":
@@ -214,7 +217,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             _address_save(user, form)
         if not from_cart and hold is None:
             request.session.pop(DIRECT_CHECKOUT_SESSION_KEY, None)
-        return redirect("payments:pay", merchant_uid=order.merchant_uid)
+        return redirect(_pay_url(order, form.cleaned_data["pay_method"], pay_methods))
     response = render(
         request,
         "orders/checkout.html",
@@ -229,9 +232,19 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "delivery_requests": DELIVERY_REQUESTS[1:],
             "direct_checkout": not from_cart,
             "hold": hold,
+            "pay_methods": pay_methods,
         },
     )
     return ratelimit.too_many(response, limited) if limited else response
+
+
+def _pay_url(order: Order, chosen: str, pay_methods: list[dict]) -> str:
+    """The payment step for the method the shopper picked (the first offered when the choice is unknown)."""
+    url = reverse("payments:pay", kwargs={"merchant_uid": order.merchant_uid})
+    codes = [method["code"] for method in pay_methods]
+    if not codes:
+        return url
+    return f"{url}?method={chosen if chosen in codes else codes[0]}"
 
 
 def _delivery(form: CheckoutForm) -> placing.Delivery:
@@ -324,8 +337,17 @@ def order_cancel(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     order = selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
     form = CancelForm(request.POST, line_ids=[line.pk for line in order.lines.all()])
     line_ids = form.cleaned_data["lines"] if form.is_valid() and form.cleaned_data["lines"] else None
+    refund_account = None
+    if order.paid_at and hooks.refund_account_required(order=order):
+        # A deposit goes back to an account the buyer names: the PG cannot refund it without one.
+        refund_account = form.refund_account_given
+        if refund_account is None:
+            messages.error(request, "환불받을 계좌의 은행, 계좌번호(숫자), 예금주를 확인해 주세요.")
+            return redirect(order)
     try:
-        order = cancels.order_cancel(order=order, actor=request.user.username, line_ids=line_ids)
+        order = cancels.order_cancel(
+            order=order, actor=request.user.username, line_ids=line_ids, refund_account=refund_account
+        )
     except ValidationError as error:
         _error(request, error)
         return redirect(order)

@@ -419,6 +419,23 @@ PORTONE_IMP_CODE = env("PORTONE_IMP_CODE", default="imp00000000" if PORTONE_SAND
 # The PG the payment window opens (IMP.request_pay's `pg`, `PG사코드` or `PG사코드.MID`); a paid payment through any
 # other PG is cancelled by verification.
 PORTONE_PG = env("PORTONE_PG", default="html5_inicis")
+# The payment methods checkout offers, in this order, each with its PortOne channel (the `pg` its window opens):
+# `method=pg,…` with method among card, kakaopay, naverpay, tosspay, vbank (apps/payments/methods.py). The sandbox
+# enables them all; against PortOne only the card through PORTONE_PG unless this names more.
+_portone_methods_default = (
+    {
+        "card": "html5_inicis.INIpayTest",
+        "kakaopay": "kakaopay.TC0ONETIME",
+        "naverpay": "naverpay",
+        "tosspay": "tosspay",
+        "vbank": "html5_inicis.INIpayTest",
+    }
+    if PORTONE_SANDBOX
+    else {"card": PORTONE_PG}
+)
+PORTONE_METHODS = env.dict("PORTONE_METHODS", default=_portone_methods_default)
+# How long a 가상계좌 waits for the deposit (IMP.request_pay's vbank_due); the order's stock is kept as long.
+PORTONE_VBANK_DUE_HOURS = env.int("PORTONE_VBANK_DUE_HOURS", default=72)
 # The browser SDK: PortOne's CDN, or the sandbox's stand-in with the same IMP.init / IMP.request_pay.
 _portone_sdk_default = "https://cdn.iamport.kr/v1/iamport.js"
 PORTONE_SDK_URL = env("PORTONE_SDK_URL", default=_portone_sdk_default if not PORTONE_SANDBOX else "")
