@@ -65,6 +65,24 @@ def test_compose_file_is_valid_and_runs_the_whole_stack(tmp_path):
     assert services["media"]["build"]["target"] == "media"
 
 
+def test_compose_gives_production_its_required_variables_and_the_archive_a_volume(tmp_path):
+    """Every app service gets the media addresses and the archive folder; the worker keeps that folder on a volume."""
+    result = _compose_config(_compose_project(tmp_path, (ROOT / "compose.yaml").read_text()))
+
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    services = config["services"]
+    for name in ("migrate", "web1", "web2", "worker", "beat", "media"):
+        environment = services[name]["environment"]
+        assert environment["RTMP_INGEST_URL"] == "rtmp://shop.example.com:1935/live", name
+        assert environment["HLS_BASE_URL"] == "https://shop.example.com/hls", name
+        assert environment["REPORTS_ARCHIVE_DIR"] == "/app/var/archive", name
+    # Debian's docker-compose prints the short syntax (source:target:mode).
+    mounts = {mount.split(":")[1]: mount.split(":")[0] for mount in services["worker"]["volumes"]}
+    assert mounts["/app/var/archive"] == "archive"
+    assert "archive" in config["volumes"]
+
+
 def test_compose_validator_rejects_a_broken_file(tmp_path):
     """A misspelt key makes `docker-compose config` fail (the validator really validates)."""
     broken = (ROOT / "compose.yaml").read_text().replace("    healthcheck:\n", "    healthchek:\n", 1)
