@@ -83,6 +83,23 @@ def test_compose_gives_production_its_required_variables_and_the_archive_a_volum
     assert "archive" in config["volumes"]
 
 
+def test_compose_and_the_image_build_give_every_name_production_requires(tmp_path):
+    """Each app service gets every variable prod settings require (compose's environment and .env, which
+    `docker-compose config` merges), and the image's collectstatic, run under prod settings, a placeholder for
+    each."""
+    from apps.core.tests.test_settings import PROD_REQUIRED
+
+    result = _compose_config(_compose_project(tmp_path, (ROOT / "compose.yaml").read_text()))
+    dockerfile = (DOCKER / "Dockerfile").read_text().replace("\\\n", " ")
+    (collectstatic,) = [line for line in dockerfile.splitlines() if "collectstatic --noinput" in line]
+
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for name in ("migrate", "web1", "web2", "worker", "beat", "media"):
+        assert set(PROD_REQUIRED) <= set(services[name]["environment"]), name
+    assert set(PROD_REQUIRED) <= set(re.findall(r"\b([A-Z_]+)=", collectstatic))
+
+
 def test_compose_validator_rejects_a_broken_file(tmp_path):
     """A misspelt key makes `docker-compose config` fail (the validator really validates)."""
     broken = (ROOT / "compose.yaml").read_text().replace("    healthcheck:\n", "    healthchek:\n", 1)
