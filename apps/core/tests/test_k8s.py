@@ -236,3 +236,40 @@ def test_migrations_run_in_a_job_that_web_waits_for(production):
     assert _container(job, "migrate")["command"] == ["python", "manage.py", "migrate", "--noinput"]
     assert _pod(job)["restartPolicy"] == "Never"
     assert "migrate --check" in waiter["command"][-1]
+
+
+def _without_option(command: list[str], option: str) -> list[str]:
+    index = command.index(option)
+    return command[:index] + command[index + 2 :]
+
+
+def test_web_pods_run_uvicorn_as_compose_does(production):
+    """The same server flags as compose's web replicas, but for whom to trust and the graceful shutdown."""
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]["web1"]["command"]
+    command = _container(production[("Deployment", "web")], "web")["command"]
+
+    assert _without_option(
+        _without_option(command, "--timeout-graceful-shutdown"), "--forwarded-allow-ips"
+    ) == (_without_option(compose, "--forwarded-allow-ips"))
+    assert command[command.index("--forwarded-allow-ips") + 1] == "$(FORWARDED_ALLOW_IPS)"
+    assert "FORWARDED_ALLOW_IPS" in production[("ConfigMap", "trimarket-config")]["data"]
+
+
+def test_the_uploads_server_config_passes_nginx_t(tmp_path, production):
+    """The nginx that serves /media/ from the uploads claim is given a configuration `nginx -t` accepts."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert Path(nginx).exists(), "nginx is missing: apt-get install nginx (make test does it)"
+    server = production[("ConfigMap", "uploads-nginx")]["data"]["default.conf"]
+    (tmp_path / "default.conf").write_text(server)
+    main = f"pid {tmp_path}/nginx.pid;\nevents {{}}\nhttp {{\n    include {tmp_path}/default.conf;\n}}\n"
+    (tmp_path / "nginx.conf").write_text(main)
+
+    result = subprocess.run(
+        [nginx, "-t", "-q", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "alias /srv/media/;" in server
