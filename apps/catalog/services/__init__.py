@@ -23,6 +23,7 @@ from apps.catalog.services.products import (
 from apps.catalog.services.reviews import REVIEW_PHOTOS_MAX, review_create, review_delete, review_update
 from apps.catalog.services.seller_products import (
     OptionInput,
+    description_for_edit,
     seller_image_delete,
     seller_image_make_main,
     seller_image_move,
@@ -63,6 +64,7 @@ __all__ = [
     "category_delete",
     "category_save",
     "csv_decode",
+    "description_for_edit",
     "description_sanitise",
     "description_text",
     "option_create",

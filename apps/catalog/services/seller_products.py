@@ -7,7 +7,9 @@ another shop's product, option or picture is a 404 and never changes. The rules 
 """
 
 import dataclasses
+import re
 from collections.abc import Sequence
+from html import unescape
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -73,10 +75,23 @@ def option_rules_check(*, name: str, extra_price, stock) -> None:
         raise ValidationError(errors)
 
 
+PLAIN_PARAGRAPHS = re.compile(r"^(?:<p>(?:(?!</?p>)[^<]|<br>)*</p>\s*)*$")
+
+
 def _description_html(text: str) -> str:
     """A seller may write plain text (its line breaks kept) or the allowed HTML; plain text is escaped."""
     text = (text or "").strip()
     return text if "<" in text else linebreaks(escape(text))
+
+
+def description_for_edit(html: str) -> str:
+    """What the seller typed back, for its form: plain text when the description is only paragraphs and line
+    breaks (what ``_description_html`` makes of text), else the HTML as it is."""
+    html = (html or "").strip()
+    if not PLAIN_PARAGRAPHS.match(html):
+        return html
+    paragraphs = re.findall(r"<p>(.*?)</p>", html, flags=re.S)
+    return "\n\n".join(unescape(paragraph.replace("<br>", "\n")) for paragraph in paragraphs)
 
 
 @transaction.atomic

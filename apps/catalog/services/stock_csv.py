@@ -183,8 +183,6 @@ class ProductStockResource(resources.ModelResource):
         option_name = cell_text(row.get(COLUMNS["option_name"]))
         extra_price = cell_number(row, COLUMNS["extra_price"], errors)
         stock = cell_number(row, COLUMNS["stock"], errors)
-        if errors:
-            raise ValidationError(errors)
 
         product_values = {
             "name": name or (product.name if product else ""),
@@ -199,7 +197,11 @@ class ProductStockResource(resources.ModelResource):
             "extra_price": extra_price if extra_price is not None else (option.extra_price if option else 0),
             "stock": stock if stock is not None else (option.stock if option else 0),
         }
-        self._rules_check(product_values, option_values)
+        # A cell that could not be read keeps its own error; the rules add what else is wrong with the row.
+        for column, messages in self._rules_errors(product_values, option_values).items():
+            errors.setdefault(column, messages)
+        if errors:
+            raise ValidationError(errors)
         key = str(product.pk) if product else f"new:{product_values['name']}"
         self._same_product_check(key, product_values, hidden)
         plan = RowPlan(
@@ -213,7 +215,7 @@ class ProductStockResource(resources.ModelResource):
         )
         self.plans[number] = self.current_plan = plan
 
-    def _rules_check(self, product_values: dict, option_values: dict) -> None:
+    def _rules_errors(self, product_values: dict, option_values: dict) -> dict:
         errors: dict = {}
         try:
             seller_products.product_rules_check(
@@ -229,8 +231,7 @@ class ProductStockResource(resources.ModelResource):
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 errors[OPTION_FIELD_COLUMNS.get(field, field)] = messages
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     def _same_product_check(self, key: str, product_values: dict, hidden: bool | None) -> None:
         """Rows of one product must agree on its figures, or which one wins would be a guess."""
@@ -392,8 +393,12 @@ def _outcome(resource: ProductStockResource, dataset: tablib.Dataset, result, *,
             error = row_result.validation_error
             if hasattr(error, "error_dict"):
                 for column, messages in error.message_dict.items():
-                    prefix = "" if column == NON_FIELD_ERRORS else f"{column}: "
-                    errors.extend(prefix + message for message in messages)
+                    errors.extend(
+                        message
+                        if column == NON_FIELD_ERRORS or message.startswith(column)
+                        else f"{column}: {message}"
+                        for message in messages
+                    )
             else:
                 errors.extend(error.messages)
         elif row_result.errors:

@@ -89,6 +89,8 @@ def test_a_new_product_with_options_and_a_picture_is_on_its_page_with_the_shop_n
     assert owner.business_name in page
     assert "그레이 / L" in page
     assert product.images.get().image.name.rsplit("/", 1)[-1] in page
+    edit = client.get(f"/seller/products/{product.pk}/").content.decode()
+    assert "도톰한 기모\n세탁기 가능</textarea>" in edit  # the seller's text back, not the HTML made of it
 
 
 def test_bad_input_gives_korean_errors_never_a_500(client, owner):

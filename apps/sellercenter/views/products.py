@@ -121,7 +121,7 @@ def _option_initial(product) -> list[dict]:
 def _edit_page(request, product, *, form=None, formset=None, images_form=None, status: int = 200):
     form = form or ProductForm(
         initial={field: getattr(product, field) for field in PRODUCT_FIELDS}
-        | {"category": product.category_id}
+        | {"category": product.category_id, "description": services.description_for_edit(product.description)}
     )
     formset = formset or OptionFormSet(initial=_option_initial(product), prefix="options")
     return _page(
