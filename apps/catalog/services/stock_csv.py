@@ -35,6 +35,7 @@ from apps.catalog.services.stock_csv_format import (
     SHOWN_STATUSES,
     category_find,
     category_label,
+    category_names_shared,
     cell_number,
     cell_safe,
     cell_text,
@@ -90,6 +91,7 @@ class ProductStockResource(resources.ModelResource):
         self.product_rows: dict[str, tuple] = {}
         self.plans: dict[int, RowPlan] = {}
         self.current_plan: RowPlan | None = None
+        self.names_shared: set[str] | None = None
 
     # ---- Export ---------------------------------------------------------------------------------------
 
@@ -100,7 +102,9 @@ class ProductStockResource(resources.ModelResource):
         return cell_safe(option.product.name)
 
     def dehydrate_category(self, option):
-        return cell_safe(category_label(option.product.category))
+        if self.names_shared is None:
+            self.names_shared = category_names_shared()
+        return cell_safe(category_label(option.product.category, shared=self.names_shared))
 
     def dehydrate_list_price(self, option):
         return option.product.list_price

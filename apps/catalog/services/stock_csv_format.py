@@ -8,6 +8,7 @@ import re
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from apps.catalog.models import Category
 
@@ -106,8 +107,16 @@ def cell_number(row: dict, column: str, errors: dict) -> int | None:
     return int(cleaned)
 
 
-def category_label(category: Category) -> str:
-    return category.name
+def category_names_shared() -> set[str]:
+    """Names more than one category has (두 "상의", 남성 and 여성): those are written by their slug instead."""
+    return set(
+        Category.objects.values("name").annotate(n=Count("id")).filter(n__gt=1).values_list("name", flat=True)
+    )
+
+
+def category_label(category: Category, *, shared: set[str]) -> str:
+    """How the CSV names a category: its name, or its slug when the name is shared (``category_find`` reads both)."""
+    return category.slug if category.name in shared else category.name
 
 
 def category_find(label: str) -> Category | None:

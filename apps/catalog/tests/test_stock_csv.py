@@ -168,6 +168,16 @@ def test_cp949_unknown_category_bad_numbers_and_a_missing_column_are_korean_erro
         services.csv_decode(b"a" * (1024 * 1024 + 1))
 
 
+def test_rows_of_one_product_that_disagree_on_its_price_are_an_error(shop):
+    """Which row's 판매가 should win would be a guess: the second row says so."""
+    seller, _product = shop
+    rows = _rows(services.products_csv_export(seller=seller))
+    rows[1][4] = "28000"
+    preview = services.products_csv_preview(seller=seller, text=_text(rows))
+    assert [row.line for row in preview.error_rows] == [3]
+    assert "같은 상품의 앞 줄과" in preview.rows[1].errors[0]
+
+
 def test_an_unchanged_row_is_reported_and_not_written(shop):
     seller, _product = shop
     preview = services.products_csv_preview(
@@ -175,3 +185,25 @@ def test_an_unchanged_row_is_reported_and_not_written(shop):
     )
     assert preview.ok
     assert [row.action for row in preview.rows] == ["skip", "skip"]
+
+
+def test_a_category_name_two_categories_share_goes_by_its_slug_and_imports_back(shop):
+    """Two "상의" (남성, 여성): the export writes the slug, so the file names the right one on the way back."""
+    seller, product = shop
+    women = CategoryFactory(name="상의", slug="women-tops")
+    CategoryFactory(name="상의", slug="men-tops")
+    services.seller_product_update(
+        seller=seller,
+        product_id=product.pk,
+        category=women,
+        name=product.name,
+        list_price=39000,
+        sale_price=29000,
+    )
+    rows = _rows(services.products_csv_export(seller=seller))
+    assert {row[2] for row in rows[1:]} == {"women-tops"}
+    for row in rows[1:]:
+        row[4] = "28000"
+    assert services.products_csv_import(seller=seller, text=_text(rows)).saved
+    product.refresh_from_db()
+    assert (product.category, product.sale_price) == (women, 28000)
