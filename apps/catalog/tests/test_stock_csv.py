@@ -166,6 +166,9 @@ def test_cp949_unknown_category_bad_numbers_and_a_missing_column_are_korean_erro
         services.csv_decode(b"\xff\xfe\x00\xd8\x00")
     with pytest.raises(ValidationError, match="1MB"):
         services.csv_decode(b"a" * (1024 * 1024 + 1))
+    too_long = ",".join(HEADER) + "\n" + ",새 상품,셔츠,1000,1000,판매중,,기본,0,1\n" * 501
+    with pytest.raises(ValidationError, match="500줄까지"):
+        services.products_csv_preview(seller=seller, text=too_long)
 
 
 def test_rows_of_one_product_that_disagree_on_its_price_are_an_error(shop):

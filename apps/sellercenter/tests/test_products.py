@@ -249,3 +249,13 @@ def test_another_seller_gets_404_for_every_page_and_action_of_this_sellers_produ
     assert (product.name, product.status) == ("린넨 셔츠", Product.Status.ON_SALE)
     assert product.options.count() == 2
     assert product.images.count() == 1
+
+
+def test_the_list_costs_the_same_few_queries_for_many_products(client, owner, django_assert_max_num_queries):
+    """Options, category and main picture come with the page, not one query per product."""
+    for number in range(12):
+        product = _product(owner, name=f"상품 {number}")
+        services.seller_images_add(seller=owner, product_id=product.pk, images=[image_upload()])
+    with django_assert_max_num_queries(12):
+        response = client.get("/seller/products/")
+    assert response.content.decode().count("data-product=") == 12
