@@ -11,9 +11,10 @@ fails (``rollback_on_validation_errors``). Each row goes through the seller-cent
 seller's products and options (another shop's number is a row error, never a change).
 
 A row with an empty 상품번호 makes a new product; rows with an empty 상품번호 and the same 상품명 are options of
-that one new product. An empty 옵션번호 adds an option. 재고 is set as written, with the option's row locked, and
-only when it differs from the stock the row is read against (the preview shows "재고 7 → 10", so a seller
-re-importing an old export sees the sales it would write over).
+that one new product. An empty 옵션번호 adds an option. 재고 is set as written only when it differs from the stock the row is read
+against (the preview shows "재고 7 → 10", so a seller re-importing an old export sees the sales it would write
+over), and the confirm sets it only if the stock is still what the preview showed (one conditional UPDATE,
+as the edit form does), so a checkout between preview and confirm is never written over.
 """
 
 import dataclasses
@@ -84,9 +85,11 @@ class ProductStockResource(resources.ModelResource):
         use_transactions = True
         clean_model_instances = False
 
-    def __init__(self, *, seller) -> None:
+    def __init__(self, *, seller, stock_seen: dict[int, int] | None = None) -> None:
         super().__init__()
         self.seller = seller
+        # option id → the stock the preview showed; the confirm sets stock only if it is still that.
+        self.stock_seen = stock_seen or {}
         self.new_products: dict[str, int] = {}
         self.product_rows: dict[str, tuple] = {}
         self.plans: dict[int, RowPlan] = {}
@@ -345,6 +348,7 @@ class ProductStockResource(resources.ModelResource):
             name=option_values["name"],
             extra_price=option_values["extra_price"],
             stock=option_values["stock"] if option_values["stock"] != option.stock else None,
+            expected_stock=self.stock_seen.get(option.pk),
         )
 
 
@@ -374,6 +378,8 @@ class CsvRow:
 class CsvOutcome:
     rows: list[CsvRow]
     saved: bool
+    # option id → stock as the preview read it, for the options whose stock the file changes
+    stock_seen: dict[int, int] = dataclasses.field(default_factory=dict)
 
     @property
     def error_rows(self) -> list[CsvRow]:
@@ -418,7 +424,12 @@ def _outcome(resource: ProductStockResource, dataset: tablib.Dataset, result, *,
                 errors=errors,
             )
         )
-    return CsvOutcome(rows=rows, saved=saved and not any(row.errors for row in rows))
+    stock_seen = {
+        plan.option.pk: plan.option.stock
+        for plan in resource.plans.values()
+        if plan.option is not None and plan.option_values["stock"] != plan.option.stock
+    }
+    return CsvOutcome(rows=rows, saved=saved and not any(row.errors for row in rows), stock_seen=stock_seen)
 
 
 def products_csv_export(*, seller) -> bytes:
@@ -437,9 +448,9 @@ def products_csv_headers() -> list[str]:
     return list(COLUMNS.values())
 
 
-def _run(*, seller, text: str, dry_run: bool) -> CsvOutcome:
+def _run(*, seller, text: str, dry_run: bool, stock_seen: dict[int, int] | None = None) -> CsvOutcome:
     dataset = csv_dataset(text)
-    resource = ProductStockResource(seller=seller)
+    resource = ProductStockResource(seller=seller, stock_seen=stock_seen)
     result = resource.import_data(
         dataset,
         dry_run=dry_run,
@@ -458,6 +469,10 @@ def products_csv_preview(*, seller, text: str) -> CsvOutcome:
 
 
 @transaction.atomic
-def products_csv_import(*, seller, text: str) -> CsvOutcome:
-    """Apply the CSV, all rows or none: with any row in error nothing is saved (``outcome.saved`` is False)."""
-    return _run(seller=seller, text=text, dry_run=False)
+def products_csv_import(*, seller, text: str, stock_seen: dict[int, int] | None = None) -> CsvOutcome:
+    """Apply the CSV, all rows or none: with any row in error nothing is saved (``outcome.saved`` is False).
+
+    ``stock_seen`` is the preview's ``outcome.stock_seen``: an option sold from since the preview is a row error
+    ("그 사이 주문으로 재고가 …"), not a stock set over the sale.
+    """
+    return _run(seller=seller, text=text, dry_run=False, stock_seen=stock_seen)

@@ -210,3 +210,24 @@ def test_a_category_name_two_categories_share_goes_by_its_slug_and_imports_back(
     assert services.products_csv_import(seller=seller, text=_text(rows)).saved
     product.refresh_from_db()
     assert (product.category, product.sale_price) == (women, 28000)
+
+
+def test_a_sale_between_preview_and_confirm_stops_the_stock_set(shop):
+    """The preview read 5; a checkout took 2; the confirm would write 12 over the sale, so nothing is saved."""
+    seller, product = shop
+    rows = _rows(services.products_csv_export(seller=seller))
+    white = product.options.get(name="화이트")
+    for row in rows[1:]:
+        row[4] = "25000"
+        if row[7] == "화이트":
+            row[9] = "12"
+    text = _text(rows)
+    preview = services.products_csv_preview(seller=seller, text=text)
+    assert preview.stock_seen == {white.pk: 5}
+    assert services.option_stock_reserve(option_id=white.pk, quantity=2)
+    outcome = services.products_csv_import(seller=seller, text=text, stock_seen=preview.stock_seen)
+    assert not outcome.saved
+    assert any("그 사이 주문으로 재고가 3개로 바뀌었어요" in error for error in outcome.rows[0].errors)
+    white.refresh_from_db()
+    product.refresh_from_db()
+    assert (white.stock, product.sale_price) == (3, 29000)

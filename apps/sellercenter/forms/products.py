@@ -133,6 +133,17 @@ class CsvConfirmForm(forms.Form):
     """The previewed file, sent back as text: the import reads and checks all of it again."""
 
     text = forms.CharField(widget=forms.HiddenInput, max_length=CSV_MAX_BYTES, strip=False)
+    # {option id: stock} as the preview read it; the confirm changes a stock only if it is still that.
+    stock_seen = forms.JSONField(widget=forms.HiddenInput, required=False)
+
+    def clean_stock_seen(self) -> dict[int, int]:
+        seen = self.cleaned_data.get("stock_seen") or {}
+        if not isinstance(seen, dict):
+            return {}
+        try:
+            return {int(option_id): int(stock) for option_id, stock in seen.items()}
+        except (TypeError, ValueError):
+            return {}
 
 
 def errors_attach(form: forms.Form, error: ValidationError, *, fields: dict | None = None) -> None:

@@ -53,8 +53,13 @@ def test_export_edit_upload_preview_then_confirm_changes_price_and_stock(client,
     assert "재고 5 → 11개" in body
     product.refresh_from_db()
     assert product.sale_price == 29000
-    text = response.context["confirm"].initial["text"]
-    response = client.post("/seller/products/import/confirm/", {"text": text}, follow=True)
+    confirm = response.context["confirm"]
+    assert f'name="stock_seen" value="{{&quot;{product.options.get().pk}&quot;: 5}}"' in body
+    response = client.post(
+        "/seller/products/import/confirm/",
+        {"text": confirm.initial["text"], "stock_seen": f'{{"{product.options.get().pk}": 5}}'},
+        follow=True,
+    )
     assert "CSV 1줄 중 1줄을 반영했어요." in response.content.decode()
     product.refresh_from_db()
     assert product.sale_price == 25000
@@ -130,3 +135,14 @@ def test_a_file_that_is_not_our_csv_is_a_korean_form_error(client, product, uplo
     response = client.post("/seller/products/import/", {"file": upload})
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_a_confirm_without_a_previewed_file_or_with_a_mangled_stock_map_is_sent_back(client, product):
+    response = client.post("/seller/products/import/confirm/", {"text": "", "stock_seen": "{"}, follow=True)
+    assert "미리보기가 끝난 파일이 없어요" in response.content.decode()
+    text = "상품번호,상품명,옵션번호,옵션명\n"
+    response = client.post(
+        "/seller/products/import/confirm/", {"text": text, "stock_seen": '["x"]'}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/seller/products/import/"
+    assert "내용이 없어요" in response.content.decode()

@@ -312,7 +312,11 @@ def products_import(request):
         except ValidationError as error:
             errors_attach(form, error)
         else:
-            confirm = CsvConfirmForm(initial={"text": text}) if outcome.ok else None
+            confirm = (
+                CsvConfirmForm(initial={"text": text, "stock_seen": outcome.stock_seen})
+                if outcome.ok
+                else None
+            )
     status = 400 if request.method == "POST" and (form.errors or (outcome and not outcome.ok)) else 200
     return _import_page(request, form=form, outcome=outcome, confirm=confirm, status=status)
 
@@ -341,10 +345,14 @@ def products_import_confirm(request):
         messages.error(request, "미리보기가 끝난 파일이 없어요. CSV를 다시 올려 주세요.")
         return redirect("/seller/products/import/")
     try:
-        outcome = services.products_csv_import(seller=request.seller, text=confirm.cleaned_data["text"])
+        outcome = services.products_csv_import(
+            seller=request.seller,
+            text=confirm.cleaned_data["text"],
+            stock_seen=confirm.cleaned_data["stock_seen"],
+        )
     except ValidationError as error:
-        errors_attach(form, error)
-        return _import_page(request, form=form, status=400)
+        messages.error(request, " ".join(error.messages))
+        return redirect("/seller/products/import/")
     if not outcome.saved:
         messages.error(
             request, "그 사이 바뀐 내용이 있어 아무것도 저장하지 않았어요. 아래 오류를 확인해 주세요."
