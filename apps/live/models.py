@@ -2,8 +2,9 @@
 (pins, the replay's chapters) and the shoppers waiting for it to start (alarms).
 
 A broadcast goes 예정 → 라이브 → 종료 and never back on its own: the media server's ``on_publish`` moves it
-to live (``services.broadcast_publish_start``), ``on_publish_done`` ends it. Every write is in
-``apps.live.services``.
+to live (``services.broadcast_publish_start``); ``on_publish_done`` starts the reconnect grace (still live,
+"잠시 연결이 끊겼어요"), and the broadcast ends when the grace runs out or the host ends it. Each publish is a
+``BroadcastPart`` with its own recording. Every write is in ``apps.live.services``.
 """
 
 from django.conf import settings
@@ -56,6 +57,13 @@ class Broadcast(models.Model):
         editable=False,
         help_text=_("미디어 서버가 붙인 연결 번호"),
     )
+    publisher_dropped_at = models.DateTimeField(
+        _("송출 끊김 시각"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("방송 중 송출이 끊겨 재연결을 기다리는 동안만 값이 있어요"),
+    )
     recording_path = models.CharField(_("녹화 파일"), max_length=500, blank=True, editable=False)
     replay_status = models.CharField(
         _("다시보기"), max_length=12, choices=ReplayStatus.choices, default=ReplayStatus.NONE
@@ -86,6 +94,11 @@ class Broadcast(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
+
+    @property
+    def is_reconnecting(self) -> bool:
+        """Live, but the encoder dropped and the grace window for its reconnect is running."""
+        return self.status == self.Status.LIVE and self.publisher_dropped_at is not None
 
     @property
     def is_scheduled(self) -> bool:
@@ -143,11 +156,36 @@ class BroadcastProduct(models.Model):
         return self.live_price if self.live_price is not None else self.product.sale_price
 
 
+class BroadcastPart(models.Model):
+    """One publish of the broadcast's encoder (the first, then one per reconnect) and its recording.
+
+    nginx-rtmp records each publish into its own file (``record_unique``); the replay joins the parts'
+    recordings in ``started_at`` order, so the time between parts (the drops) is not in the replay.
+    """
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="parts", verbose_name=_("방송")
+    )
+    client_id = models.CharField(_("송출 연결 ID"), max_length=32)
+    started_at = models.DateTimeField(_("송출 시작"))
+    stopped_at = models.DateTimeField(_("송출 끊김"), null=True, blank=True)
+    recording_path = models.CharField(_("녹화 파일"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("송출 구간")
+        verbose_name_plural = _("송출 구간")
+        ordering = ("started_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} #{self.client_id} @ {self.started_at:%H:%M:%S}"
+
+
 class BroadcastPin(models.Model):
     """A moment a product was presented on air: the replay's "이 순간 상품" chapter.
 
-    ``offset_seconds`` counts from the broadcast's ``started_at``, which is when the recording starts too,
-    so it is the replay's playback time of that moment.
+    ``offset_seconds`` is the replay's playback time of that moment: time on air since ``started_at`` without
+    the drops between parts (estimated from the clock when pinned, set from the recordings' own lengths when
+    the replay is made).
     """
 
     broadcast = models.ForeignKey(
@@ -250,7 +288,11 @@ class ChatMessage(models.Model):
         verbose_name = _("채팅 메시지")
         verbose_name_plural = _("채팅 메시지")
         ordering = ("-id",)
-        indexes = [models.Index(fields=["broadcast", "-id"], name="live_chat_recent")]
+        indexes = [
+            models.Index(fields=["broadcast", "-id"], name="live_chat_recent"),
+            # Every welcome and catch-up asks for the messages deleted lately: a range on this, not a scan.
+            models.Index(fields=["broadcast", "deleted_at"], name="live_chat_deleted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name}: {self.text[:30]}"
@@ -381,3 +423,63 @@ class LiveCouponClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.coupon}"
+
+
+class ChatQuestion(models.Model):
+    """Chat questions about one thing (a topic, and the product they name or the one on air): one row of the
+    host's question queue, counted as they come, until the host answers it (or marks it done).
+
+    ``open_key`` (``<topic>:<item id or 0>``) is set while the group is open and cleared once answered: the
+    unique key keeps one open group per thing across processes, and a later question starts a new group.
+    """
+
+    class Topic(models.TextChoices):
+        PRICE = "price", _("가격")
+        SIZE = "size", _("사이즈")
+        COLOR = "color", _("색상")
+        STOCK = "stock", _("재고")
+        SHIPPING = "shipping", _("배송")
+        TIME = "time", _("시간")
+        OTHER = "other", _("기타")
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="questions", verbose_name=_("방송")
+    )
+    topic = models.CharField(_("주제"), max_length=12, choices=Topic.choices)
+    item = models.ForeignKey(
+        BroadcastProduct,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("방송 상품"),
+    )
+    # NULL, not "", once answered: a unique key tells NULLs apart, so closed groups never collide.
+    open_key = models.CharField(  # noqa: DJ001
+        _("열린 질문 키"), max_length=40, null=True, blank=True, editable=False
+    )
+    count = models.PositiveIntegerField(_("질문 수"), default=0)
+    recent = models.JSONField(_("최근 질문"), default=list, blank=True)
+    first_asked_at = models.DateTimeField(_("처음 질문 시각"))
+    last_asked_at = models.DateTimeField(_("마지막 질문 시각"))
+    answered_at = models.DateTimeField(_("답변 시각"), null=True, blank=True)
+    answer_text = models.CharField(_("답변"), max_length=300, blank=True)
+    answer_message = models.ForeignKey(
+        ChatMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("답변 메시지"),
+    )
+
+    class Meta:
+        verbose_name = _("채팅 질문")
+        verbose_name_plural = _("채팅 질문")
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "open_key"], name="live_chatquestion_open_unique")
+        ]
+        indexes = [models.Index(fields=["broadcast", "answered_at"], name="live_question_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} · {self.get_topic_display()} × {self.count}"

@@ -1,6 +1,7 @@
 """Every write of sellers: a member applies, staff approve, reject or suspend, and the shop's details change.
 
-The seller profile is the truth of who may sell. ``accounts.User.is_seller`` (what the live studio and the
+The seller profile is the truth of who may sell (live asks ``selectors.seller_may_sell`` too).
+``accounts.User.is_seller`` (a display flag the
 member's pages read) follows it and is written here alone: approved → True, anything else → False. Each
 change publishes an event after which the seller is mailed (``events``) and the catalog drops the pages that
 name the shop.

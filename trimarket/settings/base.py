@@ -6,6 +6,7 @@ Celery tasks in-process); DATABASE_URL and REDIS_URL switch to MariaDB and Redis
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -217,6 +218,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    # Delivered orders the shopper never confirmed are confirmed after ORDERS_AUTO_CONFIRM_DAYS (runtime).
+    "orders-auto-confirm": {"task": "apps.orders.tasks.orders_auto_confirm", "schedule": 60.0 * 60},
+    # Parcels on the way not heard of from the tracking service for a while (a lost callback): asked again.
+    "orders-tracking-poll": {"task": "apps.orders.tasks.shipments_tracking_poll", "schedule": 60.0 * 60},
+    # The safety net behind each drop's own grace check (apps.live.services.broadcasts): ends the broadcasts
+    # whose encoder did not reconnect in time, a few seconds late at worst.
+    "live-broadcasts-grace-sweep": {
+        "task": "apps.live.tasks.broadcasts_grace_sweep",
+        "schedule": 10.0,
+        "options": {"expires": 9},
+    },
     "accounts-pending-signups-expire": {
         "task": "apps.accounts.tasks.pending_signups_expire",
         "schedule": 60.0 * 60,
@@ -287,6 +299,11 @@ SOCIALACCOUNT_PROVIDERS = {
     for provider in ("kakao", "naver")
     if (client_id := env(f"{provider.upper()}_CLIENT_ID", default=""))
 }
+# Parcel tracking (tracker.delivery's GraphQL API; apps/orders/tracking): off without a client id.
+DELIVERY_TRACKER_URL = env("DELIVERY_TRACKER_URL", default="https://apis.tracker.delivery/graphql")
+DELIVERY_TRACKER_CLIENT_ID = env("DELIVERY_TRACKER_CLIENT_ID", default="")
+DELIVERY_TRACKER_CLIENT_SECRET = env("DELIVERY_TRACKER_CLIENT_SECRET", default="")
+DELIVERY_TRACKER_TIMEOUT = env.float("DELIVERY_TRACKER_TIMEOUT", default=5.0)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=14),
@@ -379,6 +396,15 @@ LIVE_CHAT_COALESCE_MS = env.int("LIVE_CHAT_COALESCE_MS", default=50)
 NGINX_BINARY = env("NGINX_BINARY", default="/usr/sbin/nginx")
 NGINX_RTMP_MODULE = env("NGINX_RTMP_MODULE", default="/usr/lib/nginx/modules/ngx_rtmp_module.so")
 FFMPEG_BINARY = env("FFMPEG_BINARY", default="ffmpeg")
+FFPROBE_BINARY = env("FFPROBE_BINARY", default="ffprobe")
+# How the site itself reaches the media server's HTTP side (its statistics at /stat, the HLS it probes for the
+# studio's stream health): loopback by default, the media container's name in compose.
+LIVE_MEDIA_SERVER_INTERNAL_URL = env(
+    "LIVE_MEDIA_SERVER_INTERNAL_URL", default=f"http://127.0.0.1:{env.int('LIVE_HLS_PORT', default=8080)}"
+)
+# Who besides loopback may read /stat (CIDRs): in compose, the stack's own network (the gateway never
+# forwards /stat, so only the app's containers reach it).
+LIVE_STAT_ALLOWED_NETWORKS = env.list("LIVE_STAT_ALLOWED_NETWORKS", default=[])
 
 # --- Payments: PortOne (I'mport) REST API v1 --------------------------------------------------------------
 # Without PORTONE_IMP_KEY the site pays through the project's PG sandbox (apps/payments/sandbox, started by
@@ -393,6 +419,23 @@ PORTONE_IMP_CODE = env("PORTONE_IMP_CODE", default="imp00000000" if PORTONE_SAND
 # The PG the payment window opens (IMP.request_pay's `pg`, `PG사코드` or `PG사코드.MID`); a paid payment through any
 # other PG is cancelled by verification.
 PORTONE_PG = env("PORTONE_PG", default="html5_inicis")
+# The payment methods checkout offers, in this order, each with its PortOne channel (the `pg` its window opens):
+# `method=pg,…` with method among card, kakaopay, naverpay, tosspay, vbank (apps/payments/methods.py). The sandbox
+# enables them all; against PortOne only the card through PORTONE_PG unless this names more.
+_portone_methods_default = (
+    {
+        "card": "html5_inicis.INIpayTest",
+        "kakaopay": "kakaopay.TC0ONETIME",
+        "naverpay": "naverpay",
+        "tosspay": "tosspay",
+        "vbank": "html5_inicis.INIpayTest",
+    }
+    if PORTONE_SANDBOX
+    else {"card": PORTONE_PG}
+)
+PORTONE_METHODS = env.dict("PORTONE_METHODS", default=_portone_methods_default)
+# How long a 가상계좌 waits for the deposit (IMP.request_pay's vbank_due); the order's stock is kept as long.
+PORTONE_VBANK_DUE_HOURS = env.int("PORTONE_VBANK_DUE_HOURS", default=72)
 # The browser SDK: PortOne's CDN, or the sandbox's stand-in with the same IMP.init / IMP.request_pay.
 _portone_sdk_default = "https://cdn.iamport.kr/v1/iamport.js"
 PORTONE_SDK_URL = env("PORTONE_SDK_URL", default=_portone_sdk_default if not PORTONE_SANDBOX else "")
@@ -421,6 +464,8 @@ PAYMENTS_PG_FEE_RATE = env.str("PAYMENTS_PG_FEE_RATE", default="0.033")
 # Shipping is free from this many 원 (after discounts); below it ORDERS_SHIPPING_FEE is charged.
 ORDERS_FREE_SHIPPING_THRESHOLD = env.int("ORDERS_FREE_SHIPPING_THRESHOLD", default=50_000)
 ORDERS_SHIPPING_FEE = env.int("ORDERS_SHIPPING_FEE", default=3_000)
+# Business days from order to doorstep, as the live question queue tells a viewer who asks (배송 며칠 걸려요?).
+ORDERS_DELIVERY_DAYS = env.int("ORDERS_DELIVERY_DAYS", default=2)
 # How long checkout holds the stock of an unpaid order.
 ORDERS_RESERVATION_MINUTES = env.int("ORDERS_RESERVATION_MINUTES", default=15)
 
@@ -465,11 +510,63 @@ CONSTANCE_CONFIG = {
         _("라이브 쿠폰 최대 할인 금액(원): 방송 중 뿌리는 쿠폰 한 장의 금액 상한"),
         int,
     ),
+    "LIVE_RECONNECT_GRACE_SECONDS": (
+        60,
+        _(
+            "송출 재연결 대기(초): 방송 중 송출이 끊겨도 이 시간 안에 다시 연결되면 방송이 이어져요. 0이면 끊기는 즉시 종료"
+        ),
+        int,
+    ),
     "PLAYER_LATENCY_PRESET": ("low", _("플레이어 지연 설정: 저지연 또는 일반"), "latency_preset"),
     "REFUND_ALERT_MINUTES": (
         30,
         _("환불 지연 알림(분): PG 장애 등으로 환불이 이 시간 넘게 처리되지 않으면 관리자에게 한 번 메일"),
         int,
+    ),
+    "ORDERS_AUTO_CONFIRM_DAYS": (
+        7,
+        _("자동 구매확정(일): 배송완료 후 이 기간 동안 구매확정하지 않은 주문은 자동으로 구매확정"),
+        int,
+    ),
+    "SELLER_COMMISSION_RATE": (
+        Decimal("5.0"),
+        _("판매 수수료율(%): 구매확정된 판매금액(배송비 제외)에서 셀러 정산 시 떼는 플랫폼 수수료"),
+        Decimal,
+    ),
+    "SELLER_LIVE_COMMISSION_RATE": (
+        Decimal("3.0"),
+        _("라이브 판매 수수료율(%): 방송 중에 주문된 상품의 판매금액에 대신 적용하는 수수료"),
+        Decimal,
+    ),
+    "SELLER_PAYOUT_DAYS": (
+        7,
+        _("정산 지급일(일): 구매확정일로부터 이 일수 뒤에 셀러에게 정산 금액을 지급"),
+        int,
+    ),
+    # What the footer of every page shows (전자상거래법 §10: who runs the shop) and the privacy policy names.
+    "BUSINESS_NAME": ("(주)트라이마켓", _("상호"), str),
+    "BUSINESS_REPRESENTATIVE": ("김트라이", _("대표자"), str),
+    "BUSINESS_REGISTRATION_NUMBER": (
+        "000-00-00000",
+        _("사업자등록번호: 10자리 (공정거래위원회 사업자정보 확인 링크에 쓰임)"),
+        str,
+    ),
+    "MAIL_ORDER_REPORT_NUMBER": ("제2026-서울성동-0000호", _("통신판매업 신고번호"), str),
+    "BUSINESS_ADDRESS": ("서울특별시 성동구 성수이로 100", _("사업장 주소"), str),
+    "CUSTOMER_SERVICE_PHONE": ("1588-0000", _("고객센터 전화번호"), str),
+    "CUSTOMER_SERVICE_HOURS": ("평일 10:00–18:00", _("고객센터 운영 시간"), str),
+    "CUSTOMER_SERVICE_EMAIL": ("help@trimarket.example", _("고객센터 이메일"), str),
+    "HOSTING_PROVIDER": ("TriMarket 자체 운영", _("호스팅 서비스 제공자"), str),
+    "PRIVACY_OFFICER_NAME": ("김트라이", _("개인정보 보호책임자 이름 (개인정보처리방침에 표시)"), str),
+    "PRIVACY_OFFICER_CONTACT": (
+        "privacy@trimarket.example",
+        _("개인정보 보호책임자 연락처 (이메일 또는 전화)"),
+        str,
+    ),
+    "ESCROW_ENABLED": (
+        False,
+        _("구매안전서비스(에스크로) 가입: 켜야만 화면에 에스크로 배지가 보임"),
+        bool,
     ),
 }
 # Fieldset titles are dict keys, hashed at import: plain strings, not lazy translations.
@@ -477,5 +574,25 @@ CONSTANCE_CONFIG_FIELDSETS = {
     "주문·배송": ("FREE_SHIPPING_THRESHOLD", "RESERVATION_HOLD_MINUTES", "REFUND_ALERT_MINUTES"),
     "라이브 채팅": ("CHAT_RATE_LIMIT_COUNT", "CHAT_RATE_LIMIT_SECONDS", "CHAT_SLOW_MODE_SECONDS"),
     "플레이어": ("PLAYER_LATENCY_PRESET",),
-    "라이브 쇼핑": ("LIVE_COUPON_MAX_AMOUNT",),
+    "셀러 정산": (
+        "ORDERS_AUTO_CONFIRM_DAYS",
+        "SELLER_COMMISSION_RATE",
+        "SELLER_LIVE_COMMISSION_RATE",
+        "SELLER_PAYOUT_DAYS",
+    ),
+    "라이브 쇼핑": ("LIVE_COUPON_MAX_AMOUNT", "LIVE_RECONNECT_GRACE_SECONDS"),
+    "사업자 정보": (
+        "BUSINESS_NAME",
+        "BUSINESS_REPRESENTATIVE",
+        "BUSINESS_REGISTRATION_NUMBER",
+        "MAIL_ORDER_REPORT_NUMBER",
+        "BUSINESS_ADDRESS",
+        "CUSTOMER_SERVICE_PHONE",
+        "CUSTOMER_SERVICE_HOURS",
+        "CUSTOMER_SERVICE_EMAIL",
+        "HOSTING_PROVIDER",
+        "PRIVACY_OFFICER_NAME",
+        "PRIVACY_OFFICER_CONTACT",
+        "ESCROW_ENABLED",
+    ),
 }

@@ -31,7 +31,7 @@ from django.http import Http404
 
 from apps.core import ratelimit
 from apps.live import selectors
-from apps.live.room import auth, publish
+from apps.live.room import auth, publish, questions
 from apps.live.room import selectors as room_selectors
 from apps.live.room import services as room_services
 from apps.live.room.hub import CHAT, EVENTS, LIVE_ROOM
@@ -114,9 +114,10 @@ class LiveRoomConsumer(StompConnection):
             return
         try:
             if kind == "chat":
-                await database_sync_to_async(room_services.chat_message_post)(
+                message = await database_sync_to_async(room_services.chat_message_post)(
                     broadcast_id=self.room_id, user=self.user, text=_text_of(frame)
                 )
+                await questions.question_hook(message)
             else:
                 await database_sync_to_async(_moderate)(self.broadcast, self.user, _json_of(frame))
         except room_services.ChatRefused as refusal:

@@ -12,6 +12,7 @@ from apps.core.events import publish
 from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct
 from apps.live.room import services as room_services
 from apps.live.services.cards import cards_changed
+from apps.live.services.replay import onair_seconds
 
 PRODUCT_PINNED = "live.product_pinned"
 LIVE_PRICE_MIN = 1
@@ -87,7 +88,8 @@ def broadcast_product_pin(*, item: BroadcastProduct) -> BroadcastPin | None:
         broadcast=broadcast,
         product_id=item.product_id,
         pinned_at=now,
-        offset_seconds=round(max(0.0, (now - broadcast.started_at).total_seconds()), 2),
+        # Time on air without the drops so far: the replay leaves them out (it sets the exact time when made).
+        offset_seconds=round(onair_seconds(broadcast=broadcast, at=now), 2),
     )
     pin.full_clean()
     pin.save()

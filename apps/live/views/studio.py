@@ -48,7 +48,8 @@ def studio_index(request):
 def studio(request, pk: int):
     broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
     items = selectors.broadcast_item_cards(broadcast=broadcast)
-    checklist = selectors.studio_checklist(broadcast=broadcast, items=items)
+    health = selectors.studio_stream_health(broadcast=broadcast)
+    checklist = selectors.studio_checklist(broadcast=broadcast, items=items, health=health)
     member_query = request.GET.get("member", "")[:50]
     return render(
         request,
@@ -59,6 +60,7 @@ def studio(request, pk: int):
             "pins": broadcast.pins.select_related("product").order_by("-offset_seconds")[:20],
             "product_choices": selectors.studio_product_choices(broadcast=broadcast),
             "checklist": checklist,
+            "health": health,
             "checklist_done": sum(check.done for check in checklist),
             "keyframe_seconds": KEYFRAME_INTERVAL_SECONDS,
             "viewer_count": selectors.viewer_count(broadcast_id=broadcast.pk),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from apps.live import services
 from apps.live.tests.factories import BroadcastFactory, SellerFactory, UserFactory
+from apps.sellers.models import Seller
 
 pytestmark = pytest.mark.django_db
 
@@ -55,14 +56,17 @@ def test_publish_gate():
     )
     assert again.started_at == live.started_at
 
-    # The old connection's end arrives after the reconnect: ignored. The current one's end ends it.
-    assert services.broadcast_publish_stop(public_name=broadcast.public_name, client_id="1").is_live
-    assert services.broadcast_publish_stop(public_name=broadcast.public_name, client_id="2").is_ended
+    # The old connection's end arrives after the reconnect: ignored. The current one's end starts the grace;
+    # ended by hand, the key is never good again.
+    assert not services.broadcast_publish_stop(
+        public_name=broadcast.public_name, client_id="1"
+    ).is_reconnecting
+    assert services.broadcast_publish_stop(public_name=broadcast.public_name, client_id="2").is_reconnecting
+    assert services.broadcast_end(broadcast=broadcast).is_ended
     with pytest.raises(services.PublishRefused):
         services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
 
     demoted = BroadcastFactory()
-    demoted.seller.is_seller = False
-    demoted.seller.save()
+    Seller.objects.filter(user=demoted.seller).update(status=Seller.Status.SUSPENDED)
     with pytest.raises(services.PublishRefused):
         services.broadcast_publish_start(public_name=demoted.public_name, key=demoted.stream_key)
