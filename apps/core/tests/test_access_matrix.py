@@ -18,8 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from apps.accounts.tests.factories import ShippingAddressFactory, UserFactory
+from apps.catalog import services as catalog_services
 from apps.catalog.models import Review
-from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
+from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory, image_upload
 from apps.core.tests.factories import policies_fresh
 from apps.live import media_server
 from apps.live.models import Broadcast, ChatQuestion
@@ -59,6 +60,39 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "seller/apply/": ("GET", "/seller/apply/", "login 200 200 200 200"),
     # --- seller center: only a member with an approved (or suspended) shop; others go to the application -----
     "seller/": ("GET", "/seller/", "login 3xx 3xx 200 3xx"),
+    # The seller's own products ({own_*}); another seller's are 404 (apps/sellercenter/tests/test_products.py).
+    "seller/products/": ("GET", "/seller/products/", "login 3xx 3xx 200 3xx"),
+    "seller/products/new/": ("GET", "/seller/products/new/", "login 3xx 3xx 200 3xx"),
+    "seller/products/export.csv": ("GET", "/seller/products/export.csv", "login 3xx 3xx 200 3xx"),
+    "seller/products/import/": ("GET", "/seller/products/import/", "login 3xx 3xx 200 3xx"),
+    "seller/products/import/confirm/": ("POST", "/seller/products/import/confirm/", "login 3xx 3xx 3xx 3xx"),
+    "seller/products/<int:pk>/": ("GET", "/seller/products/{own_product}/", "login 3xx 3xx 200 3xx"),
+    "seller/products/<int:pk>/visibility/": (
+        "POST",
+        "/seller/products/{own_product}/visibility/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    # An empty options table or picture upload is a form error (400), not a change.
+    "seller/products/<int:pk>/options/": (
+        "POST",
+        "/seller/products/{own_product}/options/",
+        "login 3xx 3xx 400 3xx",
+    ),
+    "seller/products/<int:pk>/options/<int:option_id>/remove/": (
+        "POST",
+        "/seller/products/{own_product}/options/{own_option}/remove/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    "seller/products/<int:pk>/images/": (
+        "POST",
+        "/seller/products/{own_product}/images/",
+        "login 3xx 3xx 400 3xx",
+    ),
+    "seller/products/<int:pk>/images/<int:image_id>/<slug:action>/": (
+        "POST",
+        "/seller/products/{own_product}/images/{own_image}/down/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
     "seller/statements/": ("GET", "/seller/statements/", "login 3xx 3xx 200 3xx"),
     "seller/statements/export.csv": ("GET", "/seller/statements/export.csv", "login 3xx 3xx 200 3xx"),
     "seller/statements/<int:pk>/": ("GET", "/seller/statements/{statement}/", "login 3xx 3xx 200 3xx"),
@@ -378,6 +412,8 @@ def world(db, portone):
     item = BroadcastProductFactory(
         broadcast=BroadcastFactory(seller=seller, scheduled_at=timezone.now() + datetime.timedelta(hours=1))
     )
+    own_option = ProductOptionFactory(product=ProductFactory(seller=seller.seller), stock=3)
+    own_image = catalog_services.product_image_add(product=own_option.product, image=image_upload())
     statement = SellerStatement.objects.create(
         seller=seller.seller, kind=SellerStatement.Kind.DAY, period_start=datetime.date(2026, 11, 10)
     )
@@ -411,6 +447,9 @@ def world(db, portone):
             last_asked_at=timezone.now(),
         ).pk,
         "secret": media_server.callback_secret(),
+        "own_product": own_option.product_id,
+        "own_option": own_option.pk,
+        "own_image": own_image.pk,
         "statement": statement.pk,
     }
     return users, placeholders

@@ -380,6 +380,15 @@ def reviewable_order_line_ids(*, user, product_id: int) -> list[int]:
     )
 
 
+def ordered_option_ids(*, option_ids) -> list[int]:
+    """Those of these options that any order line names, whatever the order's status."""
+    return list(
+        OrderLine.objects.filter(option_id__in=list(option_ids))
+        .values_list("option_id", flat=True)
+        .distinct()
+    )
+
+
 def stock_holds_open_count(*, user_id: int) -> int:
     """How many holds the member has open across the shop: still held and not yet run out.
 
