@@ -113,6 +113,14 @@ def broadcasts_of_seller(*, user) -> QuerySet[Broadcast]:
     return _broadcasts().filter(seller=user).order_by("-scheduled_at", "-id")
 
 
+def broadcast_current_and_next(*, user) -> tuple[Broadcast | None, Broadcast | None]:
+    """The seller's broadcast on air now, and its next one not yet started (a late start still counts)."""
+    mine = _broadcasts().filter(seller=user)
+    current = mine.filter(status=Broadcast.Status.LIVE).order_by("-started_at", "-id").first()
+    upcoming = mine.filter(status=Broadcast.Status.SCHEDULED).order_by("scheduled_at", "id").first()
+    return current, upcoming
+
+
 @dataclasses.dataclass
 class ItemCard:
     """A product on sale in a broadcast: the catalog's card plus the live price and flags."""
