@@ -126,13 +126,24 @@ class BroadcastProduct(models.Model):
     )
     is_sold_out = models.BooleanField(_("방송 중 품절"), default=False)
     is_pinned = models.BooleanField(_("지금 소개 중"), default=False)
+    # NULL, not "", for a row made outside the service (the admin's inline): MariaDB has no partial unique
+    # index, and NULLs never collide.
+    code = models.CharField(  # noqa: DJ001 (see above)
+        _("채팅 주문 코드"),
+        max_length=4,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("시청자가 채팅으로 주문할 때 쓰는 코드 (#A1 2)"),
+    )
 
     class Meta:
         verbose_name = _("방송 상품")
         verbose_name_plural = _("방송 상품")
         ordering = ("position", "id")
         constraints = [
-            models.UniqueConstraint(fields=["broadcast", "product"], name="live_broadcastproduct_unique")
+            models.UniqueConstraint(fields=["broadcast", "product"], name="live_broadcastproduct_unique"),
+            models.UniqueConstraint(fields=["broadcast", "code"], name="live_broadcastproduct_code_unique"),
         ]
 
     def __str__(self) -> str:
@@ -381,3 +392,54 @@ class LiveCouponClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.coupon}"
+
+
+class ChatClaim(models.Model):
+    """A viewer's chat-command order (``#A1 2``): held at once, or waiting in line until units come back.
+
+    ``held`` and ``offered`` carry the orders module's hold (``hold_id``; checkout turns it into an order).
+    A ``waiting`` claim is offered, in ``id`` order, the units that expired holds of its option give back;
+    one that can no longer be served (the buyer's limit, the broadcast ended) becomes ``lapsed`` with
+    ``note`` saying why.
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", _("확보")
+        WAITING = "waiting", _("대기")
+        OFFERED = "offered", _("대기 후 확보")
+        LAPSED = "lapsed", _("대기 종료")
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="chat_claims", verbose_name=_("방송")
+    )
+    item = models.ForeignKey(
+        BroadcastProduct,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="chat_claims",
+        verbose_name=_("방송 상품"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("회원")
+    )
+    option = models.ForeignKey(
+        "catalog.ProductOption", on_delete=models.CASCADE, related_name="+", verbose_name=_("옵션")
+    )
+    quantity = models.PositiveSmallIntegerField(_("수량"))
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices)
+    hold_id = models.PositiveBigIntegerField(_("재고 확보 번호"), null=True, blank=True)
+    note = models.CharField(_("메모"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("주문 시각"), auto_now_add=True)
+    offered_at = models.DateTimeField(_("대기 후 확보 시각"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("채팅 주문")
+        verbose_name_plural = _("채팅 주문")
+        ordering = ("id",)
+        indexes = [
+            models.Index(fields=["option", "status", "id"], name="live_chatclaim_queue"),
+            models.Index(fields=["broadcast", "-id"], name="live_chatclaim_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.option} × {self.quantity} ({self.get_status_display()})"

@@ -157,6 +157,11 @@ def stock_hold_ids_of_order(*, order_id: int) -> list[int]:
     return list(StockHold.objects.filter(order_id=order_id).values_list("pk", flat=True))
 
 
+def stock_hold_option_id(*, hold_id: int) -> int | None:
+    """The option whose units a hold took (and gives back when released), or None for no such hold."""
+    return StockHold.objects.filter(pk=hold_id).values_list("option_id", flat=True).first()
+
+
 def hold_view(*, hold: StockHold) -> CartView:
     """The checkout line of a hold: its units are taken already, so only a hidden product is a problem."""
     options = _options([hold.option_id])

@@ -15,6 +15,7 @@ from apps.live.services.cards import cards_changed
 
 PRODUCT_PINNED = "live.product_pinned"
 LIVE_PRICE_MIN = 1
+CODE_PREFIX = "A"
 
 
 @transaction.atomic
@@ -41,15 +42,31 @@ def broadcast_product_add(
         )
     item = BroadcastProduct.objects.filter(broadcast=broadcast, product=product).first()
     if item is None:
+        # The broadcast's row lock serializes two adds, so they never take the same chat-order code.
+        Broadcast.objects.select_for_update().filter(pk=broadcast.pk).first()
         last = broadcast.items.aggregate(last=Max("position"))["last"]
         item = BroadcastProduct(
-            broadcast=broadcast, product=product, position=0 if last is None else last + 1
+            broadcast=broadcast,
+            product=product,
+            position=0 if last is None else last + 1,
+            code=_code_next(broadcast),
         )
     item.live_price = live_price
     item.full_clean()
     item.save()
     cards_changed(broadcast.pk)
     return item
+
+
+def _code_next(broadcast: Broadcast) -> str:
+    """The next chat-order code (A1, A2, …): one past the highest in use, so a code, once shown on a card,
+    keeps naming its product for the whole broadcast."""
+    numbers = [
+        int(code[len(CODE_PREFIX) :])
+        for code in broadcast.items.exclude(code=None).values_list("code", flat=True)
+        if code[len(CODE_PREFIX) :].isdigit()
+    ]
+    return f"{CODE_PREFIX}{max(numbers, default=0) + 1}"
 
 
 @transaction.atomic
