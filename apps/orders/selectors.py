@@ -283,3 +283,13 @@ def stock_holds_open_count(*, user_id: int) -> int:
     return StockHold.objects.filter(
         user_id=user_id, state=StockHold.State.HELD, expires_at__gt=timezone.now()
     ).count()
+
+
+def paid_line_sales(*, product_ids, placed_from) -> list[tuple[int, object, int]]:
+    """(order id, paid at, amount) of every paid line of these products in orders placed from ``placed_from``
+    on: what a live broadcast's console counts as its sales as they come in (a refund later is the report's
+    and the settlement's business)."""
+    rows = OrderLine.objects.filter(
+        product_id__in=list(product_ids), order__created_at__gte=placed_from, order__paid_at__isnull=False
+    ).values_list("order_id", "order__paid_at", "unit_price", "quantity")
+    return [(order_id, paid_at, unit_price * quantity) for order_id, paid_at, unit_price, quantity in rows]
