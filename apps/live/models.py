@@ -278,6 +278,12 @@ class ChatRoomSettings(models.Model):
     )
     banned_words = models.TextField(_("금칙어"), blank=True, help_text=_("한 줄에 하나씩"))
     announcement = models.CharField(_("공지"), max_length=200, blank=True)
+    codes_given = models.PositiveSmallIntegerField(
+        _("발급한 채팅 주문 코드 수"),
+        default=0,
+        editable=False,
+        help_text=_("A1, A2 … 중 마지막 번호: 뺀 상품의 코드는 다시 쓰지 않아요"),
+    )
 
     class Meta:
         verbose_name = _("채팅방 설정")

@@ -7,12 +7,15 @@ from django.db import migrations, models
 
 def codes_backfill(apps, schema_editor):
     """Products already on air get A1, A2, … in their broadcast's order."""
+    ChatRoomSettings = apps.get_model("live", "ChatRoomSettings")
     BroadcastProduct = apps.get_model("live", "BroadcastProduct")
     numbers: dict[int, int] = {}
     for item in BroadcastProduct.objects.order_by("broadcast_id", "position", "id"):
         numbers[item.broadcast_id] = numbers.get(item.broadcast_id, 0) + 1
         item.code = f"A{numbers[item.broadcast_id]}"
         item.save(update_fields=["code"])
+    for broadcast_id, given in numbers.items():
+        ChatRoomSettings.objects.update_or_create(broadcast_id=broadcast_id, defaults={"codes_given": given})
 
 
 class Migration(migrations.Migration):
@@ -45,6 +48,16 @@ class Migration(migrations.Migration):
             model_name='broadcastproduct',
             name='code',
             field=models.CharField(blank=True, editable=False, help_text='시청자가 채팅으로 주문할 때 쓰는 코드 (#A1 2)', max_length=4, null=True, verbose_name='채팅 주문 코드'),
+        ),
+        migrations.AddField(
+            model_name="chatroomsettings",
+            name="codes_given",
+            field=models.PositiveSmallIntegerField(
+                default=0,
+                editable=False,
+                help_text="A1, A2 … 중 마지막 번호: 뺀 상품의 코드는 다시 쓰지 않아요",
+                verbose_name="발급한 채팅 주문 코드 수",
+            ),
         ),
         migrations.RunPython(codes_backfill, migrations.RunPython.noop),
         migrations.AddConstraint(

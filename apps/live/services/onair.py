@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.catalog.models import Product
 from apps.core.events import publish
-from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct
+from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct, ChatRoomSettings
 from apps.live.room import services as room_services
 from apps.live.services.cards import cards_changed
 
@@ -42,14 +42,12 @@ def broadcast_product_add(
         )
     item = BroadcastProduct.objects.filter(broadcast=broadcast, product=product).first()
     if item is None:
-        # The broadcast's row lock serializes two adds, so they never take the same chat-order code.
-        Broadcast.objects.select_for_update().filter(pk=broadcast.pk).first()
         last = broadcast.items.aggregate(last=Max("position"))["last"]
         item = BroadcastProduct(
             broadcast=broadcast,
             product=product,
             position=0 if last is None else last + 1,
-            code=_code_next(broadcast),
+            code=_code_next(broadcast_id=broadcast.pk),
         )
     item.live_price = live_price
     item.full_clean()
@@ -58,15 +56,15 @@ def broadcast_product_add(
     return item
 
 
-def _code_next(broadcast: Broadcast) -> str:
-    """The next chat-order code (A1, A2, …): one past the highest in use, so a code, once shown on a card,
-    keeps naming its product for the whole broadcast."""
-    numbers = [
-        int(code[len(CODE_PREFIX) :])
-        for code in broadcast.items.exclude(code=None).values_list("code", flat=True)
-        if code[len(CODE_PREFIX) :].isdigit()
-    ]
-    return f"{CODE_PREFIX}{max(numbers, default=0) + 1}"
+def _code_next(*, broadcast_id: int) -> str:
+    """The next chat-order code (A1, A2, …), never given before in this broadcast: a code once shown on a card
+    names its product for the whole show, even after another product was taken off. The room settings' row
+    lock makes two adds at once take two codes (the room's writes save that row by its fields only)."""
+    ChatRoomSettings.objects.get_or_create(broadcast_id=broadcast_id)
+    row = ChatRoomSettings.objects.select_for_update().get(broadcast_id=broadcast_id)
+    row.codes_given += 1
+    row.save(update_fields=["codes_given"])
+    return f"{CODE_PREFIX}{row.codes_given}"
 
 
 @transaction.atomic

@@ -49,8 +49,8 @@ def _expire(hold_id: int) -> None:
     StockHold.objects.filter(pk=hold_id).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
 
 
-def test_products_on_air_get_codes_in_order_that_stay_when_one_is_removed(on_air):
-    """A1, A2, A3 as added; taking A2 off leaves A3 as it was, and the next product is A4."""
+def test_products_on_air_get_codes_in_order_that_are_never_given_twice(on_air):
+    """A1, A2, A3 as added; taking A2 off leaves A3 as it was; taking the last one off does not free its code."""
     broadcast, first, _option = on_air
     second = BroadcastProductFactory(broadcast=broadcast)
     third = BroadcastProductFactory(broadcast=broadcast)
@@ -58,7 +58,9 @@ def test_products_on_air_get_codes_in_order_that_stay_when_one_is_removed(on_air
     services.broadcast_product_remove(item=second)
     third.refresh_from_db()
     assert third.code == "A3"
+    services.broadcast_product_remove(item=third)
     assert BroadcastProductFactory(broadcast=broadcast).code == "A4"
+    assert services.broadcast_product_add(broadcast=broadcast, product=first.product).code == "A1"
 
 
 def test_a_command_holds_at_the_live_price_and_only_the_buyer_hears(on_air, listener, say):
