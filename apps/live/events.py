@@ -4,7 +4,7 @@ for, and other modules' that give live coupons back and offer returned units to 
 from apps.core.events import subscribe
 from apps.live.room import services as room_services
 from apps.live.services import alarms, claims, replay
-from apps.live.services.broadcasts import BROADCAST_STARTED
+from apps.live.services.broadcasts import BROADCAST_ENDED, BROADCAST_STARTED
 from apps.orders import selectors as orders_selectors
 from apps.orders import services as orders_services
 from apps.orders.models import Order
@@ -14,6 +14,12 @@ from apps.orders.models import Order
 def alarms_notify_on_start(*, event: str, payload: dict) -> None:
     """Mail every "알림 받기" subscriber once (a retried handler skips those already mailed)."""
     alarms.broadcast_alarms_notify(broadcast_id=payload["broadcast_id"])
+
+
+@subscribe(BROADCAST_ENDED)
+def waitlist_close_on_end(*, event: str, payload: dict) -> None:
+    """Chat-order claims still waiting when the show ends lapse: no unit will be offered to them."""
+    claims.waitlist_close(broadcast_id=payload["broadcast_id"])
 
 
 @subscribe(replay.REPLAY_REQUESTED)

@@ -191,3 +191,14 @@ def waitlist_offer_for_hold(*, hold_id: int) -> int:
     """The units of a released hold go to its option's waitlist."""
     option_id = orders_selectors.stock_hold_option_id(hold_id=hold_id)
     return 0 if option_id is None else waitlist_offer(option_id=option_id)
+
+
+WAITLIST_CLOSED_NOTE = "방송이 끝나 대기가 끝났어요."
+
+
+def waitlist_close(*, broadcast_id: int) -> int:
+    """The show ended: its waiting claims will never be offered, so they lapse (the console and the admin say
+    so); returns how many. Idempotent."""
+    return ChatClaim.objects.filter(broadcast_id=broadcast_id, status=ChatClaim.Status.WAITING).update(
+        status=ChatClaim.Status.LAPSED, note=WAITLIST_CLOSED_NOTE
+    )

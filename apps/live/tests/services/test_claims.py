@@ -246,3 +246,22 @@ def test_a_waiter_over_their_limit_lapses_and_the_next_is_served(
     assert ChatClaim.objects.get(user=patient).status == ChatClaim.Status.OFFERED
     kinds = {to: reply["kind"] for to, reply in listener.private()}
     assert kinds == {f"u:{greedy.pk}": "lapsed", f"u:{patient.pk}": "offered"}
+
+
+def test_waiting_claims_lapse_when_the_show_ends(on_air, listener, say, django_capture_on_commit_callbacks):
+    """After 방송 종료 the waitlist is closed: the claim says why, and a released unit is offered to nobody."""
+    broadcast, _item, option = on_air
+    holder, waiter = UserFactory(), UserFactory()
+    say(broadcast, holder, "#A1 5")
+    say(broadcast, waiter, "#A1 1")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.broadcast_end(broadcast=broadcast)
+    claim = ChatClaim.objects.get(user=waiter)
+    assert claim.status == ChatClaim.Status.LAPSED
+    assert claim.note == "방송이 끝나 대기가 끝났어요."
+    _expire(StockHold.objects.get(user=holder).pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        orders_services.stock_holds_release_expired()
+    assert not StockHold.objects.filter(user=waiter).exists()
+    option.refresh_from_db()
+    assert option.stock == 5
