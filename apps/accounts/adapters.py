@@ -13,10 +13,12 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 
 from apps.accounts import selectors, services
+from apps.accounts.consents import policy_consents_record
 
 SOCIAL_CONNECT_SESSION_KEY = "accounts_social_connect"
 
@@ -97,11 +99,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return user
 
     def is_auto_signup_allowed(self, request, sociallogin) -> bool:
-        """Sign up without a form only when the provider gave everything the shop needs."""
-        user = sociallogin.user
-        return bool(user.email and user.name and user.phone) and super().is_auto_signup_allowed(
-            request, sociallogin
-        )
+        """Never without the form: a new member agrees to 이용약관 and 개인정보처리방침 there, even when the
+        provider gave everything else (the form then asks for nothing more)."""
+        return False
 
     def pre_social_login(self, request, sociallogin) -> None:
         """A first login whose email is an existing account's verified email goes through that account's
@@ -117,9 +117,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             }
             raise ImmediateHttpResponse(redirect("accounts:social_connect"))
 
+    @transaction.atomic
     def save_user(self, request, sociallogin, form=None):
         cleaned = form.cleaned_data if form else {}
-        return services.user_social_signup(
+        user = services.user_social_signup(
             request=request,
             sociallogin=sociallogin,
             name=cleaned.get("name") or sociallogin.user.name,
@@ -127,3 +128,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             phone=cleaned.get("phone") or sociallogin.user.phone,
             verified_emails=social_profile(sociallogin)["verified_emails"],
         )
+        # The account and what it agreed to, together or not at all.
+        policy_consents_record(user=user, documents=form.policies.values() if form else ())
+        return user

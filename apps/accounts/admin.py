@@ -2,13 +2,26 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import EmailVerification, ShippingAddress, User
+from apps.accounts.models import EmailVerification, PolicyConsent, ShippingAddress, User
 
 
 class ShippingAddressInline(admin.TabularInline):
     model = ShippingAddress
     extra = 0
     fields = ("label", "recipient", "phone", "postcode", "road_address", "detail_address", "is_default")
+
+
+class PolicyConsentInline(admin.TabularInline):
+    """Which versions of 이용약관 and 개인정보처리방침 the member agreed to: a record, never edited."""
+
+    model = PolicyConsent
+    extra = 0
+    fields = ("document", "agreed_at")
+    readonly_fields = ("document", "agreed_at")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -28,7 +41,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "name", "email", "phone")
     # Who may sell is decided by reviewing the seller's application (admin → 판매자), which keeps this in step.
     readonly_fields = ("email_verified_at", "withdrawn_at", "last_login", "date_joined", "is_seller")
-    inlines = [ShippingAddressInline]
+    inlines = [ShippingAddressInline, PolicyConsentInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("회원 정보"), {"fields": ("name", "email", "phone", "email_verified_at")}),

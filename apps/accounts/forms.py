@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from apps.accounts import selectors
 from apps.accounts.models import ShippingAddress, User, phone_validator, postcode_validator
+from apps.core.selectors import policies_current
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{4,20}$")
 USERNAME_RULE = "영문 소문자, 숫자, 밑줄(_)로 4~20자"
@@ -57,7 +58,48 @@ def _detail_address_field() -> forms.CharField:
     )
 
 
-class SignupForm(forms.Form):
+class PolicyAgreementForm(forms.Form):
+    """The two agreements every signup asks (password or Kakao/Naver), each to the version in force.
+
+    Two consents, not one: the privacy law wants the collection of personal data agreed to on its own. The
+    page posts back the versions it linked to (``accounts/_agreements.html``): what the member read is what
+    gets recorded, or the form asks again.
+    """
+
+    agree_terms = forms.BooleanField(
+        label="이용약관 동의 (필수)", error_messages={"required": "이용약관에 동의해 주세요."}
+    )
+    agree_privacy = forms.BooleanField(
+        label="개인정보 수집·이용 동의 (필수)",
+        error_messages={"required": "개인정보 수집·이용에 동의해 주세요."},
+    )
+    terms_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    privacy_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    AGREEMENT_FIELDS = ("agree_terms", "agree_privacy", "terms_version", "privacy_version")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # kind → the PolicyDocument in force; a kind with none yet is agreed to without a version.
+        self.policies = policies_current()
+
+    @property
+    def profile_fields(self) -> list:
+        """The bound fields other than the agreements, for templates that loop over the form."""
+        return [self[name] for name in self.fields if name not in self.AGREEMENT_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        for kind, document in self.policies.items():
+            if cleaned.get(f"agree_{kind}") and cleaned.get(f"{kind}_version") != document.version:
+                self.add_error(
+                    f"agree_{kind}",
+                    f"{document.get_kind_display()}이 새 버전으로 바뀌었어요. 내용을 확인하고 다시 동의해 주세요.",
+                )
+        return cleaned
+
+
+class SignupForm(PolicyAgreementForm):
     username = forms.CharField(
         label="아이디",
         max_length=20,
@@ -92,8 +134,6 @@ class SignupForm(forms.Form):
     postcode = _postcode_field(required=False)
     road_address = _road_address_field(required=False)
     detail_address = _detail_address_field()
-    agree = forms.BooleanField(label="이용약관 및 개인정보 수집·이용에 동의합니다 (필수)")
-
     field_order = ["username", "password1", "password2", "name", "email", "phone"]
 
     def clean_username(self) -> str:
@@ -207,7 +247,7 @@ class SocialConnectForm(forms.Form):
     )
 
 
-class SocialSignupForm(AllauthSocialSignupForm):
+class SocialSignupForm(PolicyAgreementForm, AllauthSocialSignupForm):
     """allauth's social signup, asking only for what Kakao or Naver did not give (name, email, phone).
 
     The login ID is made from the provider and its user id, so a social shopper never picks one.

@@ -101,3 +101,31 @@ class EmailVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.email}"
+
+
+class PolicyConsent(models.Model):
+    """A member's agreement to one version of 이용약관 or 개인정보처리방침, kept as proof of what they agreed to.
+
+    Kept when the member withdraws (the account row stays, anonymised); a version someone agreed to cannot be
+    deleted.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="policy_consents",
+        verbose_name=_("회원"),
+    )
+    document = models.ForeignKey(
+        "core.PolicyDocument", on_delete=models.PROTECT, related_name="consents", verbose_name=_("문서")
+    )
+    agreed_at = models.DateTimeField(_("동의 일시"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("약관 동의")
+        verbose_name_plural = _("약관 동의")
+        ordering = ("-agreed_at",)
+        constraints = [models.UniqueConstraint(fields=["user", "document"], name="accounts_consent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.document} ({self.agreed_at:%Y-%m-%d})"

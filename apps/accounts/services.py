@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
@@ -22,8 +23,10 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.accounts import selectors
+from apps.accounts.consents import policy_consents_record
 from apps.accounts.models import EmailVerification, ShippingAddress, User
 from apps.core.events import publish
+from apps.core.models import PolicyDocument
 from apps.core.ratelimit import LOGIN_FAILURE, rate_check, rate_clear, rate_count
 
 logger = logging.getLogger(__name__)
@@ -50,8 +53,10 @@ def user_signup(
     postcode: str = "",
     road_address: str = "",
     detail_address: str = "",
+    policies: Iterable[PolicyDocument] = (),
 ) -> User:
-    """Create an inactive account, save its address as the default, and mail the verification code.
+    """Create an inactive account, record the ``policies`` versions it agreed to, save its address as the
+    default, and mail the verification code.
 
     The account becomes active only through ``email_verification_confirm``.
     """
@@ -68,6 +73,7 @@ def user_signup(
     user.set_password(password)
     user.full_clean()
     user.save()
+    policy_consents_record(user=user, documents=policies)
     if postcode or road_address:
         address_create(
             user=user,

@@ -77,6 +77,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 postcode=data["postcode"],
                 road_address=data["road_address"],
                 detail_address=data["detail_address"],
+                policies=form.policies.values(),
             )
         except ValidationError as error:
             form.add_error(None, error)

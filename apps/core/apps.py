@@ -14,9 +14,23 @@ class CoreConfig(AppConfig):
         if not settings.REDIS_URL:
             # No broker means no beat either: the outbox relay runs from finished requests now and then.
             request_finished.connect(_outbox_relay_after_request, dispatch_uid="core.outbox_relay")
+        from constance.signals import config_updated
+
+        # The footer of every page shows runtime settings (who runs the shop, the escrow badge): a change
+        # renders every shared page anew and makes each process read them again.
+        config_updated.connect(_runtime_setting_changed, dispatch_uid="core.frame_changed")
 
 
 def _outbox_relay_after_request(sender, **kwargs) -> None:
     from apps.core.tasks import outbox_relay_now_and_then
 
     outbox_relay_now_and_then()
+
+
+def _runtime_setting_changed(sender, key, old_value, new_value, **kwargs) -> None:
+    from apps.core.pagecache import frame_changed
+
+    # constance writes a missing setting's default on its first read: nothing a page showed has changed then.
+    shown_before = settings.CONSTANCE_CONFIG[key][0] if old_value is None else old_value
+    if new_value != shown_before:
+        frame_changed()

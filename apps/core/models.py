@@ -1,9 +1,12 @@
-"""The outbox of domain events: what was published and which subscribers have still to run."""
+"""The outbox of domain events (what was published, which subscribers have still to run) and the policy
+documents members agree to (이용약관, 개인정보처리방침)."""
 
 import uuid
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,3 +60,52 @@ class EventDelivery(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state != self.State.DONE
+
+
+class PolicyDocument(models.Model):
+    """One version of a document members agree to: 이용약관 or 개인정보처리방침.
+
+    Versions are numbered per kind. The one in force is the newest whose ``effective_at`` has come; a version
+    in force is never edited (members agreed to its words): staff add the next version, which may be announced
+    ahead of its date. ``body`` is limited HTML, cleaned when written and again when shown
+    (``apps.core.policytext``).
+    """
+
+    class Kind(models.TextChoices):
+        TERMS = "terms", _("이용약관")
+        PRIVACY = "privacy", _("개인정보처리방침")
+
+    kind = models.CharField(_("종류"), max_length=10, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("버전"), help_text=_("종류마다 1부터 차례로"))
+    title = models.CharField(_("제목"), max_length=100)
+    body = models.TextField(
+        _("본문"),
+        help_text=_(
+            "HTML 일부만 허용(h2, h3, p, ul, ol, li, strong, em, a, table, blockquote). "
+            "{{상호}}, {{대표자}}, {{주소}}, {{고객센터_전화}}, {{고객센터_이메일}}, "
+            "{{개인정보_보호책임자}}, {{개인정보_보호책임자_연락처}}, {{호스팅_제공자}}는 운영 설정 → 사업자 정보의 값으로 바뀌어 보여요."
+        ),
+    )
+    effective_at = models.DateTimeField(_("시행 일시"), default=timezone.now)
+    created_at = models.DateTimeField(_("작성 일시"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("약관·방침 문서")
+        verbose_name_plural = _("약관·방침 문서")
+        ordering = ("kind", "-version")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="core_policy_kind_version"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="core_policy_version_positive"),
+        ]
+        indexes = [models.Index(fields=["kind", "effective_at"], name="core_policy_in_force")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"core:{self.kind}-version", kwargs={"version": self.version})
+
+    @property
+    def has_taken_effect(self) -> bool:
+        """True once its date has come (it may since have been replaced by a newer version)."""
+        return self.effective_at <= timezone.now()

@@ -16,10 +16,16 @@ in another module's strip). When the TTL runs out, one request renders the page 
 getting the page it replaces (for at most ``STALE_SECONDS`` more): an expiry never sends every visitor of a
 busy page into the renderer at once. A dropped key has no stale copy: the next visitor gets the page rendered
 anew. A drop empties this process's copies at once; other processes see it within ``LOCAL_SECONDS``.
+
+Every page is drawn in the frame (``templates/base.html``), whose footer shows runtime settings (who runs the
+shop). The frame has a version (``frame_version``): a stored page remembers the version it was rendered in and
+is not served under another, so ``frame_changed`` renders every shared page anew without naming any key, and
+``frame_local`` keeps what the frame draws from in this process until the version moves.
 """
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +44,12 @@ RENDER_LOCK_SECONDS = 10
 LOCAL_SECONDS = 1.0
 LOCAL_MAX_PAGES = 500
 
+FRAME_VERSION_KEY = "core:frame-version"
+# How long this process may keep what the frame draws from when no change reaches it (a missed signal).
+FRAME_LOCAL_SECONDS = 60.0
+
+T = TypeVar("T")
+
 # cache key → (kept here until, html, fresh until); read and replaced whole, so threads need no lock.
 _local: dict[str, tuple[float, str, float]] = {}
 # cache key → (kept here until, value): small shared values that name pages (a listing's version).
@@ -55,7 +67,8 @@ def pages_drop(*keys: str, versions: tuple[str, ...] = ()) -> None:
     that name many pages in their keys) and forget this process's copies."""
 
     def drop() -> None:
-        cache.delete_many(list(keys))
+        if keys:
+            cache.delete_many(list(keys))
         if versions:
             cache.set_many(dict.fromkeys(versions, time.time_ns()), None)
         local_clear()
@@ -70,6 +83,30 @@ def local_value(key: str, default=None):
     if local is None or now >= local[0]:
         local = _local_values[key] = (now + LOCAL_SECONDS, cache.get(key, default))
     return local[1]
+
+
+def frame_version():
+    """The frame's version now (0 until the first change), read from the shared cache once a second here."""
+    return local_value(FRAME_VERSION_KEY, 0)
+
+
+def frame_changed() -> None:
+    """Once the caller's transaction commits: what the frame shows changed, so no stored page is served again
+    and every process reads the frame's values anew (this one at once, the others within ``LOCAL_SECONDS``)."""
+    pages_drop(versions=(FRAME_VERSION_KEY,))
+
+
+def frame_local(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this process while the frame's version stays (at most ``FRAME_LOCAL_SECONDS``):
+    what every page's frame shows costs no shared-cache read per request."""
+    version = frame_version()
+    now = time.time()
+    local = _local_values.get(f"frame:{name}")
+    if local is not None and now < local[0] and local[1][0] == version:
+        return local[1][1]
+    value = compute()
+    _local_values[f"frame:{name}"] = (now + FRAME_LOCAL_SECONDS, (version, value))
+    return value
 
 
 def page_key(key: str, language: str) -> str:
@@ -106,10 +143,12 @@ def render_shared(
         html = local[1]
     else:
         stored = cache.get(cache_key)
+        if stored is not None and stored[2:] != (frame_version(),):
+            stored = None  # rendered in another frame: a runtime setting the footer shows has changed since
         if stored is None:
             html, fresh_until = _render_and_store(request, cache_key, template, context, seconds)
         else:
-            html, fresh_until = stored
+            html, fresh_until, _frame = stored
             # Stale: whoever takes the lock renders; everyone else is served the stale page meanwhile.
             if now >= fresh_until and cache.add(f"{cache_key}:rendering", 1, RENDER_LOCK_SECONDS):
                 html, fresh_until = _render_and_store(request, cache_key, template, context, seconds)
@@ -125,8 +164,10 @@ def render_shared(
 def _render_and_store(
     request: HttpRequest, cache_key: str, template: str, context: Callable[[], dict], seconds: int
 ) -> tuple[str, float]:
+    # Read before rendering: a change during the render leaves this copy under the old version, unserved.
+    frame = frame_version()
     html = render_to_string(template, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
     fresh_until = time.time() + seconds
-    cache.set(cache_key, (html, fresh_until), seconds + STALE_SECONDS)
+    cache.set(cache_key, (html, fresh_until, frame), seconds + STALE_SECONDS)
     cache.delete(f"{cache_key}:rendering")
     return html, fresh_until

@@ -1,8 +1,12 @@
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.core import selectors
+from apps.core.business import business_info
 from apps.core.health import health_report
+from apps.core.policytext import policy_html
 
 
 @require_GET
@@ -12,4 +16,23 @@ def healthz(request):
     report = health_report()
     return JsonResponse(
         report, status=503 if report["down"] else 200, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@require_GET
+def policy_page(request, kind: str, version: int | None = None):
+    """이용약관 or 개인정보처리방침: the version in force, or the one named in the URL (older, or announced)."""
+    current = selectors.policy_current(kind=kind)
+    document = current if version is None else selectors.policy_get(kind=kind, version=version)
+    if document is None:
+        raise Http404("아직 게시된 문서가 없어요.")
+    return render(
+        request,
+        "core/policy.html",
+        {
+            "document": document,
+            "current": current,
+            "versions": selectors.policy_versions(kind=kind),
+            "body": policy_html(document.body, business=business_info()),
+        },
     )

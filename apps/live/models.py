@@ -126,16 +126,9 @@ class BroadcastProduct(models.Model):
     )
     is_sold_out = models.BooleanField(_("방송 중 품절"), default=False)
     is_pinned = models.BooleanField(_("지금 소개 중"), default=False)
-    # NULL, not "", for a row made outside the service (the admin's inline): MariaDB has no partial unique
-    # index, and NULLs never collide.
-    code = models.CharField(  # noqa: DJ001 (see above)
-        _("채팅 주문 코드"),
-        max_length=4,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("시청자가 채팅으로 주문할 때 쓰는 코드 (#A1 2)"),
-    )
+    # The chat-order code (#A1 2). NULL, not "", when made outside the service (the admin's inline): MariaDB
+    # has no partial unique index, and NULLs never collide.
+    code = models.CharField(_("채팅 주문 코드"), max_length=4, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("방송 상품")
@@ -261,7 +254,11 @@ class ChatMessage(models.Model):
         verbose_name = _("채팅 메시지")
         verbose_name_plural = _("채팅 메시지")
         ordering = ("-id",)
-        indexes = [models.Index(fields=["broadcast", "-id"], name="live_chat_recent")]
+        indexes = [
+            models.Index(fields=["broadcast", "-id"], name="live_chat_recent"),
+            # Every welcome and catch-up asks for the messages deleted lately: a range on this, not a scan.
+            models.Index(fields=["broadcast", "deleted_at"], name="live_chat_deleted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name}: {self.text[:30]}"
@@ -278,12 +275,8 @@ class ChatRoomSettings(models.Model):
     )
     banned_words = models.TextField(_("금칙어"), blank=True, help_text=_("한 줄에 하나씩"))
     announcement = models.CharField(_("공지"), max_length=200, blank=True)
-    codes_given = models.PositiveSmallIntegerField(
-        _("발급한 채팅 주문 코드 수"),
-        default=0,
-        editable=False,
-        help_text=_("A1, A2 … 중 마지막 번호: 뺀 상품의 코드는 다시 쓰지 않아요"),
-    )
+    # The last chat-order code given (A1, A2, …): a product taken off never frees its code.
+    codes_given = models.PositiveSmallIntegerField(_("발급한 채팅 주문 코드 수"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("채팅방 설정")
@@ -400,13 +393,69 @@ class LiveCouponClaim(models.Model):
         return f"{self.user} · {self.coupon}"
 
 
-class ChatClaim(models.Model):
-    """A viewer's chat-command order (``#A1 2``): held at once, or waiting in line until units come back.
+class ChatQuestion(models.Model):
+    """Chat questions about one thing (a topic, and the product they name or the one on air): one row of the
+    host's question queue, counted as they come, until the host answers it (or marks it done).
 
-    ``held`` and ``offered`` carry the orders module's hold (``hold_id``; checkout turns it into an order).
-    A ``waiting`` claim is offered, in ``id`` order, the units that expired holds of its option give back;
-    one that can no longer be served (the buyer's limit, the broadcast ended) becomes ``lapsed`` with
-    ``note`` saying why.
+    ``open_key`` (``<topic>:<item id or 0>``) is set while the group is open and cleared once answered: the
+    unique key keeps one open group per thing across processes, and a later question starts a new group.
+    """
+
+    class Topic(models.TextChoices):
+        PRICE = "price", _("가격")
+        SIZE = "size", _("사이즈")
+        COLOR = "color", _("색상")
+        STOCK = "stock", _("재고")
+        SHIPPING = "shipping", _("배송")
+        TIME = "time", _("시간")
+        OTHER = "other", _("기타")
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="questions", verbose_name=_("방송")
+    )
+    topic = models.CharField(_("주제"), max_length=12, choices=Topic.choices)
+    item = models.ForeignKey(
+        BroadcastProduct,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("방송 상품"),
+    )
+    # NULL, not "", once answered: a unique key tells NULLs apart, so closed groups never collide.
+    open_key = models.CharField(  # noqa: DJ001
+        _("열린 질문 키"), max_length=40, null=True, blank=True, editable=False
+    )
+    count = models.PositiveIntegerField(_("질문 수"), default=0)
+    recent = models.JSONField(_("최근 질문"), default=list, blank=True)
+    first_asked_at = models.DateTimeField(_("처음 질문 시각"))
+    last_asked_at = models.DateTimeField(_("마지막 질문 시각"))
+    answered_at = models.DateTimeField(_("답변 시각"), null=True, blank=True)
+    answer_text = models.CharField(_("답변"), max_length=300, blank=True)
+    answer_message = models.ForeignKey(
+        ChatMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("답변 메시지"),
+    )
+
+    class Meta:
+        verbose_name = _("채팅 질문")
+        verbose_name_plural = _("채팅 질문")
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "open_key"], name="live_chatquestion_open_unique")
+        ]
+        indexes = [models.Index(fields=["broadcast", "answered_at"], name="live_question_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} · {self.get_topic_display()} × {self.count}"
+
+
+class ChatClaim(models.Model):
+    """A viewer's chat-command order (``#A1 2``): held at once (``hold_id``, the orders module's hold), or
+    waiting in line (offered in ``id`` order the units expired holds give back), or ``lapsed`` (``note``: why).
     """
 
     class Status(models.TextChoices):
@@ -419,14 +468,10 @@ class ChatClaim(models.Model):
         Broadcast, on_delete=models.CASCADE, related_name="chat_claims", verbose_name=_("방송")
     )
     item = models.ForeignKey(
-        BroadcastProduct,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="chat_claims",
-        verbose_name=_("방송 상품"),
+        BroadcastProduct, models.SET_NULL, null=True, related_name="chat_claims", verbose_name=_("방송 상품")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("회원")
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("회원")
     )
     option = models.ForeignKey(
         "catalog.ProductOption", on_delete=models.CASCADE, related_name="+", verbose_name=_("옵션")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from apps.live.media import callbacks
-from apps.live.views import pages, room, studio
+from apps.live.views import pages, questions, room, studio
 
 app_name = "live"
 
@@ -23,6 +23,17 @@ urlpatterns = [
     ),
     path("live/<int:pk>/studio/moderators/<slug:action>/", studio.studio_moderator, name="studio-moderator"),
     path("live/<int:pk>/studio/report/", studio.studio_report, name="studio-report"),
+    path("live/<int:pk>/studio/questions/", questions.studio_questions, name="studio-questions"),
+    path(
+        "live/<int:pk>/studio/questions/<int:question_id>/answer/",
+        questions.studio_question_answer,
+        name="studio-question-answer",
+    ),
+    path(
+        "live/<int:pk>/studio/questions/<int:question_id>/done/",
+        questions.studio_question_done,
+        name="studio-question-done",
+    ),
     # The media server's callbacks (nginx-rtmp notify, form POST); the secret in the path is theirs only.
     path("live/media-server/<str:secret>/publish/", callbacks.media_publish, name="media-publish"),
     path(

@@ -14,6 +14,8 @@ DIRECT_CHECKOUT_SESSION_KEY = "orders:buy-now"
 # Domain events published besides ``order.<status>`` (payloads in ``apps.orders.events``).
 ORDER_PLACED = "order.placed"
 CANCEL_REQUESTED = "order.cancel_requested"
+# A seller refused a shopper's cancel request of its acknowledged parcel (payload adds: reason).
+CANCEL_REFUSED = "order.cancel_refused"
 # A live hold gave its units back unused (payload: hold_id, user_id): whatever it spent comes back too.
 STOCK_HOLD_RELEASED = "stock_hold.released"
 REFUND_REQUESTED = "order.refund_requested"

@@ -5,6 +5,7 @@ Published (payload: ``order_id``, ``merchant_uid``, ``user_id``, ``from_status``
 - ``order.<status>`` on every status change (``order.paid``, ``order.preparing``, ``order.shipping``,
   ``order.delivered``, ``order.confirmed``, ``order.cancelled``, ``order.refunded``, ``order.needs_check``);
   a partial cancel or refund publishes ``order.cancelled`` / ``order.refunded`` with ``partial`` true;
+- ``order.cancel_refused`` (``reason``): a seller refused the shopper's cancel of its acknowledged parcel;
 - ``order.cancel_requested``: a paid order (or some ``line_ids``) is to be refunded for ``amount`` through the
   PG; payments subscribes and calls ``order_refund_record`` (or ``order_refund_failed``);
 - ``cart.item_added`` (``product_id``, ``option_id``, ``user_id`` or None for a guest, ``quantity``,
@@ -30,6 +31,7 @@ MAILED_EVENTS = (
     "order.cancelled",
     "order.refunded",
     "order.needs_check",
+    "order.cancel_refused",
 )
 
 
@@ -40,6 +42,7 @@ def order_status_mail(*, event: str, payload: dict) -> None:
         event=event,
         amount=payload.get("amount"),
         partial=payload.get("partial", False),
+        reason=payload.get("reason", ""),
     )
 
 

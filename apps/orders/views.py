@@ -218,6 +218,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "lines": source.orderable_lines,
+            "shops": source.shops,
             "notes": source.notes,
             "has_problems": source.has_problems,
             "amounts": amounts,
@@ -293,6 +294,7 @@ def order_detail(request: HttpRequest, merchant_uid: str) -> HttpResponse:
         {
             "order": order,
             "lines": lines,
+            "parcels": selectors.order_parcels(order),
             "history": list(order.history.all()),
             "progress_steps": _progress_steps(order),
             "partial_cancel": order.status in (Order.Status.PAID, Order.Status.PREPARING)
@@ -327,6 +329,10 @@ def order_cancel(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     order.refresh_from_db()
     if order.status == Order.Status.CANCELLED and line_ids is None:
         messages.success(request, "주문을 취소했어요.")
+    elif selectors.order_cancel_requests_waiting(order=order):
+        messages.success(
+            request, "판매자가 상품을 준비하고 있어 판매자에게 취소를 요청했어요. 확인되면 알려 드릴게요."
+        )
     else:
         messages.success(request, "취소를 요청했어요. 결제 취소가 끝나면 알려 드릴게요.")
     return redirect(order)

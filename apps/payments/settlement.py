@@ -1,12 +1,11 @@
 """The settlement's money rules: what a day's payments and refunds come to, per seller and category.
 
 Payments owns these rules because it owns the money that moved: the PG's fee and the refunds it made. Orders'
-rows are only read here. Who a line is settled to (a live sale's broadcast seller, or the shop) is not
-payments' knowledge: the caller passes that rule in (``SellerRule``), so payments never reads broadcasts.
+rows are only read here. A line is settled to the seller it was sold by (``OrderLine.seller``, copied from the
+product at checkout). The sellers' own statements, settled on purchase confirmation, are ``statements.py``.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,16 +17,8 @@ from django.utils import timezone
 from apps.orders.models import Order, OrderLine
 from apps.payments.models import Refund
 
-SellerOf = Callable[[int | None, datetime], int | None]
-"""``(product_id, placed_at) -> seller_id``: the seller a line of an order placed then is settled to (None: the
-shop)."""
-
-SellerRule = Callable[[datetime, datetime], SellerOf]
-"""Given the first and last moment the settled orders were placed, the ``SellerOf`` that holds between them."""
-
-SettlementKey = tuple[date, int | None, int | None]
-"""``(day or first day of the month, seller_id, category_id)``; None seller is the shop, None category a product
-deleted since."""
+SettlementKey = tuple[date, int, int | None]
+"""``(day or first day of the month, seller_id, category_id)``; None category is a product deleted since."""
 
 
 def pg_fee_rate() -> Decimal:
@@ -66,14 +57,11 @@ class SettlementFigures:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def settlement_day_figures(
-    *, start: datetime, end: datetime, sellers: SellerRule
-) -> dict[SettlementKey, SettlementFigures]:
+def settlement_day_figures(*, start: datetime, end: datetime) -> dict[SettlementKey, SettlementFigures]:
     """Each day of ``start``..``end`` by (day, seller, category): sales by the day the payment was confirmed,
     refunds (whole, partial cancels, line refunds) by the day the PG made them.
 
-    A line's category is its product's; its seller is what ``sellers`` says for its product and the moment its
-    order was placed. ``orders`` and the order's shipping fee go to the row of the order's first line, and so
+    A line's category is its product's; its seller is the line's own. ``orders`` and the order's shipping fee go to the row of the order's first line, and so
     does what a refund gave back beyond its lines (the shipping fee of the last refund). Refunds of a payment
     that never paid an order (a duplicate or a mismatched amount, cancelled at once) are no sale and are left
     out. The PG fee is rounded per day row, on what the row charged less what it refunded, so a day with only
@@ -93,14 +81,10 @@ def settlement_day_figures(
         .prefetch_related("order__lines__product")
         .order_by("created_at", "id")
     )
-    orders = [*paid_orders, *(refund.order for refund in refunds)]
-    if not orders:
-        return {}
-    seller_of = sellers(min(order.created_at for order in orders), max(order.created_at for order in orders))
 
     def key_of(order: Order, line: OrderLine, day: date) -> SettlementKey:
         category_id = line.product.category_id if line.product else None
-        return (day, seller_of(line.product_id, order.created_at), category_id)
+        return (day, line.seller_id, category_id)
 
     figures: dict[SettlementKey, SettlementFigures] = defaultdict(SettlementFigures)
     for order in paid_orders:

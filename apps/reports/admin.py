@@ -1,8 +1,21 @@
+import csv
+
 from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.reports.models import BroadcastReport, BroadcastReportPin, JobRun, Settlement, UserStatisticsDay
+from apps.reports.exports import STATEMENT_HEADERS, csv_row, statement_cells
+from apps.reports.models import (
+    BroadcastReport,
+    BroadcastReportPin,
+    JobRun,
+    SellerStatement,
+    Settlement,
+    UserStatisticsDay,
+)
 from apps.reports.registry import Period
+from apps.reports.services import seller_statements_mark_paid
 from apps.reports.tasks import job_execute
 
 
@@ -88,7 +101,7 @@ class SettlementAdmin(_ReadOnlyAdmin):
     )
     list_filter = ("kind", "period_start", "category")
     list_select_related = ("seller", "category")
-    search_fields = ("seller__username", "seller__name", "category__name")
+    search_fields = ("seller__business_name", "seller__user__username", "category__name")
     date_hierarchy = "period_start"
 
 
@@ -119,3 +132,57 @@ class BroadcastReportAdmin(_ReadOnlyAdmin):
     search_fields = ("title",)
     date_hierarchy = "started_at"
     inlines = [BroadcastReportPinInline]
+
+
+@admin.register(SellerStatement)
+class SellerStatementAdmin(_ReadOnlyAdmin):
+    """Every seller's statements; staff pay out a day row once its payout date has come (지급 완료로 표시)."""
+
+    list_display = (
+        "period_start",
+        "kind",
+        "seller",
+        "is_adjustment",
+        "orders",
+        "gross",
+        "refunds",
+        "refunds_after",
+        "pg_fee",
+        "commission",
+        "payout",
+        "payout_date",
+        "status",
+        "paid_at",
+        "paid_by",
+    )
+    list_filter = ("status", "kind", "is_adjustment", "payout_date", "period_start", "seller")
+    list_select_related = ("seller", "paid_by")
+    search_fields = ("seller__business_name", "seller__user__username")
+    date_hierarchy = "period_start"
+    actions = ["mark_paid", "export_csv"]
+
+    @admin.action(description=_("지급 완료로 표시"), permissions=["view"])
+    def mark_paid(self, request, queryset) -> None:
+        marked, skipped = seller_statements_mark_paid(
+            statement_ids=list(queryset.values_list("pk", flat=True)), by=request.user
+        )
+        if marked:
+            self.message_user(
+                request, _("%(count)d건을 지급완료로 표시했어요.") % {"count": marked}, messages.SUCCESS
+            )
+        for reason in skipped:
+            self.message_user(request, reason, messages.WARNING)
+
+    @admin.action(description=_("선택한 정산서 CSV 내려받기"), permissions=["view"])
+    def export_csv(self, request, queryset) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="trimarket-seller-statements-{stamp}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(csv_row(["셀러 ID", "상호", *STATEMENT_HEADERS, "지급 처리자"]))
+        for row in queryset.select_related("seller", "paid_by").order_by("-period_start", "seller_id", "id"):
+            writer.writerow(
+                csv_row([row.seller_id, row.seller.business_name, *statement_cells(row), row.paid_by or ""])
+            )
+        return response

@@ -28,6 +28,22 @@ def settlement_monthly(*, period: Period) -> int:
     return services.settlement_write(kind=Settlement.Kind.MONTH, period=period)
 
 
+@job("orders.seller_statements_daily", schedule=crontab(hour=2, minute=15), period=PeriodKind.DAY)
+def seller_statements_daily(*, period: Period) -> int:
+    """셀러 일별 정산서: 구매확정일 기준 판매금액, 환불, PG 수수료, 판매 수수료, 정산 금액, 지급 예정일."""
+    return services.seller_statements_day_write(period=period)
+
+
+@job(
+    "orders.seller_statements_monthly",
+    schedule=crontab(day_of_month=1, hour=3, minute=15),
+    period=PeriodKind.MONTH,
+)
+def seller_statements_monthly(*, period: Period) -> int:
+    """셀러 월별 정산서: 지난달 일별 정산서를 다시 계산한 뒤 셀러별로 합산 (매월 1일)."""
+    return services.seller_statements_month_write(period=period)
+
+
 @job("live.broadcast_report_daily", schedule=crontab(hour=2, minute=30), period=PeriodKind.DAY)
 def broadcast_report_daily(*, period: Period, subject: str = "") -> int:
     """방송 리포트: 끝난 방송마다 시청자, 채팅, 좋아요, 상품별 담기·주문 (종료 직후, 그리고 밤에 다시)."""

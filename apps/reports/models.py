@@ -71,7 +71,8 @@ class UserStatisticsDay(models.Model):
 
 
 class Settlement(models.Model):
-    """What one seller (or the shop itself, ``seller`` empty) earned in one category over one day or month.
+    """What one seller earned in one category over one day or month: staff's category view of sales by payment
+    day (the sellers' own statements, by purchase confirmation, are ``SellerStatement``).
 
     Written whole per period by ``orders.settlement_daily`` / ``orders.settlement_monthly``
     (``services.settlement_write``): a rerun deletes the period's rows and writes the same ones again.
@@ -86,13 +87,13 @@ class Settlement(models.Model):
     kind = models.CharField(_("기간 종류"), max_length=8, choices=Kind.choices)
     period_start = models.DateField(_("기간 시작"))
     seller = models.ForeignKey(
-        User,
+        "sellers.Seller",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("셀러"),
-        help_text=_("비어 있으면 방송 밖에서 팔린 쇼핑몰 판매"),
+        help_text=_("주문 상품의 판매자 (비어 있으면 판매자를 알 수 없는 옛 집계)"),
     )
     category = models.ForeignKey(
         "catalog.Category",
@@ -122,6 +123,83 @@ class Settlement(models.Model):
         return (
             f"{self.get_kind_display()} {self.period_start} {self.seller_id or '-'}/{self.category_id or '-'}"
         )
+
+
+class SellerStatement(models.Model):
+    """What TriMarket owes one seller for one day of purchase confirmations (or the sum of a month's days).
+
+    Written by ``orders.seller_statements_daily`` / ``_monthly`` (``services.seller_statements_write``). A day
+    row is 정산예정 until staff mark it paid (``seller_statements_mark_paid``); a paid row is never rewritten:
+    when a rerun finds a paid day's figures changed, the difference goes on the day's one unpaid row
+    (``is_adjustment``), so paid rows plus that row always equal the day as computed now. The rates and payout
+    days are the runtime settings in force when the seller's day was first computed, kept on its rows so a
+    later change of the settings never rewrites a day silently. Amounts in 원:
+    ``payout = gross - refunds_after - pg_fee - commission``.
+    """
+
+    class Kind(models.TextChoices):
+        DAY = "day", _("일별")
+        MONTH = "month", _("월별")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("정산예정")
+        PAID = "paid", _("지급완료")
+
+    seller = models.ForeignKey(
+        "sellers.Seller", on_delete=models.PROTECT, related_name="statements", verbose_name=_("셀러")
+    )
+    kind = models.CharField(_("기간 종류"), max_length=8, choices=Kind.choices)
+    period_start = models.DateField(_("구매확정일 (월별: 그 달 1일)"))
+    is_adjustment = models.BooleanField(
+        _("정산 조정"), default=False, help_text=_("이미 지급한 날의 금액이 바뀌어 더하거나 빼는 차액")
+    )
+    orders = models.IntegerField(_("주문 수"), default=0)
+    quantity = models.IntegerField(_("판매 수량"), default=0)
+    gross = models.BigIntegerField(_("판매금액"), default=0, help_text=_("판매가 × 수량 + 배송비"))
+    shipping = models.BigIntegerField(_("배송비"), default=0)
+    live_sales = models.BigIntegerField(_("라이브 판매금액"), default=0)
+    refunds = models.BigIntegerField(
+        _("확정 전 환불"), default=0, help_text=_("구매확정 전에 환불된 금액 (판매금액에 들어가지 않음)")
+    )
+    refunds_after = models.BigIntegerField(
+        _("확정 후 환불"), default=0, help_text=_("구매확정 뒤 이날 환불된 금액 (정산 금액에서 차감)")
+    )
+    pg_fee = models.BigIntegerField(_("PG 수수료"), default=0)
+    commission = models.BigIntegerField(_("판매 수수료"), default=0)
+    commission_rate = models.DecimalField(
+        _("판매 수수료율(%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    live_commission_rate = models.DecimalField(
+        _("라이브 판매 수수료율(%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    payout = models.BigIntegerField(_("정산 금액"), default=0)
+    payout_days = models.PositiveSmallIntegerField(_("구매확정 후 지급일 수"), null=True, blank=True)
+    payout_date = models.DateField(_("지급 예정일"), null=True, blank=True)
+    status = models.CharField(
+        _("상태"), max_length=12, choices=Status.choices, default=Status.SCHEDULED, db_index=True
+    )
+    paid_at = models.DateTimeField(_("지급 처리 일시"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("지급 처리자"),
+    )
+    computed_at = models.DateTimeField(_("집계 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("셀러 정산서")
+        verbose_name_plural = _("셀러 정산서")
+        ordering = ("-period_start", "kind", "seller_id", "id")
+        indexes = [
+            models.Index(fields=("seller", "kind", "period_start"), name="reports_statement_seller"),
+            models.Index(fields=("kind", "period_start"), name="reports_statement_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seller} {self.get_kind_display()} {self.period_start}"
 
 
 class CartAddition(models.Model):

@@ -2,7 +2,9 @@
 
 import logging
 import traceback
+from collections.abc import Iterable
 from contextlib import nullcontext
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,17 +14,25 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.core.mail import staff_mail
 from apps.core.metrics import JOB_RUNS
+from apps.payments.statements import StatementFigures, commission_of
 from apps.reports.models import (
     BroadcastReport,
     BroadcastReportPin,
     CartAddition,
     JobRun,
+    SellerStatement,
     Settlement,
     UserStatisticsDay,
 )
 from apps.reports.registry import Period, job_get
 from apps.reports.selectors.broadcasts import broadcast_figures, broadcasts_ended_in
 from apps.reports.selectors.settlement import settlement_figures
+from apps.reports.selectors.statements import (
+    STATEMENT_AMOUNTS,
+    StatementRates,
+    statement_figures,
+    statement_rates_now,
+)
 from apps.reports.selectors.statistics import active_users_by_channel, buyers_by_channel, signups_by_channel
 
 logger = logging.getLogger(__name__)
@@ -236,3 +246,147 @@ def cart_addition_record(
         added_at=added_at,
         defaults={"quantity": quantity},
     )
+
+
+# --- Seller statements ------------------------------------------------------------------------------------
+
+
+def _statement_amounts(figures: StatementFigures | None, rates: StatementRates) -> dict[str, int]:
+    if figures is None:
+        return dict.fromkeys(STATEMENT_AMOUNTS, 0)
+    commission = commission_of(
+        live_sales=figures.live_sales,
+        other_sales=figures.other_sales,
+        rate=rates.commission_rate,
+        live_rate=rates.live_commission_rate,
+    )
+    amounts = {
+        "orders": len(figures.orders),
+        "quantity": figures.quantity,
+        "gross": figures.gross,
+        "shipping": figures.shipping,
+        "live_sales": figures.live_sales,
+        "refunds": figures.refunds,
+        "refunds_after": figures.refunds_after,
+        "pg_fee": figures.pg_fee,
+        "commission": commission,
+    }
+    amounts["payout"] = figures.gross - figures.refunds_after - amounts["pg_fee"] - commission
+    return amounts
+
+
+def seller_statements_day_write(*, period: Period) -> int:
+    """Write every seller's day statements of ``period``; returns the rows written or removed.
+
+    Idempotent: each (seller, day) keeps at most one unpaid row, updated in place (its id, and so its page,
+    stays), carrying what the day comes to now less what was already paid; a paid row is never touched.
+    The rates and payout days are those of the day's first row for that seller, else today's settings.
+    Call inside the job's transaction (``job_run``): the rows are locked, so staff marking one paid waits.
+    """
+    figures = statement_figures(period=period)
+    existing: dict[tuple, list[SellerStatement]] = {}
+    for row in (
+        SellerStatement.objects.select_for_update()
+        .filter(kind=SellerStatement.Kind.DAY, period_start__gte=period.start, period_start__lt=period.end)
+        .order_by("id")
+    ):
+        existing.setdefault((row.period_start, row.seller_id), []).append(row)
+    now_rates = statement_rates_now()
+    written = 0
+    for key in sorted(set(figures) | set(existing)):
+        day, seller_id = key
+        rows = existing.get(key, [])
+        first = rows[0] if rows else None
+        rates = (
+            StatementRates(first.commission_rate, first.live_commission_rate, first.payout_days)
+            if first
+            else now_rates
+        )
+        owed = _statement_amounts(figures.get(key), rates)
+        paid = [row for row in rows if row.status == SellerStatement.Status.PAID]
+        for row in paid:
+            for name in STATEMENT_AMOUNTS:
+                owed[name] -= getattr(row, name)
+        unpaid = [row for row in rows if row.status == SellerStatement.Status.SCHEDULED]
+        for extra in unpaid[1:]:
+            extra.delete()
+        row = unpaid[0] if unpaid else None
+        if not any(owed.values()):
+            if row is not None:
+                row.delete()
+                written += 1
+            continue
+        row = row or SellerStatement(kind=SellerStatement.Kind.DAY, period_start=day, seller_id=seller_id)
+        for name, value in owed.items():
+            setattr(row, name, value)
+        row.is_adjustment = bool(paid)
+        row.commission_rate = rates.commission_rate
+        row.live_commission_rate = rates.live_commission_rate
+        row.payout_days = rates.payout_days
+        row.payout_date = day + timedelta(days=rates.payout_days)
+        row.save()
+        written += 1
+    return written
+
+
+def seller_statements_month_write(*, period: Period) -> int:
+    """Settle each day of the month again, then write each seller's month row: the sum of its day rows (paid,
+    unpaid and adjustments), never a figure rounded again on the month. Idempotent like the days."""
+    for day in _days_of(period):
+        seller_statements_day_write(period=day)
+    sums: dict[int, dict[str, int]] = {}
+    for row in SellerStatement.objects.filter(
+        kind=SellerStatement.Kind.DAY, period_start__gte=period.start, period_start__lt=period.end
+    ).order_by("id"):
+        total = sums.setdefault(row.seller_id, dict.fromkeys(STATEMENT_AMOUNTS, 0))
+        for name in STATEMENT_AMOUNTS:
+            total[name] += getattr(row, name)
+    months = SellerStatement.objects.filter(kind=SellerStatement.Kind.MONTH, period_start=period.start)
+    months.exclude(seller_id__in=list(sums)).delete()
+    for seller_id, total in sorted(sums.items()):
+        SellerStatement.objects.update_or_create(
+            kind=SellerStatement.Kind.MONTH, period_start=period.start, seller_id=seller_id, defaults=total
+        )
+    return len(sums)
+
+
+def _days_of(period: Period) -> list[Period]:
+    days, day = [], period.start
+    while day < period.end:
+        days.append(Period.day(day))
+        day += timedelta(days=1)
+    return days
+
+
+class StatementNotPayable(ValueError):
+    """A statement staff tried to mark paid that may not be (a month's sum, or before its payout date)."""
+
+
+@transaction.atomic
+def seller_statements_mark_paid(*, statement_ids: Iterable[int], by: User) -> tuple[int, list[str]]:
+    """Staff: mark day statements 지급완료, recording who and when; returns (marked, reasons of those skipped).
+
+    Only a day row whose payout date has come may be marked; a month row is a sum, paid through its days.
+    """
+    today = timezone.localdate()
+    marked, skipped = 0, []
+    for row in (
+        SellerStatement.objects.select_for_update()
+        .filter(pk__in=list(statement_ids))
+        .select_related("seller")
+        .order_by("period_start", "id")
+    ):
+        label = f"{row.seller} {row.period_start}"
+        if row.kind != SellerStatement.Kind.DAY:
+            skipped.append(f"{label}: 월별 합계는 일별 정산서로 지급 처리해요.")
+        elif row.status == SellerStatement.Status.PAID:
+            skipped.append(f"{label}: 이미 지급완료예요.")
+        elif row.payout_date is None or row.payout_date > today:
+            skipped.append(f"{label}: 지급 예정일({row.payout_date})이 아직 오지 않았어요.")
+        else:
+            row.status = SellerStatement.Status.PAID
+            row.paid_at = timezone.now()
+            row.paid_by = by
+            row.save(update_fields=["status", "paid_at", "paid_by", "computed_at"])
+            marked += 1
+    return marked, skipped

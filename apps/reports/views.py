@@ -1,8 +1,8 @@
 import csv
 import hmac
 import ipaddress
-from collections.abc import Callable, Iterable
-from decimal import Decimal
+from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from constance import config
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
 
 from apps.accounts.models import User
+from apps.reports.exports import STATEMENT_HEADERS, csv_row, statement_cells
 from apps.reports.selectors.broadcasts import broadcast_performance
 from apps.reports.selectors.dashboard import (
     SalesRow,
@@ -26,6 +27,7 @@ from apps.reports.selectors.dashboard import (
     sales_monthly,
     top_products,
 )
+from apps.reports.selectors.statements import seller_statements_for_staff
 from apps.reports.selectors.statistics import user_statistics_daily
 
 
@@ -125,6 +127,15 @@ def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
                 for r in broadcast_performance()
             ],
         ),
+        # Every seller's day statements of the last ~three months (for paying out and the books).
+        "seller-statements": (
+            "셀러 정산서",
+            ["셀러 ID", "상호", *STATEMENT_HEADERS, "지급 처리자"],
+            lambda: [
+                [row.seller_id, row.seller.business_name, *statement_cells(row), row.paid_by or ""]
+                for row in seller_statements_for_staff(since=timezone.localdate() - timedelta(days=92))
+            ],
+        ),
         "job-runs": (
             "배치 작업 실행 기록",
             [
@@ -197,27 +208,6 @@ def dashboard(request):
         "runtime_settings": _runtime_settings(),
     }
     return render(request, "reports/dashboard.html", context)
-
-
-# OWASP's CSV injection list: a cell starting with one of these is a formula (or becomes one) in Excel,
-# LibreOffice and Google Sheets, so a seller's broadcast title could run in a staff member's spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """A cell as a spreadsheet should show it: text that would start a formula gets OWASP's leading ``'``.
-
-    Numbers stay numbers, negative ones too (a refund-only day's net is -3000, not text); so the money
-    columns must reach the writer as ``int``/``Decimal``, never pre-formatted.
-    """
-    if value is None or isinstance(value, int | float | Decimal):
-        return value
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_row(values: Iterable) -> list:
-    return [csv_cell(value) for value in values]
 
 
 @require_GET

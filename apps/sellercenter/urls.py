@@ -4,10 +4,30 @@ Every view is wrapped in ``access.seller_center_view``; the studio stays with li
 
 from django.urls import path
 
-from apps.sellercenter.views import dashboard
+from apps.sellercenter.views import dashboard, orders, statements
 
 app_name = "sellercenter"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("statements/", statements.statement_list, name="statements"),
+    path("statements/export.csv", statements.statement_export, name="statements-export"),
+    path("statements/<int:pk>/", statements.statement_detail, name="statement-detail"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/acknowledge/", orders.orders_acknowledge, name="orders-acknowledge"),
+    path("orders/ship-upload/", orders.ship_upload, name="ship-upload"),
+    path("orders/export.csv", orders.orders_export, name="orders-export"),
+    path("orders/<int:shipment_id>/", orders.order_detail, name="order-detail"),
+    path("orders/<int:shipment_id>/acknowledge/", orders.order_acknowledge, name="order-acknowledge"),
+    path("orders/<int:shipment_id>/ship/", orders.order_ship, name="order-ship"),
+    path(
+        "orders/<int:shipment_id>/cancel-requests/<int:request_id>/approve/",
+        orders.cancel_request_approve,
+        name="cancel-request-approve",
+    ),
+    path(
+        "orders/<int:shipment_id>/cancel-requests/<int:request_id>/refuse/",
+        orders.cancel_request_refuse,
+        name="cancel-request-refuse",
+    ),
 ]

@@ -84,7 +84,7 @@
   function onChat(message) {
     const data = JSON.parse(message.body);
     if (data.type === "message") addMessage(data);
-    else if (data.type === "deleted") list.querySelector(`[data-id="${data.id}"]`)?.remove();
+    else if (data.type === "deleted") removeMessage(data.id);
     else if (data.type === "announcement") setAnnouncement(data.text);
     else if (data.type === "slow_mode") {
       if (data.seconds) addNotice(`슬로우 모드가 켜졌어요 (${data.seconds}초에 한 번)`);
@@ -110,6 +110,10 @@
     list.scrollTop = list.scrollHeight;
   }
 
+  function removeMessage(messageId) {
+    list.querySelector(`[data-id="${messageId}"]`)?.remove();
+  }
+
   function addNotice(text) {
     const item = el("li", "room__system", text);
     list.append(item);
@@ -128,10 +132,20 @@
     const data = JSON.parse(message.body);
     switch (data.type) {
       case "welcome":
+      case "resync":
+        // The room's whole state: on subscribing, and again after the server's link to the other processes
+        // broke (the events sent meanwhile were lost); applied whole, so nothing missed stays on screen.
         me = data.me || me;
         setAnnouncement(data.announcement);
         renderPin(data.pin);
-        if (data.coupons && data.coupons.length) showCoupon(data.coupons[0]);
+        (data.deleted || []).forEach(removeMessage);
+        if (data.coupons && data.coupons.length) {
+          const open = data.coupons[0];
+          showCoupon(coupon && coupon.id === open.id ? { ...open, claimed: coupon.claimed } : open);
+        } else if (data.coupons) {
+          coupon = null;
+          $("[data-room-coupon]").hidden = true;
+        }
         if (me.moderator) showModBar();
         break;
       case "pin": renderPin(data); break;

@@ -6,6 +6,7 @@ Celery tasks in-process); DATABASE_URL and REDIS_URL switch to MariaDB and Redis
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -217,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    # Delivered orders the shopper never confirmed are confirmed after ORDERS_AUTO_CONFIRM_DAYS (runtime).
+    "orders-auto-confirm": {"task": "apps.orders.tasks.orders_auto_confirm", "schedule": 60.0 * 60},
     "accounts-pending-signups-expire": {
         "task": "apps.accounts.tasks.pending_signups_expire",
         "schedule": 60.0 * 60,
@@ -426,6 +429,8 @@ PAYMENTS_PG_FEE_RATE = env.str("PAYMENTS_PG_FEE_RATE", default="0.033")
 # Shipping is free from this many 원 (after discounts); below it ORDERS_SHIPPING_FEE is charged.
 ORDERS_FREE_SHIPPING_THRESHOLD = env.int("ORDERS_FREE_SHIPPING_THRESHOLD", default=50_000)
 ORDERS_SHIPPING_FEE = env.int("ORDERS_SHIPPING_FEE", default=3_000)
+# Business days from order to doorstep, as the live question queue tells a viewer who asks (배송 며칠 걸려요?).
+ORDERS_DELIVERY_DAYS = env.int("ORDERS_DELIVERY_DAYS", default=2)
 # How long checkout holds the stock of an unpaid order.
 ORDERS_RESERVATION_MINUTES = env.int("ORDERS_RESERVATION_MINUTES", default=15)
 
@@ -476,6 +481,51 @@ CONSTANCE_CONFIG = {
         _("환불 지연 알림(분): PG 장애 등으로 환불이 이 시간 넘게 처리되지 않으면 관리자에게 한 번 메일"),
         int,
     ),
+    "ORDERS_AUTO_CONFIRM_DAYS": (
+        7,
+        _("자동 구매확정(일): 배송완료 후 이 기간 동안 구매확정하지 않은 주문은 자동으로 구매확정"),
+        int,
+    ),
+    "SELLER_COMMISSION_RATE": (
+        Decimal("5.0"),
+        _("판매 수수료율(%): 구매확정된 판매금액(배송비 제외)에서 셀러 정산 시 떼는 플랫폼 수수료"),
+        Decimal,
+    ),
+    "SELLER_LIVE_COMMISSION_RATE": (
+        Decimal("3.0"),
+        _("라이브 판매 수수료율(%): 방송 중에 주문된 상품의 판매금액에 대신 적용하는 수수료"),
+        Decimal,
+    ),
+    "SELLER_PAYOUT_DAYS": (
+        7,
+        _("정산 지급일(일): 구매확정일로부터 이 일수 뒤에 셀러에게 정산 금액을 지급"),
+        int,
+    ),
+    # What the footer of every page shows (전자상거래법 §10: who runs the shop) and the privacy policy names.
+    "BUSINESS_NAME": ("(주)트라이마켓", _("상호"), str),
+    "BUSINESS_REPRESENTATIVE": ("김트라이", _("대표자"), str),
+    "BUSINESS_REGISTRATION_NUMBER": (
+        "000-00-00000",
+        _("사업자등록번호: 10자리 (공정거래위원회 사업자정보 확인 링크에 쓰임)"),
+        str,
+    ),
+    "MAIL_ORDER_REPORT_NUMBER": ("제2026-서울성동-0000호", _("통신판매업 신고번호"), str),
+    "BUSINESS_ADDRESS": ("서울특별시 성동구 성수이로 100", _("사업장 주소"), str),
+    "CUSTOMER_SERVICE_PHONE": ("1588-0000", _("고객센터 전화번호"), str),
+    "CUSTOMER_SERVICE_HOURS": ("평일 10:00–18:00", _("고객센터 운영 시간"), str),
+    "CUSTOMER_SERVICE_EMAIL": ("help@trimarket.example", _("고객센터 이메일"), str),
+    "HOSTING_PROVIDER": ("TriMarket 자체 운영", _("호스팅 서비스 제공자"), str),
+    "PRIVACY_OFFICER_NAME": ("김트라이", _("개인정보 보호책임자 이름 (개인정보처리방침에 표시)"), str),
+    "PRIVACY_OFFICER_CONTACT": (
+        "privacy@trimarket.example",
+        _("개인정보 보호책임자 연락처 (이메일 또는 전화)"),
+        str,
+    ),
+    "ESCROW_ENABLED": (
+        False,
+        _("구매안전서비스(에스크로) 가입: 켜야만 화면에 에스크로 배지가 보임"),
+        bool,
+    ),
 }
 # Fieldset titles are dict keys, hashed at import: plain strings, not lazy translations.
 CONSTANCE_CONFIG_FIELDSETS = {
@@ -483,4 +533,24 @@ CONSTANCE_CONFIG_FIELDSETS = {
     "라이브 채팅": ("CHAT_RATE_LIMIT_COUNT", "CHAT_RATE_LIMIT_SECONDS", "CHAT_SLOW_MODE_SECONDS"),
     "플레이어": ("PLAYER_LATENCY_PRESET",),
     "라이브 쇼핑": ("LIVE_COUPON_MAX_AMOUNT",),
+    "셀러 정산": (
+        "ORDERS_AUTO_CONFIRM_DAYS",
+        "SELLER_COMMISSION_RATE",
+        "SELLER_LIVE_COMMISSION_RATE",
+        "SELLER_PAYOUT_DAYS",
+    ),
+    "사업자 정보": (
+        "BUSINESS_NAME",
+        "BUSINESS_REPRESENTATIVE",
+        "BUSINESS_REGISTRATION_NUMBER",
+        "MAIL_ORDER_REPORT_NUMBER",
+        "BUSINESS_ADDRESS",
+        "CUSTOMER_SERVICE_PHONE",
+        "CUSTOMER_SERVICE_HOURS",
+        "CUSTOMER_SERVICE_EMAIL",
+        "HOSTING_PROVIDER",
+        "PRIVACY_OFFICER_NAME",
+        "PRIVACY_OFFICER_CONTACT",
+        "ESCROW_ENABLED",
+    ),
 }

@@ -7,6 +7,7 @@ from django.core import mail
 
 from apps.accounts.models import User
 from apps.accounts.tests.factories import UserFactory
+from apps.core.tests.factories import policies_default
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +30,7 @@ def _code_from_mail() -> str:
 def test_signup_verify_login_and_my_page_journey(page, screenshot):
     """A new shopper signs up with the address widget, verifies by mailed code, logs in and manages their account."""
     UserFactory(username="taken_id")
+    policies_default()
     page.route(
         "**/postcode.v2.js",
         lambda route: route.fulfill(body=FAKE_POSTCODE_WIDGET, content_type="application/javascript"),
@@ -49,7 +51,9 @@ def test_signup_verify_login_and_my_page_journey(page, screenshot):
     assert page.get_by_label("우편번호").input_value() == "06236"
     assert page.get_by_label("도로명 주소").input_value() == "서울 강남구 테헤란로 152"
     page.get_by_label("상세 주소").fill("12층")
-    page.get_by_text("이용약관 및 개인정보").click()
+    page.get_by_text("이용약관 동의 (필수)").click()
+    page.get_by_text("개인정보 수집·이용 동의 (필수)").click()
+    assert page.get_by_test_id("agree-link-privacy").get_attribute("href") == "/privacy/1/"
     page.get_by_role("button", name="가입하고 인증 코드 받기").click()
 
     page.get_by_text("비밀번호에 특수문자를 포함해 주세요.").wait_for()

@@ -19,7 +19,11 @@ SIGNUP = {
     "name": "다시옴",
     "email": "comeback@example.com",
     "phone": "010-2222-3333",
-    "agree": "on",
+    "agree_terms": "on",
+    "agree_privacy": "on",
+    # The versions the signup page links to: the first ones, written by core's data migration.
+    "terms_version": 1,
+    "privacy_version": 1,
 }
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from apps.accounts import services
 from apps.accounts.models import EmailVerification, User
 from apps.accounts.tests.factories import PendingUserFactory, UserFactory
+from apps.core import services as services_core
+from apps.core.tests.factories import policies_fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,11 @@ SIGNUP = {
     "postcode": "06236",
     "road_address": "서울 강남구 테헤란로 152",
     "detail_address": "12층",
-    "agree": "on",
+    "agree_terms": "on",
+    "agree_privacy": "on",
+    # The versions the signup page links to: the first ones, written by core's data migration.
+    "terms_version": 1,
+    "privacy_version": 1,
 }
 
 
@@ -180,3 +186,59 @@ def test_resend_is_throttled_to_once_a_minute_and_replaces_the_code(
         assert "인증 코드가 맞지 않아요" in body
     client.post("/accounts/verify/", {"action": "verify", "code": second})
     assert User.objects.get(username="newbie_01").is_active
+
+
+# --- Agreeing to the terms and the privacy policy ----------------------------------------------------------
+
+
+def test_signup_records_the_versions_the_member_agreed_to(client, django_capture_on_commit_callbacks):
+    """The new account keeps which 이용약관 and 개인정보처리방침 versions it agreed to, and when."""
+    documents = policies_fresh()
+
+    response = _signup(client, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    user = User.objects.get(username="newbie_01")
+    agreed = {consent.document for consent in user.policy_consents.all()}
+    assert agreed == {documents["terms"], documents["privacy"]}
+    assert all(consent.agreed_at for consent in user.policy_consents.all())
+
+
+def test_the_signup_page_links_each_agreement_to_the_version_in_force(client):
+    """Each checkbox has its own 내용 보기 link to the very version being agreed to."""
+    documents = policies_fresh()
+    services_core.policy_document_create(
+        kind="terms", title="이용약관", body="<p>2판</p>", effective_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    html = client.get("/accounts/signup/").content.decode()
+
+    assert 'href="/terms/2/"' in html
+    assert f'href="/privacy/{documents["privacy"].version}/"' in html
+    assert 'name="terms_version" value="2"' in html
+
+
+def test_signup_without_both_agreements_is_refused_in_korean(client, django_capture_on_commit_callbacks):
+    """Each agreement is required on its own; no account without both."""
+    policies_fresh()
+
+    response = _signup(client, django_capture_on_commit_callbacks, agree_privacy="")
+
+    assert response.status_code == 200
+    assert "개인정보 수집·이용에 동의해 주세요." in response.content.decode()
+    assert not User.objects.filter(username="newbie_01").exists()
+
+
+def test_terms_changed_while_the_form_was_open_asks_again(client, django_capture_on_commit_callbacks):
+    """The page showed version 1; version 2 came into force before the post: agree again, no account yet."""
+    policies_fresh()
+    services_core.policy_document_create(
+        kind="terms", title="이용약관", body="<p>2판</p>", effective_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    response = _signup(client, django_capture_on_commit_callbacks, terms_version=1)
+
+    html = response.content.decode()
+    assert "이용약관이 새 버전으로 바뀌었어요" in html
+    assert 'name="terms_version" value="2"' in html
+    assert not User.objects.filter(username="newbie_01").exists()

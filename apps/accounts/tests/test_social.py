@@ -7,8 +7,17 @@ from allauth.socialaccount.models import SocialAccount
 
 from apps.accounts.models import User
 from apps.accounts.tests.factories import PASSWORD, UserFactory
+from apps.core.tests.factories import policies_fresh
 
 pytestmark = pytest.mark.django_db
+
+# What the signup step's agreements post: both boxes ticked, the versions the page linked to.
+AGREE = {"agree_terms": "on", "agree_privacy": "on", "terms_version": 1, "privacy_version": 1}
+
+
+@pytest.fixture(autouse=True)
+def policies(db):
+    return policies_fresh()
 
 
 def _social_login(client, provider: str, *, code: str = "auth-code"):
@@ -57,7 +66,7 @@ def test_first_kakao_login_asks_only_for_the_missing_phone(client, fake_oauth):
     assert 'name="email"' not in form_page
     assert 'name="name"' not in form_page
 
-    done = client.post(response["Location"], {"phone": "010-5555-6666"})
+    done = client.post(response["Location"], {"phone": "010-5555-6666", **AGREE})
     assert done.status_code == 302
     user = User.objects.get(socialaccount__provider="kakao", socialaccount__uid="4242001")
     assert (user.name, user.email, user.phone) == ("카카오친구", "friend@kakao.example", "010-5555-6666")
@@ -76,23 +85,33 @@ def test_kakao_without_an_email_asks_for_email_and_phone(client, fake_oauth):
     assert 'name="email"' in form_page
     assert 'name="phone"' in form_page
 
-    client.post(response["Location"], {"email": "typed@example.com", "phone": "010-7777-8888"})
+    client.post(response["Location"], {"email": "typed@example.com", "phone": "010-7777-8888", **AGREE})
     user = User.objects.get(email="typed@example.com")
     assert not user.is_email_verified
 
 
-def test_first_naver_login_with_everything_signs_up_without_a_form(client, fake_oauth):
-    """Naver gives name, verified email and mobile: the shopper is in at once."""
+def test_first_naver_login_with_everything_asks_only_for_the_agreements(client, fake_oauth, policies):
+    """Naver gives name, verified email and mobile: the one step left is agreeing to the terms and the
+    privacy policy, and the account records the versions agreed to."""
     fake_oauth.profiles["naver"] = fake_oauth.naver_profile(
         id="naver-8a7b6c", name="네이버회원", email="member@naver.example", mobile="010-3333-4444"
     )
 
     response = _social_login(client, "naver")
+    form_page = client.get(response["Location"]).content.decode()
+    refused = client.post(response["Location"], {}).content.decode()
+    done = client.post(response["Location"], AGREE)
 
-    assert response.status_code == 302
+    for asked in ('name="name"', 'name="email"', 'name="phone"'):
+        assert asked not in form_page
+    assert 'name="agree_terms"' in form_page
+    assert 'href="/privacy/1/"' in form_page
+    assert "이용약관에 동의해 주세요." in refused
+    assert done.status_code == 302
     user = User.objects.get(socialaccount__provider="naver", socialaccount__uid="naver-8a7b6c")
     assert (user.name, user.phone, user.join_channel) == ("네이버회원", "010-3333-4444", "naver")
     assert user.is_email_verified
+    assert {consent.document for consent in user.policy_consents.all()} == set(policies.values())
     assert "네이버회원님, 반가워요" in client.get("/accounts/me/").content.decode()
 
 
@@ -101,7 +120,7 @@ def test_a_returning_social_user_logs_straight_in(client, fake_oauth):
     fake_oauth.profiles["naver"] = fake_oauth.naver_profile(
         id="naver-again", name="재방문", email="again@naver.example", mobile="010-1212-3434"
     )
-    _social_login(client, "naver")
+    client.post(_social_login(client, "naver")["Location"], AGREE)
     client.post("/accounts/logout/")
 
     _social_login(client, "naver", code="second-code")

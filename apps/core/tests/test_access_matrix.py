@@ -20,12 +20,14 @@ from django.utils import timezone
 from apps.accounts.tests.factories import ShippingAddressFactory, UserFactory
 from apps.catalog.models import Review
 from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
+from apps.core.tests.factories import policies_fresh
 from apps.live import media_server
-from apps.live.models import Broadcast
+from apps.live.models import Broadcast, ChatQuestion
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, SellerFactory
 from apps.orders import services as order_services
-from apps.orders.models import CartItem
+from apps.orders.models import CancelRequest, CartItem
 from apps.orders.tests.factories import order_make
+from apps.reports.models import SellerStatement
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,11 @@ UNSAFE_ORDER = ("b", "seller", "staff", "anon", "a")
 MATRIX: dict[str, tuple[str, str, str]] = {
     # --- core, catalog --------------------------------------------------------------------------------
     "healthz": ("GET", "/healthz", "200 200 200 200 200"),
+    # 이용약관 and 개인정보처리방침 are public, every version (the world has version 1 of each).
+    "terms/": ("GET", "/terms/", "200 200 200 200 200"),
+    "terms/<int:version>/": ("GET", "/terms/1/", "200 200 200 200 200"),
+    "privacy/": ("GET", "/privacy/", "200 200 200 200 200"),
+    "privacy/<int:version>/": ("GET", "/privacy/1/", "200 200 200 200 200"),
     "": ("GET", "/", "200 200 200 200 200"),
     "categories/": ("GET", "/categories/", "200 200 200 200 200"),
     "c/<str:slug>/": ("GET", "/c/{category}/", "200 200 200 200 200"),
@@ -52,6 +59,36 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "seller/apply/": ("GET", "/seller/apply/", "login 200 200 200 200"),
     # --- seller center: only a member with an approved (or suspended) shop; others go to the application -----
     "seller/": ("GET", "/seller/", "login 3xx 3xx 200 3xx"),
+    "seller/statements/": ("GET", "/seller/statements/", "login 3xx 3xx 200 3xx"),
+    "seller/statements/export.csv": ("GET", "/seller/statements/export.csv", "login 3xx 3xx 200 3xx"),
+    "seller/statements/<int:pk>/": ("GET", "/seller/statements/{statement}/", "login 3xx 3xx 200 3xx"),
+    # Orders: the seller's own parcel (paid, acknowledged, its shopper's cancel request waiting). Another
+    # seller's 404 is apps/sellercenter/tests/test_orders.py's. Empty POSTs: a form error (400), or a step.
+    "seller/orders/": ("GET", "/seller/orders/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/acknowledge/": ("POST", "/seller/orders/acknowledge/", "login 3xx 3xx 3xx 3xx"),
+    "seller/orders/ship-upload/": ("GET", "/seller/orders/ship-upload/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/export.csv": ("GET", "/seller/orders/export.csv", "login 3xx 3xx 200 3xx"),
+    "seller/orders/<int:shipment_id>/": ("GET", "/seller/orders/{shipment}/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/<int:shipment_id>/acknowledge/": (
+        "POST",
+        "/seller/orders/{shipment}/acknowledge/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    "seller/orders/<int:shipment_id>/ship/": (
+        "POST",
+        "/seller/orders/{shipment}/ship/",
+        "login 3xx 3xx 400 3xx",
+    ),
+    "seller/orders/<int:shipment_id>/cancel-requests/<int:request_id>/approve/": (
+        "POST",
+        "/seller/orders/{shipment}/cancel-requests/{cancel_request}/approve/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    "seller/orders/<int:shipment_id>/cancel-requests/<int:request_id>/refuse/": (
+        "POST",
+        "/seller/orders/{shipment}/cancel-requests/{cancel_request}/refuse/",
+        "login 3xx 3xx 400 3xx",
+    ),
     "restock-alerts/<int:option_id>/": ("POST", "/restock-alerts/{option}/", "login 3xx 3xx 3xx 3xx"),
     # --- cart, checkout, orders, payments --------------------------------------------------------------
     "cart/": ("GET", "/cart/", "200 200 200 200 200"),
@@ -95,6 +132,23 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "login 404 404 3xx 3xx",
     ),
     "live/<int:pk>/studio/report/": ("GET", "/live/{broadcast}/studio/report/", "login 404 404 200 200"),
+    # The question queue: the seller's and staff's. Posting without a text is refused (409), and the group
+    # the seller closed first is closed for staff (409).
+    "live/<int:pk>/studio/questions/": (
+        "GET",
+        "/live/{broadcast}/studio/questions/",
+        "login 404 404 200 200",
+    ),
+    "live/<int:pk>/studio/questions/<int:question_id>/answer/": (
+        "POST",
+        "/live/{broadcast}/studio/questions/{question}/answer/",
+        "login 404 404 4xx 4xx",
+    ),
+    "live/<int:pk>/studio/questions/<int:question_id>/done/": (
+        "POST",
+        "/live/{broadcast}/studio/questions/{question}/done/",
+        "login 404 404 200 4xx",
+    ),
     # The media server's callbacks: a wrong secret is refused whoever asks.
     "live/media-server/<str:secret>/publish/": (
         "POST",
@@ -238,6 +292,7 @@ ADMIN_MODELS = {
     "catalog/review",
     "constance/config",
     "core/eventdelivery",
+    "core/policydocument",
     "django_celery_beat/clockedschedule",
     "django_celery_beat/crontabschedule",
     "django_celery_beat/intervalschedule",
@@ -254,6 +309,7 @@ ADMIN_MODELS = {
     "payments/refund",
     "reports/broadcastreport",
     "reports/jobrun",
+    "reports/sellerstatement",
     "reports/settlement",
     "reports/userstatisticsday",
     "sellers/seller",
@@ -304,6 +360,7 @@ def test_every_route_has_a_row():
 @pytest.fixture
 def world(db, portone):
     """Shopper A's order, address, review and cart line; the seller's broadcast; B, staff, nobody else's."""
+    policies_fresh()
     shopper_a = UserFactory(username="shopper_a")
     shopper_b = UserFactory(username="shopper_b")
     seller = SellerFactory(username="seller_x")
@@ -319,8 +376,22 @@ def world(db, portone):
     item = BroadcastProductFactory(
         broadcast=BroadcastFactory(seller=seller, scheduled_at=timezone.now() + datetime.timedelta(hours=1))
     )
+    statement = SellerStatement.objects.create(
+        seller=seller.seller, kind=SellerStatement.Kind.DAY, period_start=datetime.date(2026, 11, 10)
+    )
+    sold = order_services.order_mark_paid_demo(
+        order=order_make(
+            user=shopper_a, option=ProductOptionFactory(product=ProductFactory(seller=seller.seller))
+        ),
+        imp_uid="imp_matrix_sold",
+    )
+    shipment = sold.shipments.get()
+    order_services.shipment_acknowledge(shipment=shipment, seller_id=seller.seller.pk, actor=seller.username)
+    order_services.order_cancel(order=sold, actor=shopper_a.username)
     users = {"a": shopper_a, "b": shopper_b, "seller": seller, "staff": staff, "anon": None}
     placeholders = {
+        "shipment": shipment.pk,
+        "cancel_request": CancelRequest.objects.get(shipment=shipment).pk,
         "category": product.category.slug,
         "product": product.pk,
         "shop": product.seller_id,
@@ -330,7 +401,15 @@ def world(db, portone):
         "review": review.pk,
         "broadcast": item.broadcast_id,
         "item": item.pk,
+        "question": ChatQuestion.objects.create(
+            broadcast=item.broadcast,
+            topic="price",
+            open_key="price:0",
+            first_asked_at=timezone.now(),
+            last_asked_at=timezone.now(),
+        ).pk,
         "secret": media_server.callback_secret(),
+        "statement": statement.pk,
     }
     return users, placeholders
 

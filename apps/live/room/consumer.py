@@ -32,7 +32,7 @@ from django.http import Http404
 
 from apps.core import ratelimit
 from apps.live import selectors
-from apps.live.room import auth, commands, publish
+from apps.live.room import auth, commands, publish, questions
 from apps.live.room import selectors as room_selectors
 from apps.live.room import services as room_services
 from apps.live.room.hub import CHAT, EVENTS, LIVE_ROOM
@@ -119,9 +119,10 @@ class LiveRoomConsumer(StompConnection):
                     broadcast_id=self.room_id, user=self.user, text=text
                 )
             elif kind == "chat":
-                await database_sync_to_async(room_services.chat_message_post)(
+                message = await database_sync_to_async(room_services.chat_message_post)(
                     broadcast_id=self.room_id, user=self.user, text=text
                 )
+                await questions.question_hook(message)
             else:
                 await database_sync_to_async(_moderate)(self.broadcast, self.user, _json_of(frame))
         except room_services.ChatRefused as refusal:

@@ -3,8 +3,8 @@
 It names the room's topics and their destinations, its bus channel (the one ``publish.room_publish`` sends
 on), where its presence and hearts are shared (``<prefix>:live:presence:<id>``, ``<prefix>:live:likes:<id>``),
 the coalescing settings (``LIVE_CHAT_COALESCE_MS`` from ``LIVE_CHAT_COALESCE_FROM_VIEWERS`` viewers, read
-when used), what to catch up after a broken subscription (the chat messages committed meanwhile), the
-ticker (``apps.live.room.ticker``) and the viewer gauge.
+when used), what to catch up after a broken subscription (the chat messages committed and deleted meanwhile,
+and the room's state as a ``resync``), the ticker (``apps.live.room.ticker``) and the viewer gauge.
 """
 
 from __future__ import annotations
@@ -37,12 +37,25 @@ def _coalesce() -> tuple[float, int]:
     return settings.LIVE_CHAT_COALESCE_MS / 1000, settings.LIVE_CHAT_COALESCE_FROM_VIEWERS
 
 
+def _missed(broadcast_id: int, since: float, after_seq: int) -> list[dict]:
+    messages = room_selectors.chat_messages_since(broadcast_id=broadcast_id, after_id=after_seq, since=since)
+    deleted = room_selectors.chat_deleted_since(broadcast_id=broadcast_id, since=since)
+    return [
+        *(publish.room_event(topic=CHAT, payload=payload) for payload in messages),
+        *(publish.room_event(topic=CHAT, payload={"type": "deleted", "id": pk}) for pk in deleted),
+        publish.room_event(
+            topic=EVENTS, payload=room_selectors.room_welcome(broadcast_id=broadcast_id, kind="resync")
+        ),
+    ]
+
+
 async def _catch_up(broadcast_id: int, *, since: float, after_seq: int) -> list[dict]:
-    """The chat messages committed after ``since`` (unix time) or after the last one the room saw."""
-    payloads = await database_sync_to_async(room_selectors.chat_messages_since)(
-        broadcast_id=broadcast_id, after_id=after_seq, since=since
-    )
-    return [publish.room_event(topic=CHAT, payload=payload) for payload in payloads]
+    """What the room's viewers may have missed while its bus subscription was broken: the chat messages
+    committed after ``since`` (unix time) or after the last one the room saw, ``deleted`` for the messages
+    deleted since, then a ``resync`` with the room's whole state (pin and stock, announcement, coupons and what
+    is left of them, status): pins, coupons, stock and announcements published meanwhile were lost with the
+    subscription, and their state, not their history, is what a viewer needs."""
+    return await database_sync_to_async(_missed)(broadcast_id, since, after_seq)
 
 
 def _joined(broadcast_id: int) -> None:

@@ -59,6 +59,16 @@ def chat_messages_since(*, broadcast_id: int, after_id: int, since: float, limit
     return [message_payload(message) for message in messages.order_by("id")[:limit]]
 
 
+def chat_deleted_since(*, broadcast_id: int, since: float, limit: int = 200) -> list[int]:
+    """Ids of the messages deleted at or after ``since`` (unix time), oldest deletion first: what a page that
+    missed the ``deleted`` events (its room's subscription broke, its socket reconnected) still shows."""
+    deleted = ChatMessage.objects.filter(
+        broadcast_id=broadcast_id,
+        deleted_at__gte=datetime.datetime.fromtimestamp(since, tz=datetime.UTC),
+    )
+    return list(deleted.order_by("deleted_at", "id").values_list("id", flat=True)[:limit])
+
+
 def may_moderate(*, user, broadcast: Broadcast, appointed: bool | None = None) -> bool:
     """The seller of the broadcast, staff, and the moderators the seller appointed (``appointed`` when the
     caller read it already, else looked up)."""
@@ -223,15 +233,25 @@ def room_snapshot(*, broadcast_id: int) -> dict:
     return {"status": status, "pin": item_card_payload(item=item) if item else None}
 
 
-def room_welcome(*, broadcast_id: int) -> dict:
-    """Sent on subscribing to the events destination: the state a newcomer needs at once."""
+# How far back the welcome lists deleted messages: a page reconnecting within this keeps none on screen.
+WELCOME_DELETED_SECONDS = 600
+
+
+def room_welcome(*, broadcast_id: int, kind: str = "welcome") -> dict:
+    """The room's state as a page applies it whole: sent on subscribing to the events destination
+    (``welcome``) and, as ``resync``, to every viewer after the room's bus subscription was broken (events
+    published meanwhile were lost): status, the pinned card with its stock, the announcement, slow mode, the
+    open coupons with what is left of them, and the messages deleted lately (for a page to take down)."""
     settings_row = room_settings(broadcast_id=broadcast_id)
     snapshot = room_snapshot(broadcast_id=broadcast_id)
     return {
-        "type": "welcome",
+        "type": kind,
         "status": snapshot["status"],
         "pin": snapshot["pin"],
         "announcement": settings_row.announcement,
         "slow_mode": settings_row.slow_mode_seconds or 0,
         "coupons": [coupon_payload(coupon) for coupon in coupons_open(broadcast_id=broadcast_id)],
+        "deleted": chat_deleted_since(
+            broadcast_id=broadcast_id, since=timezone.now().timestamp() - WELCOME_DELETED_SECONDS
+        ),
     }

@@ -208,3 +208,140 @@ def test_redis_restarted_mid_chat_loses_no_acknowledged_message(private_redis, a
         assert time.monotonic() < deadline, health.text
         time.sleep(0.2)
     print(outcomes)
+
+
+class RoomWatcher(PageClient):
+    """A page that stays connected through the outage, subscribed to the chat and the room's events, and
+    applies them as the page's script does (``deleted`` and ``welcome``/``resync``)."""
+
+    def __init__(self, server: Server, broadcast_id: int) -> None:
+        super().__init__(server, broadcast_id)
+        self.events: list[dict] = []
+        self.deleted: set[int] = set()
+
+    async def _session(self, socket_) -> None:
+        await socket_.send(
+            stomp.serialize(stomp.Frame("CONNECT", {"accept-version": "1.2", "host": "trimarket"}))
+        )
+        parser = stomp.Parser()
+        async for data in socket_:
+            for frame in parser.feed(data):
+                if frame is stomp.HEARTBEAT:
+                    continue
+                if frame.command == "CONNECTED":
+                    for topic in ("chat", "events"):
+                        destination = f"/topic/live.{self.broadcast_id}.{topic}"
+                        await socket_.send(
+                            stomp.serialize(
+                                stomp.Frame("SUBSCRIBE", {"id": topic, "destination": destination})
+                            )
+                        )
+                    self.socket = socket_
+                    self.connections += 1
+                    self.connected.set()
+                elif frame.command == "MESSAGE":
+                    payload = json.loads(frame.body)
+                    self.events.append(payload)
+                    if payload.get("type") == "message":
+                        self.messages.setdefault(payload["id"], payload)
+                    elif payload.get("type") == "deleted":
+                        self.deleted.add(payload["id"])
+                    elif payload.get("type") in ("welcome", "resync"):
+                        self.deleted.update(payload.get("deleted", []))
+
+    def state(self) -> dict:
+        """What the page shows now: the last pin, announcement and coupons it was told of."""
+        shown: dict = {"pin": None, "announcement": "", "coupons": []}
+        for event in self.events:
+            kind = event.get("type")
+            if kind in ("welcome", "resync"):
+                shown = {
+                    "pin": event["pin"],
+                    "announcement": event["announcement"],
+                    "coupons": event["coupons"],
+                }
+            elif kind == "pin":
+                shown["pin"] = event
+            elif kind == "unpin":
+                shown["pin"] = None
+            elif kind == "announcement":
+                shown["announcement"] = event["text"]
+            elif kind == "coupon":
+                shown["coupons"] = [event, *shown["coupons"]]
+        return shown
+
+
+def test_room_events_made_during_a_redis_outage_reach_a_viewer_after_it(private_redis, app_server):
+    """While Redis is down the seller deletes a message, posts an announcement, drops a coupon and pins a
+    product: their PUBLISH is lost, yet a viewer who stayed connected through the outage sees all four once
+    Redis is back (the room's catch-up), and so does a viewer joining afterwards."""
+    from apps.live.services import onair
+    from apps.live.tests.factories import BroadcastProductFactory
+
+    broadcast = make_live(BroadcastFactory())
+    item = BroadcastProductFactory(broadcast=broadcast)
+    seller_token = str(AccessToken.for_user(broadcast.seller))
+    moderate = f"/app/live.{broadcast.pk}.moderate"
+
+    async def drill() -> tuple[RoomWatcher, RoomWatcher, dict]:
+        watcher = RoomWatcher(app_server, broadcast.pk)
+        seller = PageClient(app_server, broadcast.pk, token=seller_token, subscribe=False)
+        for client in (watcher, seller):
+            client.start()
+        await asyncio.gather(*(asyncio.wait_for(c.connected.wait(), 10) for c in (watcher, seller)))
+        assert await seller.say("곧 지울 메시지") == "receipt"
+        await _wait_for(lambda: len(watcher.messages) == 1, timeout=10)
+        doomed = next(iter(watcher.messages))
+
+        private_redis.kill()
+        await asyncio.sleep(0.5)
+        for number, action in enumerate(
+            (
+                {"action": "delete", "id": doomed},
+                {"action": "announce", "text": "정전 중 공지"},
+                {"action": "coupon", "title": "정전 쿠폰", "amount": 1000, "quantity": 7, "minutes": 10},
+            )
+        ):
+            headers = {"destination": moderate, "content-type": "application/json", "receipt": f"m{number}"}
+            await seller.socket.send(stomp.serialize(stomp.Frame("SEND", headers, json.dumps(action))))
+            assert await _wait_for(lambda number=number: f"m{number}" in seller.answers, timeout=5)
+            assert seller.answers[f"m{number}"].command == "RECEIPT", seller.answers[f"m{number}"].body
+        await asyncio.to_thread(onair.broadcast_product_pin, item=item)
+        await asyncio.sleep(1.0)
+        before = watcher.state()
+        await asyncio.to_thread(private_redis.start)
+
+        def caught_up() -> bool:
+            shown = watcher.state()
+            return (
+                doomed in watcher.deleted
+                and shown["announcement"] == "정전 중 공지"
+                and [c["title"] for c in shown["coupons"]] == ["정전 쿠폰"]
+                and (shown["pin"] or {}).get("item_id") == item.pk
+            )
+
+        await _wait_for(caught_up, timeout=20)
+        late = RoomWatcher(app_server, broadcast.pk)
+        late.start()
+        await _wait_for(lambda: late.events, timeout=10)
+        for client in (watcher, seller, late):
+            await client.stop()
+        return watcher, late, before
+
+    watcher, late, before = asyncio.run(drill())
+
+    log = "".join(app_server.log)[-3000:]
+    shown = watcher.state()
+    assert watcher.connections == 1, "the watcher stayed on one connection through the outage"
+    assert (before["announcement"], before["coupons"]) == ("", []), "their PUBLISH was lost in the outage"
+    assert watcher.deleted == {next(iter(watcher.messages))}, (watcher.events, log)
+    assert shown["announcement"] == "정전 중 공지", (watcher.events, log)
+    assert [(c["title"], c["remaining"]) for c in shown["coupons"]] == [("정전 쿠폰", 7)], (
+        watcher.events,
+        log,
+    )
+    assert shown["pin"]["item_id"] == item.pk, (watcher.events, log)
+    welcome = late.state()
+    assert welcome["announcement"] == "정전 중 공지"
+    assert welcome["pin"]["item_id"] == item.pk
+    assert late.messages == {}, "the deleted message is not in a newcomer's history"

@@ -1,4 +1,4 @@
-"""The settlement's money rules: the PG fee, who a line is settled to, and a month as the sum of its days."""
+"""The settlement's money rules: the PG fee, whose a line is, and a month as the sum of its days."""
 
 from datetime import date, timedelta
 
@@ -38,8 +38,8 @@ def test_a_month_is_the_sum_of_its_days_rounded_fees():
 
 
 @pytest.mark.django_db
-def test_the_seller_rule_names_each_lines_seller(portone, pg_sandbox, settings):
-    """A paid order's line goes to the seller the caller's rule names, asked once with the placement span."""
+def test_each_line_is_settled_to_the_shop_that_sold_it(portone, pg_sandbox, settings):
+    """A paid order's line goes to its own seller (``OrderLine.seller``), in its product's category."""
     settings.PAYMENTS_PG_FEE_RATE = "0.033"
     category = CategoryFactory()
     option = ProductOptionFactory(
@@ -52,19 +52,11 @@ def test_the_seller_rule_names_each_lines_seller(portone, pg_sandbox, settings):
     )
     assert services.payment_verify(merchant_uid=order.merchant_uid, imp_uid=result["imp_uid"]).paid
     order = Order.objects.get(pk=order.pk)
-    asked = []
-
-    def sellers(first, last):
-        asked.append((first, last))
-        return lambda product_id, at: 7 if product_id == option.product_id else None
 
     now = timezone.now()
-    figures = settlement_day_figures(
-        start=now - timedelta(hours=1), end=now + timedelta(hours=1), sellers=sellers
-    )
+    figures = settlement_day_figures(start=now - timedelta(hours=1), end=now + timedelta(hours=1))
 
-    assert asked == [(order.created_at, order.created_at)]
     [(key, row)] = figures.items()
-    assert key == (timezone.localtime(order.paid_at).date(), 7, category.pk)
+    assert key == (timezone.localtime(order.paid_at).date(), option.product.seller_id, category.pk)
     assert (row.orders, row.quantity, row.gross, row.discounts, row.shipping) == (1, 1, 30000, 6000, 3000)
     assert (row.pg_fees, row.net) == (891, 27000 - 891)

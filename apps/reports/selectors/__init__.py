@@ -6,7 +6,7 @@ rules are payments' (``apps.payments.settlement``). The names below are re-expor
 keeps working; inside reports, import from the concept file.
 """
 
-from apps.reports.selectors.attribution import LiveWindow, live_broadcast_for, live_sellers, live_windows
+from apps.reports.selectors.attribution import LiveWindow, live_broadcast_for, live_windows, on_air_sales
 from apps.reports.selectors.broadcasts import (
     Audience,
     BroadcastFigures,
@@ -55,8 +55,8 @@ __all__ = [
     "job_run_latest_by_job",
     "job_run_list",
     "live_broadcast_for",
-    "live_sellers",
     "live_windows",
+    "on_air_sales",
     "sales_daily",
     "sales_monthly",
     "settlement_figures",

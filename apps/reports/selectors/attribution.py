@@ -1,7 +1,7 @@
-"""Live sales: which broadcast, and so which seller, an order line is settled to.
+"""Live sales: which broadcast an order line was sold on air in (the seller statement's lower commission).
 
-The settlement's money rules live in ``apps.payments.settlement``; this rule stays with reports because it
-joins live's broadcasts to orders' lines, and payments sits below live.
+The money rules live in ``apps.payments``; this rule stays with reports because it joins live's broadcasts to
+orders' lines, and payments sits below live.
 """
 
 from collections import defaultdict
@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from apps.live.models import Broadcast, BroadcastProduct
-from apps.payments.settlement import SellerOf
+from apps.payments.statements import OnAir
 
 
 @dataclass(frozen=True)
@@ -58,15 +58,12 @@ def live_broadcast_for(
     return next((w for w in windows if w.covers(product_id=product_id, at=at)), None)
 
 
-def live_sellers(start: datetime, end: datetime) -> SellerOf:
-    """The settlement's ``SellerRule``: a live sale goes to its broadcast's seller, a shop sale to no seller.
-
-    The broadcasts on air in ``start``..``end`` are read once for the whole settlement, not once per line.
-    """
+def on_air_sales(start: datetime, end: datetime) -> OnAir:
+    """The seller statement's ``OnAirRule``: a line was sold on air when its order was placed while a broadcast
+    that had the product on sale was on air. The broadcasts on air in ``start``..``end`` are read once."""
     windows = live_windows(start=start, end=end)
 
-    def seller_of(product_id: int | None, at: datetime) -> int | None:
-        window = live_broadcast_for(windows, product_id=product_id, at=at)
-        return window.seller_id if window else None
+    def sold_on_air(product_id: int | None, at: datetime) -> bool:
+        return live_broadcast_for(windows, product_id=product_id, at=at) is not None
 
-    return seller_of
+    return sold_on_air

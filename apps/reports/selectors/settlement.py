@@ -1,4 +1,4 @@
-"""The settlement rows a job writes: payments' money rules over a period, with live sales attributed."""
+"""The settlement rows a job writes: payments' money rules over a period, per seller and category."""
 
 from apps.payments.settlement import (
     SettlementFigures,
@@ -8,14 +8,13 @@ from apps.payments.settlement import (
 )
 from apps.reports.models import Settlement
 from apps.reports.registry import Period
-from apps.reports.selectors.attribution import live_sellers
 from apps.reports.selectors.periods import period_bounds
 
 
 def settlement_figures(*, kind: str, period: Period) -> dict[SettlementKey, SettlementFigures]:
     """The rows of a daily or monthly settlement of ``period``; a month is the sum of its days' rows."""
     start, end = period_bounds(period)
-    daily = settlement_day_figures(start=start, end=end, sellers=live_sellers)
+    daily = settlement_day_figures(start=start, end=end)
     if kind == Settlement.Kind.DAY:
         return daily
     return settlement_month_figures(daily)

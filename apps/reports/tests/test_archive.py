@@ -105,8 +105,8 @@ def test_archiving_commits_chunk_by_chunk():
 
 @pytest.mark.django_db
 def test_every_job_has_its_beat_schedule_after_migrate():
-    """Migrate leaves each job's schedule: statistics 01:30, settlement 02:00 and the 1st 03:00, broadcast
-    reports 02:30, archive 04:00 (Asia/Seoul)."""
+    """Migrate leaves each job's schedule: statistics 01:30, settlement 02:00 and the 1st 03:00, seller
+    statements 02:15 and the 1st 03:15, broadcast reports 02:30, archive 04:00 (Asia/Seoul)."""
     PeriodicTask.objects.all().delete()
 
     call_command("migrate", verbosity=0)
@@ -121,6 +121,8 @@ def test_every_job_has_its_beat_schedule_after_migrate():
         "accounts.user_statistics_daily": ("1", "30", "*", True),
         "orders.settlement_daily": ("2", "0", "*", True),
         "orders.settlement_monthly": ("3", "0", "1", True),
+        "orders.seller_statements_daily": ("2", "15", "*", True),
+        "orders.seller_statements_monthly": ("3", "15", "1", True),
         "live.broadcast_report_daily": ("2", "30", "*", True),
         "reports.archive_daily": ("4", "0", "*", True),
     }

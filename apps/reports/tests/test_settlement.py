@@ -1,23 +1,23 @@
-"""Settlement: hand-made orders with a live sale, a partial cancel and a whole cancel, settled by day and month.
+"""Settlement: hand-made orders of one shop in two categories, a partial cancel and a whole cancel, settled by
+day and month.
 
 The figures below are worked out by hand (PAYMENTS_PG_FEE_RATE 0.033, fee rounded half up per row):
 
 Day 1 (2026-10-14)
-- order 1, shop, paid 10:00: P1 (카테고리 A) 30,000→24,000 × 2 and P2 (카테고리 B) 10,000 × 1;
-  58,000원 ≥ 50,000원, free shipping; 15:00 the P2 line is cancelled: 10,000원 back.
-- order 2, shop, paid 11:00: P2 × 2 = 20,000원 + 3,000원 shipping = 23,000원 (P2 is on sale in the
-  broadcast too, but the order was placed before it went on air).
-- order 3, live (on air 19:00–21:00, seller S), placed 20:00: P3 (카테고리 A) 20,000→15,000 × 1
-  + 3,000원 shipping = 18,000원.
+- order 1, paid 10:00: P1 (shop S, 카테고리 A) 30,000→24,000 × 2 and P2 (S, 카테고리 B) 10,000 × 1;
+  58,000원 ≥ 50,000원, free shipping (order count on the row of its first line, S/A); 15:00 the P2 line is
+  cancelled: 10,000원 back, on S/B.
+- order 2, paid 11:00: P2 (S) × 2 = 20,000원 + 3,000원 shipping = 23,000원.
+- order 3, placed 20:00 while S's broadcast was on air: P3 (S, 카테고리 A) 20,000→15,000 × 1
+  + 3,000원 shipping = 18,000원. Every line is settled to the shop that sold it, on air or not.
 Day 2 (2026-10-15)
 - 11:00 order 2 is cancelled whole: 23,000원 back (its line 20,000 + the shipping 3,000).
 
 Rows                  orders qty  gross   disc.  ship.  refunds  charged  PG fee  net
-D1 shop / A               1    2  60,000  12,000     0        0   48,000   1,584   46,416
-D1 shop / B               1    3  30,000       0 3,000   10,000   23,000     759   22,241
-D1 seller S / A           1    1  20,000   5,000 3,000        0   18,000     594   17,406
-D2 shop / B               0    0       0       0     0   23,000  -23,000    -759  -22,241
-October shop / B          1    3  30,000       0 3,000   33,000        0       0        0
+D1 S / A (orders 1, 3)    2    3  80,000  17,000 3,000        0   66,000   2,178   63,822
+D1 S / B                  1    3  30,000       0 3,000   10,000   23,000     759   22,241
+D2 S / B                  0    0       0       0     0   23,000  -23,000    -759  -22,241
+October S / B             1    3  30,000       0 3,000   33,000        0       0        0
 """
 
 from datetime import date, timedelta
@@ -25,7 +25,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from apps.catalog.tests.factories import CategoryFactory, ProductFactory, ProductOptionFactory
+from apps.catalog.tests.factories import CategoryFactory, ProductOptionFactory
 from apps.live.models import Broadcast
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, own_product
 from apps.orders import services as order_services
@@ -58,10 +58,13 @@ def _refunds_at(order: Order, when) -> None:
 
 @pytest.fixture
 def month_of_orders(portone, pg_sandbox, django_capture_on_commit_callbacks):
-    """The orders, payments and cancels of the module docstring; returns the categories and the seller."""
+    """The orders, payments and cancels of the module docstring; returns the categories and the shop."""
     category_a, category_b = CategoryFactory(name="패션"), CategoryFactory(name="식품")
     broadcast = BroadcastFactory()
-    p1 = ProductOptionFactory(product=ProductFactory(category=category_a, list_price=30000, sale_price=24000))
+    # P1 and P2 come from one shop, so order 1 is one parcel with one shipping fee (charged per seller).
+    p1 = ProductOptionFactory(
+        product=own_product(broadcast, category=category_a, list_price=30000, sale_price=24000)
+    )
     p2 = ProductOptionFactory(
         product=own_product(broadcast, category=category_b, list_price=10000, sale_price=10000)
     )
@@ -92,7 +95,7 @@ def month_of_orders(portone, pg_sandbox, django_capture_on_commit_callbacks):
     _refunds_at(order_2, seoul(DAY_2, 11))
     assert Order.objects.get(pk=order_1.pk).refunded_amount == 10000
     assert Order.objects.get(pk=order_2.pk).status == Order.Status.CANCELLED
-    return category_a, category_b, broadcast.seller
+    return category_a, category_b, broadcast.seller.seller
 
 
 def _rows(kind: str, start: date, end: date) -> dict:
@@ -103,32 +106,30 @@ def _rows(kind: str, start: date, end: date) -> dict:
 
 
 def test_daily_settlement_of_hand_made_orders(month_of_orders):
-    """Sales count on the day they were paid, refunds (partial and whole) on the day they were made;
-    the live sale goes to the broadcast's seller, the rest to the shop; PG fees come off per row."""
-    category_a, category_b, seller = month_of_orders
+    """Sales count on the day they were paid, refunds (partial and whole) on the day they were made; each
+    line goes to the shop that sold it; PG fees come off per row."""
+    category_a, category_b, shop = month_of_orders
 
     for day in (DAY_1, DAY_2):
         job_run(job="orders.settlement_daily", period=Period.day(day))
 
     assert _rows(Settlement.Kind.DAY, DAY_1, DAY_2 + timedelta(days=1)) == {
-        (DAY_1, None, category_a.pk): (1, 2, 60000, 12000, 0, 0, 1584, 46416),
-        (DAY_1, None, category_b.pk): (1, 3, 30000, 0, 3000, 10000, 759, 22241),
-        (DAY_1, seller.pk, category_a.pk): (1, 1, 20000, 5000, 3000, 0, 594, 17406),
-        (DAY_2, None, category_b.pk): (0, 0, 0, 0, 0, 23000, -759, -22241),
+        (DAY_1, shop.pk, category_a.pk): (2, 3, 80000, 17000, 3000, 0, 2178, 63822),
+        (DAY_1, shop.pk, category_b.pk): (1, 3, 30000, 0, 3000, 10000, 759, 22241),
+        (DAY_2, shop.pk, category_b.pk): (0, 0, 0, 0, 0, 23000, -759, -22241),
     }
 
 
 def test_monthly_settlement_adds_up_the_month(month_of_orders):
     """The 1st's run settles the month before: the sum of its days, refunds netted against sales."""
-    category_a, category_b, seller = month_of_orders
+    category_a, category_b, shop = month_of_orders
 
     job_run(job="orders.settlement_monthly", period=Period.month(DAY_1))
 
     month = date(2026, 10, 1)
     assert _rows(Settlement.Kind.MONTH, month, date(2026, 11, 1)) == {
-        (month, None, category_a.pk): (1, 2, 60000, 12000, 0, 0, 1584, 46416),
-        (month, None, category_b.pk): (1, 3, 30000, 0, 3000, 33000, 0, 0),
-        (month, seller.pk, category_a.pk): (1, 1, 20000, 5000, 3000, 0, 594, 17406),
+        (month, shop.pk, category_a.pk): (2, 3, 80000, 17000, 3000, 0, 2178, 63822),
+        (month, shop.pk, category_b.pk): (1, 3, 30000, 0, 3000, 33000, 0, 0),
     }
 
 
@@ -140,7 +141,7 @@ def test_a_rerun_of_a_day_leaves_the_same_rows(month_of_orders):
     job_run(job="orders.settlement_daily", period=Period.day(DAY_1))
 
     assert sorted(_rows(Settlement.Kind.DAY, DAY_1, DAY_2).items(), key=str) == first
-    assert Settlement.objects.filter(kind=Settlement.Kind.DAY, period_start=DAY_1).count() == 3
+    assert Settlement.objects.filter(kind=Settlement.Kind.DAY, period_start=DAY_1).count() == 2
     assert JobRun.objects.filter(job="orders.settlement_daily", status=JobRun.Status.SUCCEEDED).count() == 2
 
 
@@ -154,11 +155,11 @@ def test_the_dashboard_sales_read_the_settlement(month_of_orders):
     monthly = sales_monthly(months=12, today=date(2026, 11, 20))
 
     assert len(daily) == 30
-    assert (daily["2026-10-14"].orders, daily["2026-10-14"].net) == (3, 46416 + 22241 + 17406)
+    assert (daily["2026-10-14"].orders, daily["2026-10-14"].net) == (3, 63822 + 22241)
     assert daily["2026-10-15"].refunds == 23000
     assert daily["2026-10-16"].net == 0
     assert [row.period for row in monthly][-2:] == ["2026-10", "2026-11 (진행 중)"]
-    assert (monthly[-2].gross, monthly[-2].refunds, monthly[-2].net) == (110000, 33000, 46416 + 17406)
+    assert (monthly[-2].gross, monthly[-2].refunds, monthly[-2].net) == (110000, 33000, 63822)
     assert monthly[-1].net == 0
 
 

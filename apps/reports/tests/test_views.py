@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from apps.core.metrics import CHAT_MESSAGES, LIVE_VIEWERS, ORDERS_PLACED
 from apps.live.tests.factories import BroadcastFactory
+from apps.reports.exports import csv_cell
 from apps.reports.models import BroadcastReport, JobRun, Settlement, UserStatisticsDay
 from apps.reports.registry import Period
 from apps.reports.services import job_run
 from apps.reports.tests.factories import StaffFactory, UserFactory, seoul
-from apps.reports.views import csv_cell
 
 DASHBOARD = "/staff/dashboard/"
 

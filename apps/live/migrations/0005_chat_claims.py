@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0004_product_seller_required'),
-        ('live', '0003_audience'),
+        ('live', '0004_chat_questions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='broadcastproduct',
             name='code',
-            field=models.CharField(blank=True, editable=False, help_text='시청자가 채팅으로 주문할 때 쓰는 코드 (#A1 2)', max_length=4, null=True, verbose_name='채팅 주문 코드'),
+            field=models.CharField(blank=True, editable=False, max_length=4, null=True, verbose_name='채팅 주문 코드'),
         ),
         migrations.AddField(
             model_name="chatroomsettings",
@@ -55,7 +55,6 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(
                 default=0,
                 editable=False,
-                help_text="A1, A2 … 중 마지막 번호: 뺀 상품의 코드는 다시 쓰지 않아요",
                 verbose_name="발급한 채팅 주문 코드 수",
             ),
         ),
