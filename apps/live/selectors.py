@@ -131,6 +131,8 @@ class ItemCard:
     is_live_price: bool
     is_sold_out: bool
     is_pinned: bool
+    # The chat-order code (A1, A2, …) printed on the card.
+    code: str = ""
 
     @property
     def discount_percent(self) -> int:
@@ -159,6 +161,7 @@ def broadcast_item_cards(*, broadcast: Broadcast) -> list[ItemCard]:
                 is_live_price=item.live_price is not None,
                 is_sold_out=item.is_sold_out or card.sold_out,
                 is_pinned=item.is_pinned,
+                code=item.code or "",
             )
         )
     return result

@@ -153,6 +153,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     ),
     "live/studio/": ("GET", "/live/studio/", "login 403 403 200 200"),
     "live/<int:pk>/studio/": ("GET", "/live/{broadcast}/studio/", "login 404 404 200 200"),
+    "live/<int:pk>/studio/console/": ("GET", "/live/{broadcast}/studio/console/", "login 404 404 200 200"),
     "live/<int:pk>/studio/key/": ("POST", "/live/{broadcast}/studio/key/", "login 404 404 3xx 3xx"),
     "live/<int:pk>/studio/end/": ("POST", "/live/{broadcast}/studio/end/", "login 404 404 3xx 3xx"),
     "live/<int:pk>/studio/products/": ("POST", "/live/{broadcast}/studio/products/", "login 404 404 3xx 3xx"),
