@@ -8,7 +8,6 @@ Subscribed: restocks (mail the waiting shoppers), seller changes (drop their pro
 """
 
 from apps.catalog import caching, selectors, services
-from apps.catalog.member_wishes import member_wishes_clear
 from apps.core.events import subscribe
 from apps.sellers.constants import SELLER_CHANGED, SELLER_STATUS_CHANGED
 
@@ -29,4 +28,4 @@ def seller_product_pages_drop(*, event: str, payload: dict) -> None:
 @subscribe("account.withdrawn")
 def wishes_clear_on_withdrawal(*, event: str, payload: dict) -> None:
     """A withdrawn member is hearted nothing and waits for nothing: no restock mail to a forgotten address."""
-    member_wishes_clear(user_id=payload["user_id"])
+    services.member_wishes_clear(user_id=payload["user_id"])

@@ -9,8 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from apps.orders.models import Cart, CartItem, Order, OrderLine, OrderStatusChange, StockReservation
-from apps.orders.services import cancels, fulfilment
+from apps.orders.models import (
+    Cart,
+    CartItem,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+    Shipment,
+    StockReservation,
+)
+from apps.orders.services import cancels, fulfilment, shipments
 
 ORDER_FIELDS_SNAPSHOT = (
     "merchant_uid", "user", "status", "status_note", "cancel_reason", "items_amount", "discount_amount",
@@ -26,6 +34,41 @@ class OrderLineInline(admin.TabularInline):
     can_delete = False
     fields = ("product_name", "option_name", "unit_price", "quantity", "status")
     readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ShipmentInline(admin.TabularInline):
+    """Each seller's parcel; staff may type a carrier and tracking number for a seller who phoned it in."""
+
+    model = Shipment
+    extra = 0
+    can_delete = False
+    fields = (
+        "seller", "status", "shipping_fee", "carrier", "tracking_number", "shipped_at", "delivered_at",
+        "cancel_requests_summary",
+    )  # fmt: skip
+    readonly_fields = (
+        "seller",
+        "status",
+        "shipping_fee",
+        "shipped_at",
+        "delivered_at",
+        "cancel_requests_summary",
+    )
+
+    @admin.display(description=_("취소 요청"))
+    def cancel_requests_summary(self, shipment) -> str:
+        """The shopper's cancel requests of this parcel and the seller's answers (the seller answers them)."""
+        return (
+            " / ".join(
+                f"{request.created_at:%m.%d %H:%M} {request.get_status_display()}"
+                + (f": {request.refuse_reason}" if request.refuse_reason else "")
+                for request in shipment.cancel_requests.all()
+            )
+            or "-"
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -71,10 +114,9 @@ def _advance(to_status: str, label: str):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = (
-        "merchant_uid", "created_at", "user", "orderer_name", "total_amount", "status", "tracking_number", "paid_at",
+        "merchant_uid", "created_at", "user", "orderer_name", "total_amount", "status", "paid_at",
     )  # fmt: skip
     list_filter = ("status", "cancel_reason", "from_cart", ("created_at", admin.DateFieldListFilter))
-    list_editable = ("tracking_number",)
     search_fields = (
         "merchant_uid",
         "imp_uid",
@@ -82,14 +124,14 @@ class OrderAdmin(admin.ModelAdmin):
         "orderer_name",
         "orderer_phone",
         "recipient",
-        "tracking_number",
+        "shipments__tracking_number",
     )
     list_select_related = ("user",)
     readonly_fields = ORDER_FIELDS_SNAPSHOT
     fieldsets = (
         (
             None,
-            {"fields": ("merchant_uid", "user", "status", "status_note", "cancel_reason", "tracking_number")},
+            {"fields": ("merchant_uid", "user", "status", "status_note", "cancel_reason")},
         ),
         (
             _("금액"),
@@ -131,7 +173,7 @@ class OrderAdmin(admin.ModelAdmin):
             },
         ),
     )
-    inlines = (OrderLineInline, StockReservationInline, OrderStatusChangeInline)
+    inlines = (OrderLineInline, ShipmentInline, StockReservationInline, OrderStatusChangeInline)
     actions = (
         _advance(Order.Status.PREPARING, "배송준비중"),
         _advance(Order.Status.SHIPPING, "배송중"),
@@ -150,14 +192,29 @@ class OrderAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change) -> None:
-        if "tracking_number" in form.changed_data:
-            fulfilment.order_tracking_set(
-                order=obj, tracking_number=obj.tracking_number, actor=request.user.username
-            )
+        # The order's own fields are read-only here; its shipments' tracking numbers are saved below.
+        return None
 
     def save_related(self, request, form, formsets, change) -> None:
-        # Lines, reservations and history are read-only here: they change only through services.
-        return None
+        # Lines, reservations and history are read-only; a shipment's tracking goes through its service.
+        for formset in formsets:
+            # Nothing is saved by the formsets themselves; the admin's history message still reads these.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            if formset.model is not Shipment:
+                continue
+            for shipment_form in formset.forms:
+                if not shipment_form.has_changed():
+                    continue
+                shipment = shipment_form.instance
+                try:
+                    shipments.shipment_tracking_set(
+                        shipment=shipment,
+                        carrier=shipment.carrier,
+                        tracking_number=shipment.tracking_number,
+                        actor=request.user.username,
+                    )
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.WARNING)
 
     def _each(self, request, queryset, call, done: str) -> None:
         count = 0

@@ -14,9 +14,13 @@ DIRECT_CHECKOUT_SESSION_KEY = "orders:buy-now"
 # Domain events published besides ``order.<status>`` (payloads in ``apps.orders.events``).
 ORDER_PLACED = "order.placed"
 CANCEL_REQUESTED = "order.cancel_requested"
+# A seller refused a shopper's cancel request of its acknowledged parcel (payload adds: reason).
+CANCEL_REFUSED = "order.cancel_refused"
 # A live hold gave its units back unused (payload: hold_id, user_id): whatever it spent comes back too.
 STOCK_HOLD_RELEASED = "stock_hold.released"
 REFUND_REQUESTED = "order.refund_requested"
+# A seller's parcel left with a carrier and tracking number (payload: shipment_id, order_id).
+SHIPMENT_SHIPPED = "shipment.shipped"
 CART_ITEM_ADDED = "cart.item_added"
 
 # Statuses staff move an order through, in order; each may only go one step forward.

@@ -5,8 +5,11 @@ Published (payload: ``order_id``, ``merchant_uid``, ``user_id``, ``from_status``
 - ``order.<status>`` on every status change (``order.paid``, ``order.preparing``, ``order.shipping``,
   ``order.delivered``, ``order.confirmed``, ``order.cancelled``, ``order.refunded``, ``order.needs_check``);
   a partial cancel or refund publishes ``order.cancelled`` / ``order.refunded`` with ``partial`` true;
+- ``order.cancel_refused`` (``reason``): a seller refused the shopper's cancel of its acknowledged parcel;
 - ``order.cancel_requested``: a paid order (or some ``line_ids``) is to be refunded for ``amount`` through the
   PG; payments subscribes and calls ``order_refund_record`` (or ``order_refund_failed``);
+- ``shipment.shipped`` (``shipment_id``, ``order_id``): a seller's parcel left; the parcel is registered at the
+  tracking service when one is configured (``services.tracking``);
 - ``cart.item_added`` (``product_id``, ``option_id``, ``user_id`` or None for a guest, ``quantity``,
   ``added_at``): an option went into a cart; reports counts these in its broadcast reports.
 
@@ -19,6 +22,7 @@ from apps.core.events import subscribe
 from apps.orders import notifications
 from apps.orders.services.carts import cart_empty
 from apps.orders.services.sales import order_sales_sync
+from apps.orders.services.tracking import shipment_tracking_register
 
 MAILED_EVENTS = (
     "order.paid",
@@ -30,6 +34,7 @@ MAILED_EVENTS = (
     "order.cancelled",
     "order.refunded",
     "order.needs_check",
+    "order.cancel_refused",
 )
 
 
@@ -40,6 +45,7 @@ def order_status_mail(*, event: str, payload: dict) -> None:
         event=event,
         amount=payload.get("amount"),
         partial=payload.get("partial", False),
+        reason=payload.get("reason", ""),
     )
 
 
@@ -57,3 +63,8 @@ def cart_empty_on_withdrawal(*, event: str, payload: dict) -> None:
 @subscribe("order.refunded")
 def sales_sync_on_payment_or_refund(*, event: str, payload: dict) -> None:
     order_sales_sync(order_id=payload["order_id"])
+
+
+@subscribe("shipment.shipped")
+def tracking_register_on_shipping(*, event: str, payload: dict) -> None:
+    shipment_tracking_register(shipment_id=payload["shipment_id"])

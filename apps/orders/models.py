@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Product, ProductOption
+from apps.orders.carriers import CARRIER_CHOICES, carrier_get
 
 
 class Cart(models.Model):
@@ -92,7 +93,6 @@ class Order(models.Model):
     orderer_phone = models.CharField(_("주문자 연락처"), max_length=20)
     orderer_email = models.EmailField(_("주문자 이메일"), blank=True)
     delivery_request = models.CharField(_("배송 요청사항"), max_length=100, blank=True)
-    tracking_number = models.CharField(_("송장번호"), max_length=40, blank=True)
     from_cart = models.BooleanField(_("장바구니 주문"), default=True)
     imp_uid = models.CharField(_("결제번호 (imp_uid)"), max_length=40, blank=True, db_index=True)
     cancel_reason = models.CharField(_("취소 사유"), max_length=20, choices=CancelReason.choices, blank=True)
@@ -223,6 +223,7 @@ class Shipment(models.Model):
     for the shopper, and two shipments: each seller ships, and sees, only its own."""
 
     class Status(models.TextChoices):
+        NEW = "new", _("신규주문")  # paid (or not yet), the seller has not acknowledged it (발주 확인)
         PREPARING = "preparing", _("배송준비중")
         SHIPPED = "shipped", _("배송중")
         DELIVERED = "delivered", _("배송완료")
@@ -234,13 +235,27 @@ class Shipment(models.Model):
     seller = models.ForeignKey(
         "sellers.Seller", on_delete=models.PROTECT, related_name="shipments", verbose_name=_("판매자")
     )
-    status = models.CharField(_("상태"), max_length=12, choices=Status.choices, default=Status.PREPARING)
+    status = models.CharField(_("상태"), max_length=12, choices=Status.choices, default=Status.NEW)
     # This seller's share of the order's shipping fee (the order's fee is the sum of its shipments').
     shipping_fee = models.PositiveIntegerField(_("배송비"), default=0)
-    carrier = models.CharField(_("택배사"), max_length=16, blank=True)
+    carrier = models.CharField(_("택배사"), max_length=16, blank=True, choices=CARRIER_CHOICES)
     tracking_number = models.CharField(_("송장번호"), max_length=40, blank=True)
+    acknowledged_at = models.DateTimeField(_("발주 확인일"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("발송일"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("배송완료일"), null=True, blank=True)
+    # When the tracking service last told us where the parcel is (None: never asked, or tracking is off).
+    tracked_at = models.DateTimeField(_("배송 조회일"), null=True, blank=True)
+    # The line whose refund carried this shipment's shipping fee back (the last of the shipment to go): while
+    # that line is 취소요청 the fee is in flight, once it is 취소/환불 it is given back; back to 주문 (the PG
+    # refused) it is owed again. So a shipment's fee is refunded once, with the refund that empties it.
+    fee_refund_line = models.ForeignKey(
+        "OrderLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("배송비 환불 주문 상품"),
+    )
     created_at = models.DateTimeField(_("생성일"), auto_now_add=True)
 
     class Meta:
@@ -254,6 +269,78 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.seller_id} ({self.status})"
+
+    @property
+    def is_live(self) -> bool:
+        """Still to be (or being) delivered: not cancelled."""
+        return self.status != self.Status.CANCELLED
+
+    @property
+    def carrier_name(self) -> str:
+        carrier = carrier_get(self.carrier)
+        return carrier.name if carrier else self.carrier
+
+    @property
+    def tracking_url(self) -> str:
+        """The carrier's public tracking page of this parcel, or "" when either is unknown."""
+        carrier = carrier_get(self.carrier)
+        return carrier.tracking_url(self.tracking_number) if carrier and self.tracking_number else ""
+
+
+class CancelRequest(models.Model):
+    """A shopper's cancel of lines the seller has already acknowledged (발주 확인): the seller answers it.
+
+    Not the order's 취소요청 status, which means "the refund is under way at the PG": an approved request
+    goes down that path, a refused one leaves the lines ordered and tells the shopper why.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("판매자 확인 대기")
+        APPROVED = "approved", _("승인")
+        REFUSED = "refused", _("거부")
+
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="cancel_requests", verbose_name=_("배송")
+    )
+    line_ids = models.JSONField(_("취소할 주문 상품"), default=list)
+    reason = models.CharField(_("취소 사유"), max_length=200, blank=True)
+    status = models.CharField(_("상태"), max_length=12, choices=Status.choices, default=Status.WAITING)
+    refuse_reason = models.CharField(_("거부 사유"), max_length=200, blank=True)
+    requested_by = models.CharField(_("요청자"), max_length=60, blank=True)
+    answered_by = models.CharField(_("처리자"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("요청일"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("처리일"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("취소 요청")
+        verbose_name_plural = _("취소 요청")
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["shipment", "status"], name="orders_cancelreq_shipment")]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id}: {self.line_ids} ({self.status})"
+
+
+class ShipmentEvent(models.Model):
+    """One carrier scan of a shipment as the tracking service reported it (the timeline's 상세 배송 조회).
+
+    Rewritten whole from each answer of the service, which always sends the parcel's whole history."""
+
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("배송")
+    )
+    status = models.CharField(_("상태 코드"), max_length=24)
+    at = models.DateTimeField(_("일시"), null=True, blank=True)
+    description = models.CharField(_("내용"), max_length=200, blank=True)
+    location = models.CharField(_("위치"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("배송 조회 기록")
+        verbose_name_plural = _("배송 조회 기록")
+        ordering = ("shipment_id", "id")
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id}: {self.status} {self.at}"
 
 
 class StockReservation(models.Model):

@@ -16,14 +16,20 @@ SUBJECTS = {
     "order.cancelled": "주문이 취소되었어요",
     "order.refunded": "환불이 완료되었어요",
     "order.needs_check": "주문을 확인하고 있어요",
+    "order.cancel_refused": "판매자가 취소 요청을 거절했어요",
 }
 
 
 def order_status_mail_send(
-    *, order_id: int, event: str, amount: int | None = None, partial: bool = False
+    *, order_id: int, event: str, amount: int | None = None, partial: bool = False, reason: str = ""
 ) -> bool:
     """Mail the orderer about ``event``; returns False when there is nobody to mail."""
-    order = Order.objects.select_related("user").prefetch_related("lines").filter(pk=order_id).first()
+    order = (
+        Order.objects.select_related("user")
+        .prefetch_related("lines", "shipments")
+        .filter(pk=order_id)
+        .first()
+    )
     email = order and (order.orderer_email or order.user.email)
     if not email:
         return False
@@ -37,6 +43,7 @@ def order_status_mail_send(
             "subject": subject,
             "event": event,
             "amount": amount,
+            "reason": reason,
             "url": settings.SITE_URL.rstrip("/") + order.get_absolute_url(),
         },
     )

@@ -18,14 +18,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from apps.accounts.tests.factories import ShippingAddressFactory, UserFactory
+from apps.catalog import services as catalog_services
 from apps.catalog.models import Review
-from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
+from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory, image_upload
 from apps.core.tests.factories import policies_fresh
 from apps.live import media_server
 from apps.live.models import Broadcast, ChatQuestion
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, SellerFactory
 from apps.orders import services as order_services
-from apps.orders.models import CartItem
+from apps.orders.models import CancelRequest, CartItem
 from apps.orders.tests.factories import order_make
 from apps.reports.models import SellerStatement
 
@@ -59,9 +60,69 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "seller/apply/": ("GET", "/seller/apply/", "login 200 200 200 200"),
     # --- seller center: only a member with an approved (or suspended) shop; others go to the application -----
     "seller/": ("GET", "/seller/", "login 3xx 3xx 200 3xx"),
+    # The seller's own products ({own_*}); another seller's are 404 (apps/sellercenter/tests/test_products.py).
+    "seller/products/": ("GET", "/seller/products/", "login 3xx 3xx 200 3xx"),
+    "seller/products/new/": ("GET", "/seller/products/new/", "login 3xx 3xx 200 3xx"),
+    "seller/products/export.csv": ("GET", "/seller/products/export.csv", "login 3xx 3xx 200 3xx"),
+    "seller/products/import/": ("GET", "/seller/products/import/", "login 3xx 3xx 200 3xx"),
+    "seller/products/import/confirm/": ("POST", "/seller/products/import/confirm/", "login 3xx 3xx 3xx 3xx"),
+    "seller/products/<int:pk>/": ("GET", "/seller/products/{own_product}/", "login 3xx 3xx 200 3xx"),
+    "seller/products/<int:pk>/visibility/": (
+        "POST",
+        "/seller/products/{own_product}/visibility/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    # An empty options table or picture upload is a form error (400), not a change.
+    "seller/products/<int:pk>/options/": (
+        "POST",
+        "/seller/products/{own_product}/options/",
+        "login 3xx 3xx 400 3xx",
+    ),
+    "seller/products/<int:pk>/options/<int:option_id>/remove/": (
+        "POST",
+        "/seller/products/{own_product}/options/{own_option}/remove/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    "seller/products/<int:pk>/images/": (
+        "POST",
+        "/seller/products/{own_product}/images/",
+        "login 3xx 3xx 400 3xx",
+    ),
+    "seller/products/<int:pk>/images/<int:image_id>/<slug:action>/": (
+        "POST",
+        "/seller/products/{own_product}/images/{own_image}/down/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
     "seller/statements/": ("GET", "/seller/statements/", "login 3xx 3xx 200 3xx"),
     "seller/statements/export.csv": ("GET", "/seller/statements/export.csv", "login 3xx 3xx 200 3xx"),
     "seller/statements/<int:pk>/": ("GET", "/seller/statements/{statement}/", "login 3xx 3xx 200 3xx"),
+    # Orders: the seller's own parcel (paid, acknowledged, its shopper's cancel request waiting). Another
+    # seller's 404 is apps/sellercenter/tests/test_orders.py's. Empty POSTs: a form error (400), or a step.
+    "seller/orders/": ("GET", "/seller/orders/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/acknowledge/": ("POST", "/seller/orders/acknowledge/", "login 3xx 3xx 3xx 3xx"),
+    "seller/orders/ship-upload/": ("GET", "/seller/orders/ship-upload/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/export.csv": ("GET", "/seller/orders/export.csv", "login 3xx 3xx 200 3xx"),
+    "seller/orders/<int:shipment_id>/": ("GET", "/seller/orders/{shipment}/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/<int:shipment_id>/acknowledge/": (
+        "POST",
+        "/seller/orders/{shipment}/acknowledge/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    "seller/orders/<int:shipment_id>/ship/": (
+        "POST",
+        "/seller/orders/{shipment}/ship/",
+        "login 3xx 3xx 400 3xx",
+    ),
+    "seller/orders/<int:shipment_id>/cancel-requests/<int:request_id>/approve/": (
+        "POST",
+        "/seller/orders/{shipment}/cancel-requests/{cancel_request}/approve/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    "seller/orders/<int:shipment_id>/cancel-requests/<int:request_id>/refuse/": (
+        "POST",
+        "/seller/orders/{shipment}/cancel-requests/{cancel_request}/refuse/",
+        "login 3xx 3xx 400 3xx",
+    ),
     "restock-alerts/<int:option_id>/": ("POST", "/restock-alerts/{option}/", "login 3xx 3xx 3xx 3xx"),
     # --- cart, checkout, orders, payments --------------------------------------------------------------
     "cart/": ("GET", "/cart/", "200 200 200 200 200"),
@@ -69,6 +130,8 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "cart/items/<int:option_id>/": ("POST", "/cart/items/{option}/", "3xx 3xx 3xx 3xx 3xx"),
     "cart/items/<int:option_id>/remove/": ("POST", "/cart/items/{option}/remove/", "3xx 3xx 3xx 3xx 3xx"),
     "checkout/": ("GET", "/checkout/", "login 200 3xx 3xx 3xx"),
+    # The tracking service's callback: a wrong secret is a 404 whoever asks.
+    "delivery-tracking/<str:secret>/": ("POST", "/delivery-tracking/wrong/", "404 404 404 404 404"),
     "orders/": ("GET", "/orders/", "login 200 200 200 200"),
     "orders/<str:merchant_uid>/": ("GET", "/orders/{order}/", "login 200 404 404 404"),
     "orders/<str:merchant_uid>/cancel/": ("POST", "/orders/{order}/cancel/", "login 3xx 404 404 404"),
@@ -90,6 +153,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     ),
     "live/studio/": ("GET", "/live/studio/", "login 403 403 200 200"),
     "live/<int:pk>/studio/": ("GET", "/live/{broadcast}/studio/", "login 404 404 200 200"),
+    "live/<int:pk>/studio/console/": ("GET", "/live/{broadcast}/studio/console/", "login 404 404 200 200"),
     "live/<int:pk>/studio/key/": ("POST", "/live/{broadcast}/studio/key/", "login 404 404 3xx 3xx"),
     "live/<int:pk>/studio/end/": ("POST", "/live/{broadcast}/studio/end/", "login 404 404 3xx 3xx"),
     "live/<int:pk>/studio/products/": ("POST", "/live/{broadcast}/studio/products/", "login 404 404 3xx 3xx"),
@@ -121,6 +185,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/live/{broadcast}/studio/questions/{question}/done/",
         "login 404 404 200 4xx",
     ),
+    "live/<int:pk>/studio/health/": ("GET", "/live/{broadcast}/studio/health/", "login 404 404 200 200"),
     # The media server's callbacks: a wrong secret is refused whoever asks.
     "live/media-server/<str:secret>/publish/": (
         "POST",
@@ -350,11 +415,24 @@ def world(db, portone):
     item = BroadcastProductFactory(
         broadcast=BroadcastFactory(seller=seller, scheduled_at=timezone.now() + datetime.timedelta(hours=1))
     )
+    own_option = ProductOptionFactory(product=ProductFactory(seller=seller.seller), stock=3)
+    own_image = catalog_services.product_image_add(product=own_option.product, image=image_upload())
     statement = SellerStatement.objects.create(
         seller=seller.seller, kind=SellerStatement.Kind.DAY, period_start=datetime.date(2026, 11, 10)
     )
+    sold = order_services.order_mark_paid_demo(
+        order=order_make(
+            user=shopper_a, option=ProductOptionFactory(product=ProductFactory(seller=seller.seller))
+        ),
+        imp_uid="imp_matrix_sold",
+    )
+    shipment = sold.shipments.get()
+    order_services.shipment_acknowledge(shipment=shipment, seller_id=seller.seller.pk, actor=seller.username)
+    order_services.order_cancel(order=sold, actor=shopper_a.username)
     users = {"a": shopper_a, "b": shopper_b, "seller": seller, "staff": staff, "anon": None}
     placeholders = {
+        "shipment": shipment.pk,
+        "cancel_request": CancelRequest.objects.get(shipment=shipment).pk,
         "category": product.category.slug,
         "product": product.pk,
         "shop": product.seller_id,
@@ -372,6 +450,9 @@ def world(db, portone):
             last_asked_at=timezone.now(),
         ).pk,
         "secret": media_server.callback_secret(),
+        "own_product": own_option.product_id,
+        "own_option": own_option.pk,
+        "own_image": own_image.pk,
         "statement": statement.pk,
     }
     return users, placeholders

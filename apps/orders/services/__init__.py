@@ -5,7 +5,9 @@
 - ``holds``: stock taken for a buyer before checkout (a live room's 바로 구매);
 - ``payment_outcomes``: ``order_lock`` and what a payment did (paid, failed, needs a check), expiry;
 - ``fulfilment``: staff's steps to 구매확정, tracking numbers, the shopper's confirmation;
+- ``shipments``: a seller's 발주 확인 and 발송 처리 (one by one or a CSV's rows), the order following its parcels;
 - ``cancels``: cancels, refunds through payments, staff's answer to 확인필요;
+- ``cancel_requests``: a seller's answer (approve, refuse) to a cancel of a parcel it acknowledged;
 - ``statuses`` and ``reservations``: the status change and the stock reservation steps the others share.
 
 Invariants kept here:
@@ -44,6 +46,7 @@ from apps.orders.pricing import (
     reservation_minutes,
 )
 from apps.orders.selectors import guest_cart_items
+from apps.orders.services.cancel_requests import cancel_request_approve, cancel_request_refuse
 from apps.orders.services.cancels import (
     order_cancel,
     order_needs_check_resolve,
@@ -88,6 +91,14 @@ from apps.orders.services.placing import (
     merchant_uid_new,
     order_place,
 )
+from apps.orders.services.shipments import (
+    ShipRow,
+    shipment_acknowledge,
+    shipment_ship,
+    shipment_tracking_set,
+    shipments_acknowledge_bulk,
+    shipments_ship_bulk,
+)
 from apps.orders.services.statuses import OrderStateError
 
 __all__ = [
@@ -105,8 +116,11 @@ __all__ = [
     "Delivery",
     "OrderStateError",
     "Orderer",
+    "ShipRow",
     "ValidationError",
     "amounts_for",
+    "cancel_request_approve",
+    "cancel_request_refuse",
     "cart_count_key",
     "cart_empty",
     "cart_item_add",
@@ -142,6 +156,11 @@ __all__ = [
     "reservation_minutes",
     "reservations_release_expired",
     "reservations_release_expired_now_and_then",
+    "shipment_acknowledge",
+    "shipment_ship",
+    "shipment_tracking_set",
+    "shipments_acknowledge_bulk",
+    "shipments_ship_bulk",
     "stock_hold_place",
     "stock_hold_release",
     "stock_holds_release_expired",

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from apps.catalog import services as catalog_services
 from apps.core.events import publish
 from apps.orders.constants import CANCEL_REQUESTED, order_status_event
-from apps.orders.models import Order, OrderLine, OrderStatusChange
+from apps.orders.models import CancelRequest, Order, OrderLine, OrderStatusChange, Shipment
 from apps.orders.services.reservations import reservations_commit_or_retake, reservations_release
-from apps.orders.services.statuses import OrderStateError, order_payload, order_status_set
+from apps.orders.services.shipments import order_follow_shipments, shipments_close_emptied
+from apps.orders.services.statuses import OrderStateError, order_note_add, order_payload, order_status_set
 
 
 def _active_lines(order: Order, line_ids: Iterable[int] | None) -> list[OrderLine]:
@@ -27,20 +28,57 @@ def _active_lines(order: Order, line_ids: Iterable[int] | None) -> list[OrderLin
     return lines
 
 
-def refund_amount_for(*, order: Order, line_ids: Iterable[int]) -> int:
-    """What a refund of these lines gives back: their amounts, or everything left when no line stays.
+def _fee_given(shipment: Shipment, lines: dict[int, OrderLine]) -> bool:
+    """The shipment's fee went back, or is on its way back, with an earlier refund (see ``fee_refund_line``)."""
+    line = lines.get(shipment.fee_refund_line_id)
+    return line is not None and line.status != OrderLine.Status.ORDERED
 
-    The last refund carries the shipping fee too, as a whole cancel does: when no other line stays ordered,
-    these lines take everything refundable but what other lines' refunds still under way will take.
-    A partial refund that takes the rest under the free-shipping threshold does not charge shipping afterwards.
-    """
+
+def _refund_plan(*, order: Order, line_ids: Iterable[int]) -> tuple[int, list[Shipment]]:
+    """(amount, shipments whose fee this refund carries): see ``refund_amount_for``."""
     wanted = {int(line_id) for line_id in line_ids}
-    others = [line for line in order.lines.all() if line.pk not in wanted]
+    lines = {line.pk: line for line in order.lines.all()}
+    shipments = list(order.shipments.all())
+    # A parcel's fee goes back with the refund after which none of its lines stays ordered.
+    emptied = [
+        shipment
+        for shipment in shipments
+        if shipment.shipping_fee
+        and any(lines[pk].seller_id == shipment.seller_id for pk in wanted if pk in lines)
+        and not any(
+            line.seller_id == shipment.seller_id and line.status == OrderLine.Status.ORDERED
+            for pk, line in lines.items()
+            if pk not in wanted
+        )
+        and not _fee_given(shipment, lines)
+    ]
+    others = [line for pk, line in lines.items() if pk not in wanted]
     if not any(line.status == OrderLine.Status.ORDERED for line in others):
         in_flight = sum(line.amount for line in others if line.status == OrderLine.Status.CANCEL_REQUESTED)
-        return max(order.refundable_amount - in_flight, 0)
-    amount = sum(line.amount for line in order.lines.all() if line.pk in wanted)
-    return min(amount, order.refundable_amount)
+        in_flight += sum(
+            shipment.shipping_fee
+            for shipment in shipments
+            if shipment.fee_refund_line_id not in wanted
+            and getattr(lines.get(shipment.fee_refund_line_id), "status", "")
+            == OrderLine.Status.CANCEL_REQUESTED
+        )
+        return max(order.refundable_amount - in_flight, 0), emptied
+    amount = sum(line.amount for pk, line in lines.items() if pk in wanted)
+    amount += sum(shipment.shipping_fee for shipment in emptied)
+    return min(amount, order.refundable_amount), emptied
+
+
+def refund_amount_for(*, order: Order, line_ids: Iterable[int]) -> int:
+    """What a refund of these lines gives back: their amounts, plus the shipping fee of each seller's parcel
+    they empty, or everything left when no line of the order stays.
+
+    Shipping is charged per seller's parcel, so it is given back per parcel: with the refund after which
+    nothing of that parcel stays ordered (nothing of it is still on its way to the buyer), once (the
+    parcel's ``fee_refund_line`` remembers which refund carried it). The last refund of the order takes
+    everything refundable but what refunds still under way will take (their lines and the fees they carry).
+    A partial refund that takes the rest under the free-shipping threshold does not charge shipping afterwards.
+    """
+    return _refund_plan(order=order, line_ids=line_ids)[0]
 
 
 @transaction.atomic
@@ -51,11 +89,18 @@ def order_cancel(
     line_ids: Iterable[int] | None = None,
     reason: str = "",
     by_staff: bool = False,
+    refund_account: dict | None = None,
 ) -> Order:
     """Cancel before shipping, whole (``line_ids`` None) or some lines.
 
+    ``refund_account`` ({bank, account, holder}) is where a 가상계좌 deposit goes back: carried to payments in
+    the event, ignored for an unpaid order.
+
     Unpaid: cancelled at once and the stock released. Paid (결제완료, 배송준비중): the lines become 취소요청 and
     ``order.cancel_requested`` is published; payments refunds through the PG and calls ``order_refund_record``.
+    Except a shopper's lines whose seller already acknowledged its parcel (발주 확인): those become a
+    ``CancelRequest`` the seller approves (then refunded the same way) or refuses (``cancel_requests``).
+    Lines of a parcel already sent are refused.
     The caller checked access (``selectors.order_get_for_user``) for shoppers.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -69,15 +114,54 @@ def order_cancel(
         return order_status_set(order, Order.Status.CANCELLED, note=reason, actor=actor)
     if order.status not in (Order.Status.PAID, Order.Status.PREPARING):
         raise OrderStateError(_("배송이 시작된 주문은 취소할 수 없어요. 반품은 고객센터로 문의해 주세요."))
-    return _refund_request(
+    lines = _active_lines(order, line_ids)
+    parcels = {shipment.seller_id: shipment for shipment in order.shipments.all()}
+    if any(parcels[line.seller_id].status not in _NOT_SENT for line in lines if line.seller_id in parcels):
+        raise OrderStateError(_("이미 발송된 상품은 취소할 수 없어요. 발송 전 상품만 골라 취소해 주세요."))
+    asked = _lines_asked(order)
+    lines = [line for line in lines if line.pk not in asked]
+    if not lines:
+        raise OrderStateError(_("이미 판매자에게 취소를 요청한 상품이에요. 판매자의 답을 기다려 주세요."))
+    # After 발주 확인 the seller has the parcel in hand: the shopper's cancel becomes a request it answers.
+    acknowledged = {
+        seller_id
+        for seller_id, shipment in parcels.items()
+        if shipment.status == Shipment.Status.PREPARING and not by_staff
+    }
+    for seller_id in acknowledged:
+        requested = [line.pk for line in lines if line.seller_id == seller_id]
+        if requested:
+            CancelRequest.objects.create(
+                shipment=parcels[seller_id], line_ids=requested, reason=reason[:200], requested_by=actor[:60]
+            )
+            order_note_add(order=order, note=f"판매자에게 취소 요청: {reason}", actor=actor)
+    now = [line for line in lines if line.seller_id not in acknowledged]
+    if not now:
+        return order
+    return lines_refund_request(
         order=order,
-        lines=_active_lines(order, line_ids),
+        lines=now,
         actor=actor,
         reason=reason,
         final_status=Order.Status.CANCELLED,
         restock=True,
         cancel_reason=Order.CancelReason.STAFF if by_staff else Order.CancelReason.SHOPPER,
+        refund_account=refund_account,
     )
+
+
+_NOT_SENT = (Shipment.Status.NEW, Shipment.Status.PREPARING)
+
+
+def _lines_asked(order: Order) -> set[int]:
+    """Lines in a cancel request still waiting for their seller."""
+    return {
+        int(line_id)
+        for ids in CancelRequest.objects.filter(
+            shipment__order=order, status=CancelRequest.Status.WAITING
+        ).values_list("line_ids", flat=True)
+        for line_id in ids
+    }
 
 
 @transaction.atomic
@@ -94,7 +178,7 @@ def order_refund_request(
     if not order.paid_at or order.status in (Order.Status.CANCELLED, Order.Status.REFUNDED):
         raise OrderStateError(_("환불할 결제가 없는 주문이에요 (%(uid)s).") % {"uid": order.merchant_uid})
     before_shipping = order.status in (Order.Status.PAID, Order.Status.PREPARING)
-    return _refund_request(
+    return lines_refund_request(
         order=order,
         lines=_active_lines(order, line_ids),
         actor=actor,
@@ -105,7 +189,7 @@ def order_refund_request(
     )
 
 
-def _refund_request(
+def lines_refund_request(
     *,
     order: Order,
     lines: list[OrderLine],
@@ -114,17 +198,27 @@ def _refund_request(
     final_status: str,
     restock: bool,
     cancel_reason: str,
+    refund_account: dict | None = None,
 ) -> Order:
+    """Put these lines (of ``order``, locked by the caller) on the way to a refund: 취소요청, the amount worked
+    out (``refund_amount_for``), each emptied parcel's fee marked as carried, ``order.cancel_requested`` published
+    (the whole order's status when no line stays ordered). Payments makes the refund at the PG."""
     line_ids = [line.pk for line in lines]
+    amount, fees = _refund_plan(order=order, line_ids=line_ids)
+    for shipment in fees:
+        shipment.fee_refund_line = next(line for line in lines if line.seller_id == shipment.seller_id)
+        shipment.save(update_fields=["fee_refund_line"])
     OrderLine.objects.filter(pk__in=line_ids).update(status=OrderLine.Status.CANCEL_REQUESTED)
     payload = {
         "line_ids": line_ids,
-        "amount": refund_amount_for(order=order, line_ids=line_ids),
+        "amount": amount,
         "reason": reason,
         "final_status": final_status,
         "restock": restock,
         "cancel_reason": cancel_reason,
     }
+    if refund_account:
+        payload["refund_account"] = refund_account
     whole = not any(line.is_active and line.pk not in line_ids for line in order.lines.all())
     if whole:
         return order_status_set(order, Order.Status.CANCEL_REQUESTED, note=reason, actor=actor, **payload)
@@ -168,6 +262,7 @@ def order_refund_record(
         if restock and line.option_id:
             catalog_services.option_stock_release(option_id=line.option_id, quantity=line.quantity)
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(status=line_status)
+    shipments_close_emptied(order)
     order.refunded_amount = min(order.refunded_amount + amount, order.total_amount)
     still_open = order.lines.filter(
         status__in=(OrderLine.Status.ORDERED, OrderLine.Status.CANCEL_REQUESTED)
@@ -186,7 +281,8 @@ def order_refund_record(
             order_status_event(final_status),
             order_payload(order, from_status=order.status, line_ids=line_ids, amount=amount, partial=True),
         )
-        return order
+        # The parcels still to go may all have left already: the order is then 배송중.
+        return order_follow_shipments(order, actor=actor)
     order.cancel_reason = cancel_reason if final_status == Order.Status.CANCELLED else ""
     return order_status_set(
         order,
@@ -228,7 +324,7 @@ def order_needs_check_resolve(*, order: Order, to_status: str, actor: str, note:
     lines = [line for line in order.lines.all() if line.is_active]
     if to_status == Order.Status.CANCELLED and order.refundable_amount and lines:
         # A paid order is cancelled the way any paid order is: refunded at the PG, its units back on sale.
-        return _refund_request(
+        return lines_refund_request(
             order=order,
             lines=lines,
             actor=actor,

@@ -1,4 +1,5 @@
-"""Fulfilment: staff move a paid order one step at a time to 구매확정; the shopper may confirm it first."""
+"""Fulfilment: staff move a paid order one step at a time to 구매확정 (its parcels follow); the shopper may
+confirm it first. A seller's own steps (발주 확인, 발송 처리) are in ``shipments``."""
 
 from collections.abc import Iterable
 
@@ -7,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.orders.constants import FULFILMENT_FLOW
-from apps.orders.models import Order
+from apps.orders.models import Order, Shipment
+from apps.orders.services.shipments import shipment_tracking_set, shipments_follow_order
 from apps.orders.services.statuses import OrderStateError, order_status_set
 
 
@@ -15,7 +17,8 @@ from apps.orders.services.statuses import OrderStateError, order_status_set
 def order_status_advance(*, order: Order, to_status: str, actor: str, tracking_number: str = "") -> Order:
     """Staff: move an order one step along 결제완료 → 배송준비중 → 배송중 → 배송완료 → 구매확정.
 
-    배송중 needs a tracking number (given here or already on the order).
+    배송중 needs a tracking number on every parcel not cancelled (``tracking_number`` here is put on those
+    without one). The parcels take the same step (``shipments_follow_order``): 배송완료 marks them delivered.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status not in FULFILMENT_FLOW or to_status not in FULFILMENT_FLOW:
@@ -27,10 +30,12 @@ def order_status_advance(*, order: Order, to_status: str, actor: str, tracking_n
             _("%(from)s에서 %(to)s(으)로 바로 옮길 수 없어요.")
             % {"from": order.get_status_display(), "to": Order.Status(to_status).label}
         )
+    live = order.shipments.exclude(status=Shipment.Status.CANCELLED)
     if tracking_number:
-        order.tracking_number = tracking_number.strip()
-    if to_status == Order.Status.SHIPPING and not order.tracking_number:
+        live.filter(tracking_number="").update(tracking_number=tracking_number.strip())
+    if to_status == Order.Status.SHIPPING and live.filter(tracking_number="").exists():
         raise OrderStateError(_("송장번호를 먼저 입력해 주세요 (%(uid)s).") % {"uid": order.merchant_uid})
+    shipments_follow_order(order, to_status)
     return order_status_set(order, to_status, actor=actor)
 
 
@@ -47,11 +52,13 @@ def orders_status_advance(*, orders: Iterable[Order], to_status: str, actor: str
 
 
 @transaction.atomic
-def order_tracking_set(*, order: Order, tracking_number: str, actor: str) -> Order:
+def order_tracking_set(*, order: Order, tracking_number: str, actor: str, carrier: str = "") -> Order:
+    """Staff: one tracking number (and carrier) on each of the order's parcels not cancelled nor sent."""
     order = Order.objects.select_for_update().get(pk=order.pk)
-    order.tracking_number = tracking_number.strip()
-    order.full_clean(validate_constraints=False)
-    order.save(update_fields=["tracking_number", "updated_at"])
+    for shipment in order.shipments.filter(status__in=(Shipment.Status.NEW, Shipment.Status.PREPARING)):
+        shipment_tracking_set(
+            shipment=shipment, carrier=carrier, tracking_number=tracking_number, actor=actor
+        )
     return order
 
 

@@ -14,7 +14,14 @@ from apps.catalog import services as catalog_services
 from apps.catalog.models import Product, ProductOption
 from apps.core.events import publish
 from apps.orders.constants import LIMIT_COUNTED_STATUSES, ORDER_PLACED
-from apps.orders.models import Order, OrderLine, OrderStatusChange, StockHold, StockReservation
+from apps.orders.models import (
+    Order,
+    OrderLine,
+    OrderStatusChange,
+    Shipment,
+    StockHold,
+    StockReservation,
+)
 from apps.orders.pricing import amounts_for, option_prices, reservation_minutes
 from apps.orders.services.carts import cart_locked, quantity_check
 from apps.orders.services.statuses import order_payload
@@ -87,7 +94,8 @@ def order_place(
     per-buyer purchase limits and, when ``expected_total`` is given, the price (a change raises ValidationError
     so the shopper sees the new total before paying). The buyer's cart row is locked first, so two checkouts of one buyer cannot both
     pass a purchase limit. Stock is taken last (``option_stock_reserve``, sorted by option id against
-    deadlocks), so the option rows stay locked only for that UPDATE and the commit.
+    deadlocks), so the option rows stay locked only for that UPDATE and the commit. Each seller of the lines
+    gets one ``Shipment`` (status 신규주문) carrying that seller's shipping fee; the order's fee is their sum.
 
     With ``hold`` (a live hold of this buyer, ``stock_hold_place``) the order is that hold: its units are
     already taken, so they become the order's reservation at the hold's unit price, and the hold is used.
@@ -127,7 +135,9 @@ def order_place(
     prices = {option.pk: option_prices(option) for option in ordered}
     if held is not None:
         prices[held.option_id] = (prices[held.option_id][0], held.unit_price)
-    amounts = amounts_for((*prices[option.pk], items[option.pk]) for option in ordered)
+    amounts = amounts_for(
+        (option.product.seller_id, *prices[option.pk], items[option.pk]) for option in ordered
+    )
     if expected_total is not None and expected_total != amounts.total:
         raise ValidationError(
             _("주문 금액이 %(total)s원으로 바뀌었어요. 금액을 확인하고 다시 결제해 주세요.")
@@ -175,6 +185,11 @@ def order_place(
         line.full_clean(exclude=["order"])
         lines.append(line)
     OrderLine.objects.bulk_create(lines)
+    # One parcel per seller, each with its own share of the shipping (판매자별 묶음배송).
+    Shipment.objects.bulk_create(
+        Shipment(order=order, seller_id=group.seller_id, shipping_fee=group.shipping)
+        for group in amounts.sellers
+    )
     expires_at = timezone.now() + datetime.timedelta(minutes=reservation_minutes())
     StockReservation.objects.bulk_create(
         StockReservation(option=option, order=order, quantity=items[option.pk], expires_at=expires_at)

@@ -80,7 +80,7 @@ def test_a_late_payment_of_an_order_from_a_live_hold_is_refunded(portone, pg_san
 
 @pytest.mark.parametrize(
     "params",
-    [{"currency": "USD"}, {"pg": "kakaopay"}, {"channel": "api"}],
+    [{"currency": "USD"}, {"pg": "payco"}, {"channel": "api"}],
     ids=["currency", "pg", "channel"],
 )
 def test_a_payment_in_another_currency_or_channel_is_cancelled(portone, pg_sandbox, params):
@@ -257,10 +257,13 @@ def test_a_refund_left_pending_is_sent_again_once(portone, pg_sandbox, django_ca
 # --- Shipping fee, 확인필요 → 취소 --------------------------------------------------------------------------
 
 
-def _paid_two_lines(pg_sandbox):
-    options = [ProductOptionFactory(stock=10) for _ in range(2)]
+def _paid_two_lines(pg_sandbox, *, two_sellers: bool = False):
+    """A paid order of two lines, of one shop (one 3,000원 fee) or of two (one fee each)."""
+    first = ProductOptionFactory(stock=10)
+    seller = {} if two_sellers else {"product__seller": first.product.seller}
+    options = [first, ProductOptionFactory(stock=10, **seller)]
     order = order_make(items={option.pk: 1 for option in options})
-    assert order.shipping_fee == 3000
+    assert order.shipping_fee == (6000 if two_sellers else 3000)
     result = _pay(pg_sandbox, order)
     assert services.payment_verify(merchant_uid=order.merchant_uid, imp_uid=result["imp_uid"]).paid
     return Order.objects.get(pk=order.pk), result["imp_uid"]
@@ -281,6 +284,28 @@ def test_cancelling_line_by_line_refunds_the_shipping_fee_too(
             request()
 
     order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert order.refunded_amount == order.total_amount
+    assert pg_sandbox.ledger.payment_get(imp_uid)["cancel_amount"] == order.total_amount
+
+
+def test_two_sellers_parcels_each_give_their_own_fee_back(
+    portone, pg_sandbox, django_capture_on_commit_callbacks
+):
+    """Cancelling one seller's parcel refunds its line and its fee; the other's later takes the rest, to the won."""
+    order, imp_uid = _paid_two_lines(pg_sandbox, two_sellers=True)
+    first, second = order.lines.all()
+    with django_capture_on_commit_callbacks() as requests:
+        cancels.order_cancel(order=order, actor="shopper", line_ids=[first.pk])
+        cancels.order_cancel(order=order, actor="shopper", line_ids=[second.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for request in requests:
+            request()
+
+    order.refresh_from_db()
+    amounts = list(Refund.objects.filter(order=order).order_by("id").values_list("amount", flat=True))
+    assert amounts == [first.amount + 3000, second.amount + 3000]
     assert order.status == Order.Status.CANCELLED
     assert order.refunded_amount == order.total_amount
     assert pg_sandbox.ledger.payment_get(imp_uid)["cancel_amount"] == order.total_amount

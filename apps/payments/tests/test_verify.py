@@ -261,7 +261,11 @@ def test_a_payment_of_an_order_the_shopper_cancelled_is_refunded(portone, pg_san
 
 
 def _paid_order(pg_sandbox, *, lines=1):
-    options = [ProductOptionFactory(stock=10) for _ in range(lines)]
+    """A paid order of ``lines`` products of one shop (one parcel, one shipping fee)."""
+    first = ProductOptionFactory(stock=10)
+    options = [first] + [
+        ProductOptionFactory(stock=10, product__seller=first.product.seller) for _ in range(lines - 1)
+    ]
     order = order_make(items={option.pk: 1 for option in options})
     result = _pay(pg_sandbox, order)
     assert services.payment_verify(merchant_uid=order.merchant_uid, imp_uid=result["imp_uid"]).paid

@@ -1,5 +1,9 @@
-"""Reads of the orders module: the cart as the page shows it (re-checked against stock and price), orders."""
+"""Reads of the orders module: the cart as the page shows it (re-checked against stock and price), orders.
 
+A seller's side (its parcels, the 발송 CSV check, the dashboard's figures) is in ``shipments``, re-exported here.
+"""
+
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -11,8 +15,18 @@ from django.utils.translation import gettext as _
 from apps.catalog import selectors as catalog_selectors
 from apps.catalog.models import Product, ProductOption
 from apps.orders.constants import DIRECT_CHECKOUT_SESSION_KEY, GUEST_CART_SESSION_KEY, cart_count_key
-from apps.orders.models import CartItem, Order, OrderLine, OrderStatusChange, StockHold
-from apps.orders.pricing import Amounts, amounts_for, option_prices
+from apps.orders.models import (
+    CancelRequest,
+    CartItem,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+    Shipment,
+    ShipmentEvent,
+    StockHold,
+)
+from apps.orders.pricing import Amounts, SellerAmounts, amounts_for, option_prices
+from apps.sellers.models import Seller
 
 CART_COUNT_SECONDS = 10 * 60
 # What "my orders" shows under each tab.
@@ -55,6 +69,15 @@ class CartLine:
 
 
 @dataclass
+class CartShop:
+    """One shop's lines of a cart and what that shop's parcel costs (None: nothing of it can be ordered)."""
+
+    seller: Seller
+    lines: list[CartLine] = field(default_factory=list)
+    amounts: SellerAmounts | None = None
+
+
+@dataclass
 class CartView:
     lines: list[CartLine] = field(default_factory=list)
 
@@ -64,7 +87,23 @@ class CartView:
 
     @property
     def amounts(self) -> Amounts:
-        return amounts_for((line.list_price, line.unit_price, line.quantity) for line in self.orderable_lines)
+        return amounts_for(
+            (line.product.seller_id, line.list_price, line.unit_price, line.quantity)
+            for line in self.orderable_lines
+        )
+
+    @property
+    def shops(self) -> list[CartShop]:
+        """The lines grouped by shop (seller), in the order shops first appear, each with its shipping."""
+        amounts = self.amounts
+        shops: dict[int, CartShop] = {}
+        for line in self.lines:
+            shop = shops.setdefault(line.product.seller_id, CartShop(seller=line.product.seller))
+            shop.lines.append(line)
+        for shop in shops.values():
+            if any(group.seller_id == shop.seller.pk for group in amounts.sellers):
+                shop.amounts = amounts.seller(shop.seller.pk)
+        return list(shops.values())
 
     @property
     def has_problems(self) -> bool:
@@ -83,7 +122,7 @@ class CartView:
 
 def _options(option_ids) -> dict[int, ProductOption]:
     return (
-        ProductOption.objects.select_related("product")
+        ProductOption.objects.select_related("product__seller")
         .prefetch_related("product__images")
         .exclude(product__status=Product.Status.HIDDEN)
         .in_bulk(list(option_ids))
@@ -128,7 +167,7 @@ def cart_view(*, user=None, session=None) -> CartView:
     if user is not None and user.is_authenticated:
         items = list(
             CartItem.objects.filter(cart__user=user)
-            .select_related("option__product")
+            .select_related("option__product__seller")
             .prefetch_related("option__product__images")
             .exclude(option__product__status=Product.Status.HIDDEN)
         )
@@ -155,6 +194,11 @@ def stock_hold_get_for_user(*, user, pk: int) -> StockHold:
 def stock_hold_ids_of_order(*, order_id: int) -> list[int]:
     """The live holds an order was placed from."""
     return list(StockHold.objects.filter(order_id=order_id).values_list("pk", flat=True))
+
+
+def stock_hold_option_id(*, hold_id: int) -> int | None:
+    """The option whose units a hold took (and gives back when released), or None for no such hold."""
+    return StockHold.objects.filter(pk=hold_id).values_list("option_id", flat=True).first()
 
 
 def hold_view(*, hold: StockHold) -> CartView:
@@ -206,9 +250,82 @@ def _own_order(orders: QuerySet[Order], *, user, merchant_uid: str) -> Order:
 
 
 def order_get_for_user(*, user, merchant_uid: str) -> Order:
-    """One's own order with lines and history; another shopper's (or a missing) order is a 404."""
+    """One's own order with lines, parcels (shop, cancel requests) and history; another shopper's (or a
+    missing) order is a 404."""
     history = Prefetch("history", queryset=OrderStatusChange.objects.order_by("at", "id"))
-    return _own_order(_orders().prefetch_related(history), user=user, merchant_uid=merchant_uid)
+    shipments = Prefetch(
+        "shipments",
+        queryset=Shipment.objects.select_related("seller").prefetch_related(
+            Prefetch("cancel_requests", queryset=CancelRequest.objects.order_by("-created_at", "-id")),
+            Prefetch("events", queryset=ShipmentEvent.objects.order_by("-at", "-id")),
+        ),
+    )
+    return _own_order(_orders().prefetch_related(history, shipments), user=user, merchant_uid=merchant_uid)
+
+
+@dataclass
+class Parcel:
+    """One shop's part of a shopper's order, as the order page shows it."""
+
+    shipment: Shipment | None
+    lines: list[OrderLine] = field(default_factory=list)
+    paid_at: datetime.datetime | None = None
+
+    @property
+    def timeline(self) -> list[tuple[str, datetime.datetime | None]]:
+        """결제완료 → 배송준비 → 배송중 → 배송완료 with when each happened (None: not yet), for a parcel
+        of a paid order that was not cancelled."""
+        shipment = self.shipment
+        if shipment is None or self.paid_at is None or shipment.status == Shipment.Status.CANCELLED:
+            return []
+        return [
+            ("결제완료", self.paid_at),
+            ("배송준비", shipment.acknowledged_at),
+            ("배송중", shipment.shipped_at),
+            ("배송완료", shipment.delivered_at),
+        ]
+
+    @property
+    def scans(self) -> list[ShipmentEvent]:
+        """The carrier's scans the tracking service reported, newest first."""
+        return list(self.shipment.events.all()) if self.shipment else []
+
+    @property
+    def waiting_request(self) -> CancelRequest | None:
+        """The shopper's cancel request still waiting for the seller."""
+        requests = self.shipment.cancel_requests.all() if self.shipment else []
+        return next((r for r in requests if r.status == CancelRequest.Status.WAITING), None)
+
+    @property
+    def cancellable(self) -> bool:
+        """Its lines may still be picked for a cancel: the parcel has not left and no request waits."""
+        not_sent = self.shipment is None or self.shipment.status in (
+            Shipment.Status.NEW,
+            Shipment.Status.PREPARING,
+        )
+        return not_sent and self.waiting_request is None
+
+    @property
+    def refused_request(self) -> CancelRequest | None:
+        """The latest cancel request the seller refused (its reason is shown), unless a newer one waits."""
+        requests = list(self.shipment.cancel_requests.all()) if self.shipment else []
+        latest = requests[0] if requests else None
+        return latest if latest and latest.status == CancelRequest.Status.REFUSED else None
+
+
+def order_parcels(order: Order) -> list[Parcel]:
+    """The order's lines grouped by parcel (one per seller), from an order fetched by ``order_get_for_user``."""
+    parcels = {
+        shipment.seller_id: Parcel(shipment, paid_at=order.paid_at) for shipment in order.shipments.all()
+    }
+    for line in order.lines.all():
+        parcels.setdefault(line.seller_id, Parcel(None, paid_at=order.paid_at)).lines.append(line)
+    return [parcel for parcel in parcels.values() if parcel.lines]
+
+
+def order_cancel_requests_waiting(*, order: Order) -> bool:
+    """Whether a shopper's cancel of this order waits for a seller's answer."""
+    return CancelRequest.objects.filter(shipment__order=order, status=CancelRequest.Status.WAITING).exists()
 
 
 def order_get_for_payment(*, user, merchant_uid: str) -> Order:
@@ -268,6 +385,15 @@ def reviewable_order_line_ids(*, user, product_id: int) -> list[int]:
     )
 
 
+def ordered_option_ids(*, option_ids) -> list[int]:
+    """Those of these options that any order line names, whatever the order's status."""
+    return list(
+        OrderLine.objects.filter(option_id__in=list(option_ids))
+        .values_list("option_id", flat=True)
+        .distinct()
+    )
+
+
 def stock_holds_open_count(*, user_id: int) -> int:
     """How many holds the member has open across the shop: still held and not yet run out.
 
@@ -278,3 +404,44 @@ def stock_holds_open_count(*, user_id: int) -> int:
     return StockHold.objects.filter(
         user_id=user_id, state=StockHold.State.HELD, expires_at__gt=timezone.now()
     ).count()
+
+
+def paid_line_sales(*, product_ids, placed_from) -> list[tuple[int, object, int]]:
+    """(order id, paid at, amount) of every paid line of these products in orders placed from ``placed_from``
+    on: what a live broadcast's console counts as its sales as they come in (a refund later is the report's
+    and the settlement's business)."""
+    rows = OrderLine.objects.filter(
+        product_id__in=list(product_ids), order__created_at__gte=placed_from, order__paid_at__isnull=False
+    ).values_list("order_id", "order__paid_at", "unit_price", "quantity")
+    return [(order_id, paid_at, unit_price * quantity) for order_id, paid_at, unit_price, quantity in rows]
+
+
+from apps.orders.selectors.shipments import (  # noqa: E402 - the package's second file, re-exported
+    SELLER_TABS,
+    SHIP_CSV_COLUMNS,
+    SellerDashboardFigures,
+    ShipCsvRow,
+    cancel_request_get_for_seller,
+    seller_dashboard_figures,
+    seller_shipment_counts,
+    seller_shipments,
+    ship_csv_rows,
+    shipment_amount,
+    shipment_get_for_seller,
+    shipments_to_send,
+)
+
+__all__ = [
+    "SELLER_TABS",
+    "SHIP_CSV_COLUMNS",
+    "SellerDashboardFigures",
+    "ShipCsvRow",
+    "cancel_request_get_for_seller",
+    "seller_dashboard_figures",
+    "seller_shipment_counts",
+    "seller_shipments",
+    "ship_csv_rows",
+    "shipment_amount",
+    "shipment_get_for_seller",
+    "shipments_to_send",
+]

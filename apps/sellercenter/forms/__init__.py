@@ -1,0 +1,1 @@
+"""The seller center's forms, one file per area."""

@@ -1,0 +1,1 @@
+from apps.payments.testing import pg_sandbox, pg_sandbox_server, portone  # noqa: F401
