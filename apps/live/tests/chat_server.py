@@ -62,7 +62,7 @@ class Server:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=1).status_code < 500:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or too busy to answer within the second
                 pass
             time.sleep(0.2)
         self.stop()
