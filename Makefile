@@ -31,7 +31,7 @@ run: setup
 
 # ruff, then the whole pytest suite against the real MariaDB and Redis on 127.0.0.1 and Debian's Chromium.
 test: setup
-	@bash docker/dev/services.sh mariadb redis
+	@bash docker/dev/services.sh mariadb mariadb-replica redis
 	@bash -c '. docker/dev/lib.sh && apt_ensure chromium'
 	@# The live tests start their own nginx-rtmp and ffmpeg publishers.
 	@bash -c '. docker/dev/lib.sh && apt_ensure nginx libnginx-mod-rtmp ffmpeg'
