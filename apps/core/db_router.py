@@ -3,8 +3,8 @@
 With ``DATABASE_REPLICA_URL`` set there is a second database alias, ``replica``. A read goes there only when
 all of these hold, and to ``default`` (the primary) otherwise:
 
-- the model is the catalog's (``REPLICA_APPS``), or the code runs inside ``replica_reads()`` (the reports'
-  read-only selectors: figures of days that are over);
+- it is a catalog model (``REPLICA_APPS``) read by a safe HTTP request (a page), or the code runs inside
+  ``replica_reads()`` (the reports' read-only selectors: figures of days that are over);
 - the request is not pinned to the primary: an unsafe request (a write) is, and so is the same browser for
   ``DATABASE_REPLICA_PIN_SECONDS`` after it (``PrimaryPinMiddleware``), so the order page right after paying
   and my page after an edit show the write;
@@ -13,6 +13,8 @@ all of these hold, and to ``default`` (the primary) otherwise:
 - the replica is reachable and at most ``DATABASE_REPLICA_MAX_LAG`` seconds behind (``replica_usable``,
   measured at most once a second per process).
 
+Celery tasks, WebSocket frames and commands read catalog rows from the primary: they mostly run right after
+the commit that made them (an outbox event, a stock change), which a replica may not have yet.
 Every write goes to the primary; the replica's user cannot write (docker/dev/replica.sh makes it read-only).
 The router never raises: a replica it cannot reach is simply not used.
 """
@@ -37,6 +39,7 @@ PIN_COOKIE = "tm_primary"
 
 _pinned: contextvars.ContextVar[bool] = contextvars.ContextVar("tm_db_pinned", default=False)
 _replica_reads: contextvars.ContextVar[bool] = contextvars.ContextVar("tm_db_replica_reads", default=False)
+_page_reads: contextvars.ContextVar[bool] = contextvars.ContextVar("tm_db_page_reads", default=False)
 
 
 def replica_configured() -> bool:
@@ -51,6 +54,16 @@ def pinned_to_primary():
         yield
     finally:
         _pinned.reset(token)
+
+
+@contextlib.contextmanager
+def page_reads():
+    """A safe HTTP request not pinned to the primary: its catalog reads may come from the replica."""
+    token = _page_reads.set(True)
+    try:
+        yield
+    finally:
+        _page_reads.reset(token)
 
 
 class replica_reads(contextlib.ContextDecorator):
@@ -124,9 +137,12 @@ class ReplicaRouter:
             return PRIMARY
         # replica_reads() vouches for its reads even inside a transaction: a report job's figures of a day that
         # is over, which the job then writes to the primary.
-        lag_tolerant = _replica_reads.get()
-        if not lag_tolerant and (
-            model._meta.app_label not in REPLICA_APPS or connections[PRIMARY].in_atomic_block
+        # replica_reads() vouches for its reads even inside a transaction: a report job's figures of a day that
+        # is over, which the job then writes to the primary.
+        if not _replica_reads.get() and (
+            not _page_reads.get()
+            or model._meta.app_label not in REPLICA_APPS
+            or connections[PRIMARY].in_atomic_block
         ):
             return PRIMARY
         return REPLICA if replica_usable() else PRIMARY
@@ -156,11 +172,12 @@ class PrimaryPinMiddleware:
         if not replica_configured():
             return self.get_response(request)
         unsafe = request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
-        token = _pinned.set(unsafe or self._cookie_pins(request))
-        try:
-            response = self.get_response(request)
-        finally:
-            _pinned.reset(token)
+        if unsafe or self._cookie_pins(request):
+            with pinned_to_primary():
+                response = self.get_response(request)
+        else:
+            with page_reads():
+                response = self.get_response(request)
         if unsafe:
             seconds = settings.DATABASE_REPLICA_PIN_SECONDS
             response.set_cookie(

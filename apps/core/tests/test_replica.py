@@ -60,19 +60,22 @@ def replica_queries(client, url: str) -> tuple[int, int]:
 
 
 def test_catalog_reads_go_to_the_replica_and_writes_to_the_primary(replica):
-    assert router.db_for_read(Product) == "replica"
-    assert router.db_for_write(Product) == "default"
-    # Not a catalog model: orders are read where they are written.
-    assert router.db_for_read(Order) == "default"
-
+    # Outside a page (a Celery task right after the commit that queued it): the primary.
+    assert router.db_for_read(Product) == "default"
     product = ProductFactory(name="복제 확인 상품")
     caught_up()
-    found = Product.objects.get(pk=product.pk)
-    assert found._state.db == "replica"
-    assert found.name == "복제 확인 상품"
-    # Saving what was read from the replica writes to the primary (the replica's user could not).
-    found.name = "이름 바뀜"
-    found.save()
+    with db_router.page_reads():
+        assert router.db_for_read(Product) == "replica"
+        assert router.db_for_write(Product) == "default"
+        # Not a catalog model: orders are read where they are written.
+        assert router.db_for_read(Order) == "default"
+
+        found = Product.objects.get(pk=product.pk)
+        assert found._state.db == "replica"
+        assert found.name == "복제 확인 상품"
+        # Saving what was read from the replica writes to the primary (the replica's user could not).
+        found.name = "이름 바뀜"
+        found.save()
     assert Product.objects.using("default").get(pk=product.pk).name == "이름 바뀜"
 
 
@@ -86,7 +89,7 @@ def test_real_replication_brings_a_write_over(replica):
 
 def test_reads_inside_a_transaction_go_to_the_primary(replica):
     product = ProductFactory()
-    with transaction.atomic():
+    with db_router.page_reads(), transaction.atomic():
         Product.objects.filter(pk=product.pk).update(name="트랜잭션 안")
         assert router.db_for_read(Product) == "default"
         # Not committed, so the replica cannot have it: the read must see the transaction's own write.
@@ -127,11 +130,13 @@ def test_a_lagging_replica_is_stepped_around(replica, settings, monkeypatch):
     settings.DATABASE_REPLICA_MAX_LAG = 5
     monkeypatch.setattr(db_router, "replica_lag", lambda: 30.0)
     db_router.replica_lag_forget()
-    assert router.db_for_read(Product) == "default"
+    with db_router.page_reads():
+        assert router.db_for_read(Product) == "default"
 
     monkeypatch.setattr(db_router, "replica_lag", lambda: 2.0)
     db_router.replica_lag_forget()
-    assert router.db_for_read(Product) == "replica"
+    with db_router.page_reads():
+        assert router.db_for_read(Product) == "replica"
 
 
 def test_a_stopped_replica_sends_reads_to_the_primary_and_pages_still_work(replica, client):
@@ -145,7 +150,8 @@ def test_a_stopped_replica_sends_reads_to_the_primary_and_pages_still_work(repli
     try:
         db_router.replica_lag_forget()
         assert db_router.replica_lag() is None
-        assert router.db_for_read(Product) == "default"
+        with db_router.page_reads():
+            assert router.db_for_read(Product) == "default"
         response = client.get(url)
         assert response.status_code == 200
         assert "주 서버에서 읽음" in response.content.decode()
@@ -153,7 +159,8 @@ def test_a_stopped_replica_sends_reads_to_the_primary_and_pages_still_work(repli
         replica.close()
         replica.settings_dict["PORT"] = port
     db_router.replica_lag_forget()
-    assert router.db_for_read(Product) == "replica"
+    with db_router.page_reads():
+        assert router.db_for_read(Product) == "replica"
 
 
 def test_report_reads_go_to_the_replica_even_inside_a_job_transaction(replica):
