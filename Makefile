@@ -18,6 +18,7 @@ setup:
 # really live (`demo-stream`) always run. Ctrl-C stops all of them.
 run: setup
 	@if [[ "$${DATABASE_URL:-}" == mysql* ]]; then bash docker/dev/services.sh mariadb; fi
+	@if [[ "$${DATABASE_REPLICA_URL:-}" == mysql* ]]; then bash docker/dev/services.sh mariadb-replica; fi
 	@if [[ -n "$${REDIS_URL:-}" ]]; then bash docker/dev/services.sh redis; fi
 	@$(MANAGE) database_ensure
 	@echo "==> 마이그레이션"; $(MANAGE) migrate --noinput
