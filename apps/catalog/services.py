@@ -36,6 +36,7 @@ from apps.catalog.models import (
     Wishlist,
 )
 from apps.core.events import publish
+from apps.core.personal import personal_changed
 
 OPTION_RESTOCKED = "catalog.option_restocked"
 REVIEW_PHOTOS_MAX = 5
@@ -433,6 +434,7 @@ def review_delete(*, review: Review, user) -> None:
 @transaction.atomic
 def wishlist_toggle(*, user, product: Product) -> bool:
     """Heart or un-heart a product; returns whether it is now in the shopper's wishlist."""
+    personal_changed(user.pk)
     deleted, _detail = Wishlist.objects.filter(user=user, product=product).delete()
     if deleted:
         return False
