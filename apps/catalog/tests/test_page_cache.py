@@ -136,3 +136,18 @@ def test_a_renamed_product_shows_at_once_on_the_main_page_for_members_and_visito
 
     assert "이름바꾼상품" in client.get("/").content.decode()
     assert "이름바꾼상품" in Client().get("/").content.decode()
+
+
+def test_a_member_who_bought_the_product_gets_its_page_rendered_for_them(bought):
+    """리뷰 쓰기 is the buyer's alone: their product page is not the members' shared copy, another member's is."""
+    product = ProductOptionFactory().product
+    buyer, other = UserFactory(), UserFactory()
+    bought(buyer, product, 501)
+    browsers = {}
+    for user in (other, buyer):
+        browsers[user] = Client()
+        browsers[user].force_login(user)
+
+    assert "리뷰 쓰기" not in browsers[other].get(product.get_absolute_url()).content.decode()
+    assert "리뷰 쓰기" in browsers[buyer].get(product.get_absolute_url()).content.decode()
+    assert "리뷰 쓰기" not in browsers[other].get(product.get_absolute_url()).content.decode()
