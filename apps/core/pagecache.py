@@ -177,12 +177,16 @@ def render_shared(
     # every drop) does not name: the key always takes the supported variant.
     if _is_first_time_visitor(request):
         cache_key = page_key(key, translation.get_supported_language_variant(translation.get_language()))
-        html = _shared_html(request, cache_key, template, context, seconds)
+        html = _shared_html(lambda: request, cache_key, template, context, seconds)
     elif _is_sharing_member(request) and not (personal_only and personal_only(personal_bag(request))):
         cache_key = page_key(key, translation.get_supported_language_variant(translation.get_language()))
         html = personal_fill(
             _shared_html(
-                _as_shared_member(request), f"{cache_key}:{MEMBER_VARIANT}", template, context, seconds
+                lambda: _as_shared_member(request),
+                f"{cache_key}:{MEMBER_VARIANT}",
+                template,
+                context,
+                seconds,
             ),
             request,
         )
@@ -203,8 +207,14 @@ def _as_shared_member(request: HttpRequest) -> HttpRequest:
 
 
 def _shared_html(
-    request: HttpRequest, cache_key: str, template: str, context: Callable[[HttpRequest], dict], seconds: int
+    render_as: Callable[[], HttpRequest],
+    cache_key: str,
+    template: str,
+    context: Callable[[HttpRequest], dict],
+    seconds: int,
 ) -> str:
+    """The stored page under ``cache_key``, rendered (for ``render_as()``, the request it is drawn for) when
+    there is none to serve."""
     now = time.time()
     local = _local.get(cache_key)
     if local is not None and now < local[0] and now < local[2]:
@@ -214,12 +224,12 @@ def _shared_html(
         if stored is not None and stored[2:] != (frame_version(),):
             stored = None  # rendered in another frame: a runtime setting the footer shows has changed since
         if stored is None:
-            html, fresh_until = _render_and_store(request, cache_key, template, context, seconds)
+            html, fresh_until = _render_and_store(render_as(), cache_key, template, context, seconds)
         else:
             html, fresh_until, _frame = stored
             # Stale: whoever takes the lock renders; everyone else is served the stale page meanwhile.
             if now >= fresh_until and cache.add(f"{cache_key}:rendering", 1, RENDER_LOCK_SECONDS):
-                html, fresh_until = _render_and_store(request, cache_key, template, context, seconds)
+                html, fresh_until = _render_and_store(render_as(), cache_key, template, context, seconds)
         if len(_local) >= LOCAL_MAX_PAGES:
             _local.clear()
         _local[cache_key] = (now + LOCAL_SECONDS, html, fresh_until)
