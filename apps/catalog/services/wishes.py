@@ -13,11 +13,13 @@ from apps.catalog.models import (
     RestockAlert,
     Wishlist,
 )
+from apps.core.personal import personal_changed
 
 
 @transaction.atomic
 def wishlist_toggle(*, user, product: Product) -> bool:
     """Heart or un-heart a product; returns whether it is now in the shopper's wishlist."""
+    personal_changed(user.pk)
     deleted, _detail = Wishlist.objects.filter(user=user, product=product).delete()
     if deleted:
         return False
@@ -85,6 +87,7 @@ def restock_alerts_notify(*, option_id: int) -> int:
 def member_wishes_clear(*, user_id: int) -> int:
     """A withdrawn member's wishlist and restock alerts go with the account (``account.withdrawn``); returns
     how many rows went. Idempotent."""
+    personal_changed(user_id)
     wishes, _by_model = Wishlist.objects.filter(user_id=user_id).delete()
     alerts, _by_model = RestockAlert.objects.filter(user_id=user_id).delete()
     return wishes + alerts
