@@ -88,8 +88,8 @@ def test_api_token_failures_answer_429_json(client):
 
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
-    assert response.json()["code"] == "throttled"
-    assert HANGUL.search(response.json()["message"])
+    assert response.json()["error"]["code"] == "throttled"
+    assert HANGUL.search(response.json()["error"]["message"])
 
 
 def test_checkout_is_limited_per_member(client):
