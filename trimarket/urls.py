@@ -8,6 +8,8 @@ admin.site.site_header = "TriMarket 관리자"
 admin.site.site_title = "TriMarket 관리자"
 admin.site.index_title = "쇼핑몰 운영"
 
+handler404 = "apps.core.views.page_not_found"
+
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.sellers.urls")),
