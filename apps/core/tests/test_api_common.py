@@ -126,3 +126,13 @@ def test_the_schema_of_api_v1_generates_without_warnings(tmp_path):
     schema = (tmp_path / "schema.yaml").read_text()
     assert "/api/v1/orders/{merchant_uid}/cancel/" in schema
     assert "/api/v1/payments/verify/" in schema
+
+
+def test_an_api_address_no_route_matches_answers_the_error_body_and_pages_keep_their_404():
+    """``/api/v1/cart/items/-1/`` (no ``<int:>`` route takes it) is the JSON 404 an app can read."""
+    api = api_client_for(UserFactory()).get("/api/v1/cart/items/-1/")
+    page = api_client_for().get("/no-such-page/")
+
+    assert api.status_code == page.status_code == 404
+    assert api_error(api)["code"] == "not_found"
+    assert page["Content-Type"].startswith("text/html")
