@@ -102,7 +102,60 @@ class ProductDetailView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=s.ProductDetailSerializer)
+    @extend_schema(
+        responses=s.ProductDetailSerializer,
+        examples=[
+            OpenApiExample(
+                "상품 상세",
+                response_only=True,
+                value={
+                    "id": 42,
+                    "name": "플로럴 원피스",
+                    "brand": "봄날",
+                    "status": "on_sale",
+                    "sale_price": 39000,
+                    "list_price": 59000,
+                    "discount_percent": 33,
+                    "description": "<p>가볍고 부드러운 쉬폰 원피스</p>",
+                    "category": {"id": 5, "name": "원피스", "slug": "dress"},
+                    "shop": {"id": 2, "name": "초록상회"},
+                    "purchase_limit": None,
+                    "rating": 4.5,
+                    "review_count": 12,
+                    "images": [
+                        {
+                            "url": "/media/products/2026/12/dress.jpg",
+                            "thumbnail_url": "/media/products/thumbs/2026/12/dress.webp",
+                            "alt": "정면",
+                        }
+                    ],
+                    "options": [
+                        {
+                            "id": 7,
+                            "name": "블랙 / M",
+                            "extra_price": 0,
+                            "price": 39000,
+                            "stock": 4,
+                            "sold_out": False,
+                        }
+                    ],
+                    "rating_bars": [{"stars": 5, "count": 8, "percent": 67}],
+                    "reviews": [
+                        {
+                            "id": 3,
+                            "author": "김**",
+                            "rating": 5,
+                            "text": "색이 예뻐요",
+                            "option_name": "블랙 / M",
+                            "photos": [],
+                            "created_at": "2026-12-01T10:00:00+09:00",
+                        }
+                    ],
+                    "wished": False,
+                },
+            )
+        ],
+    )
     def get(self, request, pk: int):
         detail = selectors.product_detail(product_id=pk, user=request.user)
         wished = selectors.wishlist_has(user=request.user, product_id=pk)

@@ -41,7 +41,47 @@ class BroadcastDetailView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=s.BroadcastSerializer)
+    @extend_schema(
+        responses=s.BroadcastSerializer,
+        examples=[
+            OpenApiExample(
+                "방송 중",
+                response_only=True,
+                value={
+                    "id": 7,
+                    "title": "봄 신상 원피스 라이브 특가",
+                    "status": "live",
+                    "status_label": "라이브",
+                    "shop_name": "라이브셀러 스튜디오",
+                    "category": "dress",
+                    "scheduled_at": "2026-12-07T20:00:00+09:00",
+                    "started_at": "2026-12-07T20:01:12+09:00",
+                    "ended_at": None,
+                    "cover_url": "/media/broadcasts/covers/2026/12/spring.jpg",
+                    "description": "오늘만 라이브 특가",
+                    "hls_url": "http://127.0.0.1:8080/hls/b7k2m9/index.m3u8",
+                    "replay_url": "",
+                    "reconnecting": False,
+                    "viewer_count": 132,
+                    "items": [
+                        {
+                            "item_id": 3,
+                            "product_id": 42,
+                            "name": "플로럴 원피스",
+                            "brand": "봄날",
+                            "image_url": "/media/products/thumbs/2026/12/dress.webp",
+                            "list_price": 59000,
+                            "price": 29000,
+                            "is_live_price": True,
+                            "discount_percent": 50,
+                            "is_sold_out": False,
+                            "is_pinned": True,
+                        }
+                    ],
+                },
+            )
+        ],
+    )
     def get(self, request, pk: int):
         broadcast = selectors.broadcast_get(pk=pk)
         context = {

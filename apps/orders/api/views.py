@@ -21,6 +21,77 @@ ORDER_PLACE_EXAMPLE = {
     "delivery_request": "문 앞에 놓아 주세요",
     "expected_total": 42000,
 }
+CART_EXAMPLE = {
+    "lines": [
+        {
+            "option_id": 7,
+            "option_name": "블랙 / M",
+            "product_id": 42,
+            "product_name": "플로럴 원피스",
+            "shop_id": 2,
+            "shop_name": "초록상회",
+            "quantity": 1,
+            "unit_price": 39000,
+            "list_price": 59000,
+            "amount": 39000,
+            "stock": 4,
+            "orderable": True,
+            "problem": "",
+            "note": "",
+        }
+    ],
+    "amounts": {"items": 59000, "discount": 20000, "shipping": 3000, "total": 42000},
+    "notes": [],
+}
+ORDER_EXAMPLE = {
+    "merchant_uid": "TM261207-7K3QXW2M",
+    "title": "플로럴 원피스",
+    "status": "pending",
+    "status_label": "결제대기",
+    "total_amount": 42000,
+    "created_at": "2026-12-07T15:00:00+09:00",
+    "paid_at": None,
+    "items_amount": 59000,
+    "discount_amount": 20000,
+    "shipping_fee": 3000,
+    "refunded_amount": 0,
+    "recipient": "김민지",
+    "recipient_phone": "010-1234-5678",
+    "postcode": "06236",
+    "road_address": "서울 강남구 테헤란로 152",
+    "detail_address": "12층",
+    "delivery_request": "문 앞에 놓아 주세요",
+    "orderer_name": "김민지",
+    "orderer_phone": "010-1234-5678",
+    "orderer_email": "minji@example.com",
+    "can_cancel": True,
+    "can_confirm": False,
+    "lines": [
+        {
+            "id": 91,
+            "product_id": 42,
+            "option_id": 7,
+            "product_name": "플로럴 원피스",
+            "option_name": "블랙 / M",
+            "unit_price": 39000,
+            "list_price": 59000,
+            "quantity": 1,
+            "status": "ordered",
+            "status_label": "주문",
+        }
+    ],
+    "parcels": [
+        {
+            "shop_id": 2,
+            "status": "new",
+            "status_label": "신규주문",
+            "carrier": "",
+            "tracking_number": "",
+            "line_ids": [91],
+            "cancellable": True,
+        }
+    ],
+}
 ORDER_PLACE_FIELDS_EXAMPLE = {
     "recipient": "김민지",
     "recipient_phone": "010-1234-5678",
@@ -41,7 +112,10 @@ class CartView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=s.CartSerializer)
+    @extend_schema(
+        responses=s.CartSerializer,
+        examples=[OpenApiExample("장바구니", value=CART_EXAMPLE, response_only=True)],
+    )
     def get(self, request):
         return Response(_cart(request.user))
 
@@ -144,6 +218,7 @@ class OrderListView(generics.ListAPIView):
         examples=[
             OpenApiExample("저장된 배송지로", value=ORDER_PLACE_EXAMPLE, request_only=True),
             OpenApiExample("새 배송지로", value=ORDER_PLACE_FIELDS_EXAMPLE, request_only=True),
+            OpenApiExample("결제대기 주문", value=ORDER_EXAMPLE, response_only=True, status_codes=["201"]),
         ],
     )
     def post(self, request):
@@ -201,7 +276,10 @@ class OrderDetailView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=s.OrderSerializer)
+    @extend_schema(
+        responses=s.OrderSerializer,
+        examples=[OpenApiExample("주문", value=ORDER_EXAMPLE, response_only=True)],
+    )
     def get(self, request, merchant_uid: str):
         return _order_response(request.user, merchant_uid)
 
