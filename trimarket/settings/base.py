@@ -352,6 +352,9 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # The client's address is REMOTE_ADDR, already the gateway's word (apps/core/security.py): DRF must not
+    # read X-Forwarded-For itself, or an anonymous client would pick a new address per request.
+    "NUM_PROXIES": 0,
     # Per client IP (anon) or member (user); placing orders and paying have their own, tighter limit.
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),

@@ -136,3 +136,16 @@ def test_an_api_address_no_route_matches_answers_the_error_body_and_pages_keep_t
     assert api.status_code == page.status_code == 404
     assert api_error(api)["code"] == "not_found"
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_the_anonymous_throttle_is_not_dodged_by_a_forged_forwarded_for(monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/min", "user": "100/min"})
+    client = api_client_for()
+
+    statuses = [
+        client.get("/api/v1/categories/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
