@@ -12,7 +12,8 @@ class BroadcastProductInline(admin.TabularInline):
     model = BroadcastProduct
     extra = 0
     autocomplete_fields = ("product",)
-    fields = ("product", "position", "live_price", "is_sold_out", "is_pinned")
+    fields = ("product", "code", "position", "live_price", "is_sold_out", "is_pinned")
+    readonly_fields = ("code",)
 
 
 class BroadcastPinInline(admin.TabularInline):

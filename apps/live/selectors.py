@@ -113,6 +113,14 @@ def broadcasts_of_seller(*, user) -> QuerySet[Broadcast]:
     return _broadcasts().filter(seller=user).order_by("-scheduled_at", "-id")
 
 
+def broadcast_current_and_next(*, user) -> tuple[Broadcast | None, Broadcast | None]:
+    """The seller's broadcast on air now, and its next one not yet started (a late start still counts)."""
+    mine = _broadcasts().filter(seller=user)
+    current = mine.filter(status=Broadcast.Status.LIVE).order_by("-started_at", "-id").first()
+    upcoming = mine.filter(status=Broadcast.Status.SCHEDULED).order_by("scheduled_at", "id").first()
+    return current, upcoming
+
+
 @dataclasses.dataclass
 class ItemCard:
     """A product on sale in a broadcast: the catalog's card plus the live price and flags."""
@@ -123,6 +131,8 @@ class ItemCard:
     is_live_price: bool
     is_sold_out: bool
     is_pinned: bool
+    # The chat-order code (A1, A2, …) printed on the card.
+    code: str = ""
 
     @property
     def discount_percent(self) -> int:
@@ -151,6 +161,7 @@ def broadcast_item_cards(*, broadcast: Broadcast) -> list[ItemCard]:
                 is_live_price=item.live_price is not None,
                 is_sold_out=item.is_sold_out or card.sold_out,
                 is_pinned=item.is_pinned,
+                code=item.code or "",
             )
         )
     return result

@@ -14,6 +14,7 @@ urlpatterns = [
     path("live/<int:pk>/coupons/<int:coupon_id>/claim/", room.coupon_claim, name="coupon-claim"),
     path("live/studio/", studio.studio_index, name="studio-index"),
     path("live/<int:pk>/studio/", studio.studio, name="studio"),
+    path("live/<int:pk>/studio/console/", studio.studio_console, name="studio-console"),
     path("live/<int:pk>/studio/key/", studio.studio_key_regenerate, name="studio-key"),
     path("live/<int:pk>/studio/end/", studio.studio_end, name="studio-end"),
     path("live/<int:pk>/studio/products/", studio.studio_product_add, name="studio-product-add"),

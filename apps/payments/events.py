@@ -4,7 +4,7 @@ from constance import config
 
 from apps.core.events import subscribe
 from apps.orders.models import Order
-from apps.payments import notifications, services, vbanks
+from apps.payments import escrow, notifications, services, vbanks
 
 
 def refund_alert_minutes() -> int:
@@ -42,3 +42,9 @@ def vbank_revoke_on_cancel(*, event: str, payload: dict) -> None:
     """An unpaid order cancelled or expired: its 가상계좌 is closed at the PG, so nobody deposits into it."""
     if payload.get("from_status") == Order.Status.PENDING:
         vbanks.vbanks_revoke(order_id=payload["order_id"])
+
+
+@subscribe("shipment.shipped")
+def escrow_delivery_on_shipping(*, event: str, payload: dict) -> None:
+    """A parcel of an escrow payment left: the PG is told its carrier and tracking number."""
+    escrow.escrow_delivery_register(shipment_id=payload["shipment_id"])

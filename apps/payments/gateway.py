@@ -316,6 +316,21 @@ class PortOneGateway:
         url = f"{self.api_url}vbanks/{imp_uid}"
         return PGPayment.from_response(self.call("vbank_revoke", self.client._delete, url))
 
+    def escrow_logis_register(self, imp_uid: str, delivery: dict) -> dict:
+        """Register the delivery of an escrow payment (POST /escrows/logis/{imp_uid}); when the PG already
+        has one (409), change it (PUT), so a retried or a later parcel's registration is never refused."""
+        url = f"{self.api_url}escrows/logis/{imp_uid}"
+        try:
+            return self.call("escrow_logis", self.client._post, url, delivery)
+        except PGRefused as refused:
+            if refused.code != 409:
+                raise
+        return self.call("escrow_logis_put", self._put, url, delivery)
+
+    def _put(self, url: str, payload: dict) -> dict:
+        headers = {**self.client.get_headers(), "Content-Type": "application/json"}
+        return self.client.get_response(self.session.put(url, headers=headers, json=payload))
+
     def payment_prepare(self, merchant_uid: str, amount: int) -> dict:
         """Pre-register ``amount`` for ``merchant_uid`` so the payment window refuses any other amount.
 
@@ -438,6 +453,10 @@ def payment_fetch(imp_uid: str) -> PGPayment:
 def payment_find_by_merchant_uid(merchant_uid: str) -> PGPayment:
     """The order's paid payment if any, else its latest attempt (reconciliation when no imp_uid came back)."""
     return gateway().payment_find_by_merchant_uid(merchant_uid)
+
+
+def escrow_logis_register(imp_uid: str, delivery: dict) -> dict:
+    return gateway().escrow_logis_register(imp_uid, delivery)
 
 
 def payment_prepare(merchant_uid: str, amount: int) -> dict:

@@ -27,6 +27,7 @@ from apps.orders.services.payment_outcomes import (
 )
 from apps.orders.services.statuses import order_note_add
 from apps.payments import gateway, methods
+from apps.payments.escrow import escrow_requested
 from apps.payments.gateway import PaymentNotFound, PGPayment, PGRefused, PGUnavailable
 from apps.payments.models import PaymentAttempt, Refund
 from apps.payments.refunds import (
@@ -99,6 +100,8 @@ def pay_params(*, order: Order, redirect_url: str, notice_url: str, method: meth
     if method.code == methods.VBANK:
         due = timezone.localtime() + datetime.timedelta(hours=settings.PORTONE_VBANK_DUE_HOURS)
         params["vbank_due"] = due.strftime("%Y%m%d%H%M")
+    if escrow_requested(method.code):
+        params["escrow"] = True
     if method.code == methods.NAVERPAY:
         params["naverProducts"] = [
             {

@@ -196,6 +196,11 @@ def stock_hold_ids_of_order(*, order_id: int) -> list[int]:
     return list(StockHold.objects.filter(order_id=order_id).values_list("pk", flat=True))
 
 
+def stock_hold_option_id(*, hold_id: int) -> int | None:
+    """The option whose units a hold took (and gives back when released), or None for no such hold."""
+    return StockHold.objects.filter(pk=hold_id).values_list("option_id", flat=True).first()
+
+
 def hold_view(*, hold: StockHold) -> CartView:
     """The checkout line of a hold: its units are taken already, so only a hidden product is a problem."""
     options = _options([hold.option_id])
@@ -385,6 +390,15 @@ def reviewable_order_line_ids(*, user, product_id: int) -> list[int]:
     )
 
 
+def ordered_option_ids(*, option_ids) -> list[int]:
+    """Those of these options that any order line names, whatever the order's status."""
+    return list(
+        OrderLine.objects.filter(option_id__in=list(option_ids))
+        .values_list("option_id", flat=True)
+        .distinct()
+    )
+
+
 def stock_holds_open_count(*, user_id: int) -> int:
     """How many holds the member has open across the shop: still held and not yet run out.
 
@@ -395,6 +409,16 @@ def stock_holds_open_count(*, user_id: int) -> int:
     return StockHold.objects.filter(
         user_id=user_id, state=StockHold.State.HELD, expires_at__gt=timezone.now()
     ).count()
+
+
+def paid_line_sales(*, product_ids, placed_from) -> list[tuple[int, object, int]]:
+    """(order id, paid at, amount) of every paid line of these products in orders placed from ``placed_from``
+    on: what a live broadcast's console counts as its sales as they come in (a refund later is the report's
+    and the settlement's business)."""
+    rows = OrderLine.objects.filter(
+        product_id__in=list(product_ids), order__created_at__gte=placed_from, order__paid_at__isnull=False
+    ).values_list("order_id", "order__paid_at", "unit_price", "quantity")
+    return [(order_id, paid_at, unit_price * quantity) for order_id, paid_at, unit_price, quantity in rows]
 
 
 from apps.orders.selectors.shipments import (  # noqa: E402 - the package's second file, re-exported

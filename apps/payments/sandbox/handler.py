@@ -117,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/sandbox/"):
                 self._sandbox_route(method, path)
-            elif path.startswith(("/users/", "/payments", "/vbanks/")):
+            elif path.startswith(("/users/", "/payments", "/vbanks/", "/escrows/")):
                 self._api_route(method, path)
             elif path == "/" and method == "GET":
                 self._envelope({"name": "TriMarket PG sandbox", "api": "PortOne REST API v1"})
@@ -165,6 +165,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.ledger.payment_get(imp_uid)
             case "DELETE", ["vbanks", imp_uid]:
                 return self.ledger.vbank_revoke(imp_uid)
+            case "POST" | "PUT", ["escrows", "logis", imp_uid]:
+                return self.ledger.escrow_logis_register(imp_uid, body, update=method == "PUT")
+            case "GET", ["escrows", "logis", imp_uid]:
+                return self.ledger.escrow_logis_get(imp_uid)
         raise Refused("요청하신 API를 찾을 수 없습니다.", code=-1, http_status=404)
 
     # --- The payment window and the drills --------------------------------------------------------------------

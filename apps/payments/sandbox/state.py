@@ -91,6 +91,7 @@ class Ledger:
     notice_urls: dict[str, str] = field(default_factory=dict)
     # Every body POST /payments/cancel received, so tests see what the shop sent (refund account, checksum).
     cancel_requests: list[dict] = field(default_factory=list)
+    escrow_logis: dict[str, dict] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
     fault: Fault = field(default_factory=Fault)
     webhook_mode: str = "sync"
@@ -127,6 +128,7 @@ class Ledger:
             self.prepared.clear()
             self.notice_urls.clear()
             self.cancel_requests.clear()
+            self.escrow_logis.clear()
             self.tokens.clear()
             self.token_ttl = self.default_token_ttl
             self.fault = Fault()
@@ -231,7 +233,7 @@ class Ledger:
                 "emb_pg_provider": None,
                 "pg_tid": f"SBX{now}{secrets.token_hex(4).upper()}",
                 "pg_id": "INIpayTest",
-                "escrow": False,
+                "escrow": str(params.get("escrow", "")).lower() in ("true", "1"),
                 "apply_num": "",
                 "bank_code": None,
                 "bank_name": None,
@@ -400,6 +402,40 @@ class Ledger:
             return json.loads(json.dumps(payment))
 
     # --- Webhooks ---------------------------------------------------------------------------------------------
+    def escrow_logis_register(self, imp_uid: str, body: dict, *, update: bool) -> dict:
+        """POST (first registration; 409 once registered) or PUT (a change) /escrows/logis/{imp_uid}: the
+        delivery of an escrow payment, as PortOne answers: the logis part echoed with its times."""
+        with self.lock:
+            payment = self.payments.get(imp_uid)
+            if payment is None:
+                raise Refused("존재하지 않는 결제정보입니다.", code=1, http_status=404)
+            if not payment.get("escrow"):
+                raise Refused("에스크로 결제건이 아닙니다.", code=1, http_status=400)
+            if update != (imp_uid in self.escrow_logis):
+                if update:
+                    raise Refused("등록된 배송정보가 없습니다.", code=1, http_status=404)
+                raise Refused("이미 배송정보가 등록되어 있습니다.", code=1, http_status=409)
+            logis = body.get("logis") or {}
+            if not logis.get("company") or not logis.get("invoice"):
+                raise Refused("택배사와 송장번호는 필수입니다.", code=1, http_status=400)
+            self.escrow_logis[imp_uid] = {
+                "sender": body.get("sender") or {},
+                "receiver": body.get("receiver") or {},
+                "logis": logis,
+            }
+            return {
+                "company": logis["company"],
+                "invoice": logis["invoice"],
+                "sent_at": int(logis.get("sent_at") or time.time()),
+                "applied_at": int(time.time()),
+            }
+
+    def escrow_logis_get(self, imp_uid: str) -> dict:
+        with self.lock:
+            if imp_uid not in self.escrow_logis:
+                raise Refused("등록된 배송정보가 없습니다.", code=1, http_status=404)
+            return self.escrow_logis[imp_uid]["logis"]
+
     def set_webhook_mode(self, mode: str, delay: float = 0.5) -> None:
         if mode not in ("sync", "delayed", "off"):
             raise Refused("mode must be one of sync, delayed, off")

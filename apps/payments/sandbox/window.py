@@ -32,6 +32,7 @@ WINDOW_PARAMS = (
     "channel",
     "vbank_due",
     "naverProducts",
+    "escrow",
 )
 EASY_PAY = {
     "kakaopay": ("카카오페이", "pay"),
