@@ -24,10 +24,14 @@ from apps.catalog.models import (
     ProductImage,
     ProductOption,
     ProductSalesDay,
-    RestockAlert,
     Review,
     ReviewPhoto,
     Wishlist,
+)
+from apps.catalog.selectors.shopper import (  # noqa: F401  (re-exported: the API reads them from here)
+    option_get,
+    restock_alerts_for_user,
+    wishlist_entries,
 )
 
 SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -385,41 +389,9 @@ def wishlist_products(*, user) -> QuerySet[Product]:
     )
 
 
-def wishlist_entries(*, user) -> QuerySet[Wishlist]:
-    """A shopper's hearts, newest first (the API pages these, then shows their products' cards)."""
-    return (
-        Wishlist.objects.filter(user=user)
-        .exclude(product__status=Product.Status.HIDDEN)
-        .order_by("-created_at", "-id")
-    )
-
-
 def products_by_id(*, product_ids: Iterable[int]) -> dict[int, Product]:
     """Visible products (with their thumbnails) of these ids, by id."""
     return {product.pk: product for product in products_visible().filter(pk__in=list(product_ids))}
-
-
-def restock_alerts_for_user(*, user) -> QuerySet[RestockAlert]:
-    """A shopper's restock alerts, newest first, with the option and its product."""
-    return (
-        RestockAlert.objects.filter(user=user)
-        .select_related("option__product")
-        .exclude(option__product__status=Product.Status.HIDDEN)
-        .order_by("-created_at", "-id")
-    )
-
-
-def option_get(*, option_id: int) -> ProductOption:
-    """An option of a visible product, with its product; a hidden product's or a missing one is a 404."""
-    option = (
-        ProductOption.objects.select_related("product")
-        .exclude(product__status=Product.Status.HIDDEN)
-        .filter(pk=option_id)
-        .first()
-    )
-    if option is None:
-        raise Http404("option")
-    return option
 
 
 def live_now() -> list[dict]:
