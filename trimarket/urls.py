@@ -14,6 +14,7 @@ admin.site.index_title = "쇼핑몰 운영"
 
 # Each module says which of its pages a crawler should know; the project lists them in one /sitemap.xml.
 SITEMAPS = {"products": ProductSitemap, "categories": CategorySitemap, "broadcasts": BroadcastSitemap}
+handler404 = "apps.core.views.page_not_found"
 
 urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("trimarket.api_v1")),
     path("api/", include("apps.accounts.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.

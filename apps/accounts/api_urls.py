@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework_simplejwt.views import TokenRefreshView
 
-from apps.accounts import api
+from apps.accounts.api import auth as api
 
 # Mounted at /api/.
 urlpatterns = [

@@ -63,3 +63,24 @@ def private_redis():
     server.start()
     yield server
     server.kill()
+
+
+def api_client_for(user=None):
+    """A DRF test client with a JWT of ``user`` in its Authorization header, as an app sends it (no session);
+    anonymous without a user."""
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+def api_error(response) -> dict:
+    """The API's one error body, checked for its shape: ``{"error": {"code", "message" (Korean), ...}}``."""
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"], body
+    assert any("가" <= ch <= "힣" for ch in body["error"]["message"]), body
+    return body["error"]

@@ -2,8 +2,10 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found as django_page_not_found
 
 from apps.core import selectors
+from apps.core.api import MESSAGES
 from apps.core.business import business_info
 from apps.core.health import health_report
 from apps.core.policytext import policy_html
@@ -48,3 +50,9 @@ def robots_txt(request):
     lines = ["User-agent: *", "Allow: /", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
     lines.append(f"Sitemap: {absolute_url('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+def page_not_found(request, exception):
+    """Django's 404 page, except under /api/ where a client reads the API's one JSON error body (an address
+    no route matches, such as ``/api/v1/cart/items/-1/``, answers like a missing object)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "not_found", "message": MESSAGES["not_found"]}}, status=404)
+    return django_page_not_found(request, exception)

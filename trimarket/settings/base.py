@@ -371,6 +371,21 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "apps.core.api.ListingCursorPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # The client's address is REMOTE_ADDR, already the gateway's word (apps/core/security.py): DRF must not
+    # read X-Forwarded-For itself, or an anonymous client would pick a new address per request.
+    "NUM_PROXIES": 0,
+    # Per client IP (anon) or member (user); placing orders and paying have their own, tighter limit.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="120/min"),
+        "user": env("API_THROTTLE_USER", default="600/min"),
+        "checkout": env("API_THROTTLE_CHECKOUT", default="20/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TriMarket API",
@@ -384,6 +399,11 @@ SPECTACULAR_SETTINGS = {
     # Request bodies get their own components, so non-blank strings say minLength 1 (the fuzzer holds the
     # API to its schema: apps/core/tests/test_api_fuzz.py).
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "apps.orders.models.Order.Status",
+        "BroadcastStatusEnum": "apps.live.models.Broadcast.Status",
+        "PayMethodEnum": "apps.payments.api.serializers.METHOD_CHOICES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema_error_responses",

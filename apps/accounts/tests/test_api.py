@@ -50,7 +50,7 @@ def test_wrong_credentials_get_a_korean_json_error_with_a_code(api):
     assert (
         known.json()
         == unknown.json()
-        == {"code": "login_failed", "message": "아이디 또는 비밀번호가 올바르지 않아요."}
+        == {"error": {"code": "login_failed", "message": "아이디 또는 비밀번호가 올바르지 않아요."}}
     )
 
 
@@ -63,7 +63,7 @@ def test_token_requests_share_the_login_throttle(api):
     response = api.post("/api/auth/token/", {"username": "mobile", "password": PASSWORD}, format="json")
 
     assert response.status_code == 429
-    assert "로그인 시도가 너무 많아요" in response.json()["message"]
+    assert "로그인 시도가 너무 많아요" in response.json()["error"]["message"]
 
 
 def test_refresh_rotates_and_a_used_refresh_token_is_refused(api):
@@ -77,8 +77,8 @@ def test_refresh_rotates_and_a_used_refresh_token_is_refused(api):
     assert first.status_code == 200
     assert first.json()["refresh"] != tokens["refresh"]
     assert again.status_code == 401
-    assert again.json()["code"] == "token_not_valid"
-    assert "다시 로그인" in again.json()["message"]
+    assert again.json()["error"]["code"] == "token_not_valid"
+    assert "다시 로그인" in again.json()["error"]["message"]
 
 
 def test_logout_blacklists_the_refresh_token(api):
@@ -102,7 +102,7 @@ def test_an_expired_access_token_is_refused(api):
     response = api.get("/api/me/")
 
     assert response.status_code == 401
-    assert response.json()["code"] == "token_not_valid"
+    assert response.json()["error"]["code"] == "token_not_valid"
 
 
 def test_me_reads_and_changes_only_the_callers_profile(api):
@@ -129,8 +129,8 @@ def test_me_refuses_an_invalid_phone_with_field_errors(api):
     response = api.patch("/api/me/", {"phone": "12345"}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid"
-    assert "010-1234-5678" in response.json()["fields"]["phone"][0]
+    assert response.json()["error"]["code"] == "invalid"
+    assert "010-1234-5678" in response.json()["error"]["fields"]["phone"][0]
 
 
 def test_me_without_credentials_is_a_korean_401(api):
@@ -138,8 +138,8 @@ def test_me_without_credentials_is_a_korean_401(api):
     response = api.get("/api/me/")
 
     assert response.status_code == 401
-    assert response.json()["code"] == "not_authenticated"
-    assert re.search("[가-힣]", response.json()["message"])
+    assert response.json()["error"]["code"] == "not_authenticated"
+    assert re.search("[가-힣]", response.json()["error"]["message"])
 
 
 def test_a_logged_in_page_gets_a_websocket_token_without_the_password(client):

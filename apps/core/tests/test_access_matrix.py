@@ -320,6 +320,55 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "api/me/": ("GET", "/api/me/", "401 200 200 200 200 200"),
     "api/schema/": ("GET", "/api/schema/", "200 200 200 200 200 200"),
     "api/docs/": ("GET", "/api/docs/", "200 200 200 200 200 200"),
+    # --- REST API v1: 401 (the JSON error body) for anonymous on a member's endpoint; B's column is the IDOR
+    # check on A's address, cart line and order (404). Empty POSTs: 400 naming the missing fields.
+    "api/v1/auth/token/": ("POST", "/api/v1/auth/token/", "400 400 400 400 400 400"),
+    "api/v1/auth/token/refresh/": ("POST", "/api/v1/auth/token/refresh/", "400 400 400 400 400 400"),
+    "api/v1/auth/logout/": ("POST", "/api/v1/auth/logout/", "400 400 400 400 400 400"),
+    "api/v1/me/": ("GET", "/api/v1/me/", "401 200 200 200 200 200"),
+    "api/v1/me/addresses/": ("GET", "/api/v1/me/addresses/", "401 200 200 200 200 200"),
+    "api/v1/me/addresses/<int:pk>/": ("GET", "/api/v1/me/addresses/{address}/", "401 200 404 404 404 404"),
+    "api/v1/categories/": ("GET", "/api/v1/categories/", "200 200 200 200 200 200"),
+    "api/v1/products/": ("GET", "/api/v1/products/?q=x&sort=new", "200 200 200 200 200 200"),
+    "api/v1/products/<int:pk>/": ("GET", "/api/v1/products/{product}/", "200 200 200 200 200 200"),
+    "api/v1/products/<int:pk>/reviews/": (
+        "GET",
+        "/api/v1/products/{product}/reviews/",
+        "200 200 200 200 200 200",
+    ),
+    "api/v1/wishlist/": ("GET", "/api/v1/wishlist/", "401 200 200 200 200 200"),
+    # Nobody has hearted the product: un-hearting it is a 404 for everyone.
+    "api/v1/wishlist/<int:product_id>/": ("DELETE", "/api/v1/wishlist/{product}/", "401 404 404 404 404 404"),
+    "api/v1/restock-alerts/": ("GET", "/api/v1/restock-alerts/", "401 200 200 200 200 200"),
+    "api/v1/cart/": ("GET", "/api/v1/cart/", "401 200 200 200 200 200"),
+    "api/v1/cart/items/": ("POST", "/api/v1/cart/items/", "401 400 400 400 400 400"),
+    "api/v1/cart/items/<int:option_id>/": (
+        "DELETE",
+        "/api/v1/cart/items/{option}/",
+        "401 204 404 404 404 404",
+    ),
+    "api/v1/orders/": ("GET", "/api/v1/orders/", "401 200 200 200 200 200"),
+    "api/v1/orders/<str:merchant_uid>/": ("GET", "/api/v1/orders/{order}/", "401 200 404 404 404 404"),
+    "api/v1/orders/<str:merchant_uid>/cancel/": (
+        "POST",
+        "/api/v1/orders/{order}/cancel/",
+        "401 200 404 404 404 404",
+    ),
+    # A's order is 결제대기: not one to confirm yet (400, the service's sentence).
+    "api/v1/orders/<str:merchant_uid>/confirm/": (
+        "POST",
+        "/api/v1/orders/{order}/confirm/",
+        "401 400 404 404 404 404",
+    ),
+    "api/v1/payments/prepare/": ("POST", "/api/v1/payments/prepare/", "401 400 400 400 400 400"),
+    "api/v1/payments/verify/": ("POST", "/api/v1/payments/verify/", "401 400 400 400 400 400"),
+    "api/v1/broadcasts/": ("GET", "/api/v1/broadcasts/?tab=scheduled", "200 200 200 200 200 200"),
+    "api/v1/broadcasts/<int:pk>/": ("GET", "/api/v1/broadcasts/{broadcast}/", "200 200 200 200 200 200"),
+    "api/v1/broadcasts/<int:pk>/holds/": (
+        "POST",
+        "/api/v1/broadcasts/{broadcast}/holds/",
+        "401 400 400 400 400 400",
+    ),
     # --- admin (staff only; every model's pages are summarised by its changelist below) -----------------
     "admin/": ("GET", "/admin/", "admin admin admin admin admin 200"),
     "admin/login/": ("GET", "/admin/login/", "200 200 200 200 200 3xx"),
@@ -514,14 +563,14 @@ def _matches(expected: str, verdict: str) -> bool:
 
 
 def _request(client: Client, method: str, path: str):
-    return client.post(path) if method == "POST" else client.get(path)
+    return getattr(client, method.lower())(path)
 
 
 def _check_row(world, method: str, template: str, expected_row: str) -> None:
     users, placeholders = world
     path = template.format(**placeholders)
     expected = dict(zip(ROLES, expected_row.split(), strict=True))
-    order = UNSAFE_ORDER if method == "POST" else ROLES
+    order = ROLES if method == "GET" else UNSAFE_ORDER
     got = {role: _verdict(_request(_client(users[role]), method, path)) for role in order}
     wrong = {
         role: f"expected {expected[role]}, got {got[role]}"

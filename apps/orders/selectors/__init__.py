@@ -211,6 +211,11 @@ def hold_view(*, hold: StockHold) -> CartView:
     )
 
 
+def cart_has(*, user, option_id: int) -> bool:
+    """Whether the member's cart has a line of this option."""
+    return CartItem.objects.filter(cart__user=user, option_id=option_id).exists()
+
+
 def cart_count(*, user=None, session=None) -> int:
     """How many lines the header's cart badge shows; a member's count is cached (dropped on each change)."""
     if user is not None and user.is_authenticated:

@@ -28,6 +28,11 @@ from apps.catalog.models import (
     ReviewPhoto,
     Wishlist,
 )
+from apps.catalog.selectors.shopper import (  # noqa: F401  (re-exported: the API reads them from here)
+    option_get,
+    restock_alerts_for_user,
+    wishlist_entries,
+)
 
 SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "popular": ("인기", ("-sales_count", "-id")),
@@ -170,14 +175,26 @@ def product_listing(
     sort: str = DEFAULT_SORT,
     min_price: int | None = None,
     max_price: int | None = None,
+    in_stock: bool = False,
 ) -> QuerySet[Product]:
-    """Visible products of some categories, of one seller and/or matching a search, filtered by price and sorted.
+    """Visible products of some categories, of one seller and/or matching a search, filtered by price (and to
+    those not 품절 with ``in_stock``) and sorted.
 
     Search: every word of ``query`` must appear in the name, the brand or the description text
     (substring match, so Korean words match inside longer words: "원피스" finds "플로럴원피스").
     """
+    # The sort fields are loaded too: the API's cursor reads the last row's sort value.
     products = products_visible().only(
-        "pk", "name", "brand", "sale_price", "list_price", "status", "rating_avg", "review_count"
+        "pk",
+        "name",
+        "brand",
+        "sale_price",
+        "list_price",
+        "status",
+        "rating_avg",
+        "review_count",
+        "sales_count",
+        "created_at",
     )
     if category_ids is not None:
         products = products.filter(category_id__in=category_ids)
@@ -191,6 +208,8 @@ def product_listing(
         products = products.filter(sale_price__gte=min_price)
     if max_price is not None:
         products = products.filter(sale_price__lte=max_price)
+    if in_stock:
+        products = products.filter(status=Product.Status.ON_SALE)
     return products.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])[1])
 
 
@@ -368,6 +387,11 @@ def wishlist_products(*, user) -> QuerySet[Product]:
     return (
         products_visible().filter(wished_by__user=user).order_by("-wished_by__created_at", "-wished_by__id")
     )
+
+
+def products_by_id(*, product_ids: Iterable[int]) -> dict[int, Product]:
+    """Visible products (with their thumbnails) of these ids, by id."""
+    return {product.pk: product for product in products_visible().filter(pk__in=list(product_ids))}
 
 
 def live_now() -> list[dict]:
