@@ -50,6 +50,8 @@ def robots_txt(request):
     lines = ["User-agent: *", "Allow: /", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
     lines.append(f"Sitemap: {absolute_url('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 def page_not_found(request, exception):
     """Django's 404 page, except under /api/ where a client reads the API's one JSON error body (an address
     no route matches, such as ``/api/v1/cart/items/-1/``, answers like a missing object)."""
