@@ -191,7 +191,7 @@ def test_an_exchange_ships_from_the_seller_center(shop):
 
 
 def test_another_seller_and_another_shopper_get_404(shop):
-    seller, ivory, _charcoal = shop
+    _seller, ivory, _charcoal = shop
     order = _deliver(
         order_services.order_mark_paid_demo(order=order_make(items={ivory.pk: 1}), imp_uid="imp_o")
     )

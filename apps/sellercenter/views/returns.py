@@ -59,7 +59,9 @@ def _detail(request: HttpRequest, found, *, refuse_form=None, ship_form=None, st
             rr=found,
             order=found.shipment.order,
             refuse_form=refuse_form or ReturnRefuseForm(),
-            tracking_form=ShipForm(initial={"carrier": found.carrier}, prefix="back"),
+            tracking_form=ShipForm(
+                initial={"carrier": found.carrier, "tracking_number": found.tracking_number}, prefix="back"
+            ),
             ship_form=ship_form or ShipForm(prefix="exchange"),
         ),
         status=status,
