@@ -319,3 +319,18 @@ def test_another_seller_cannot_answer_the_request(shop):
         returns.return_approve(request=request, seller_id=other.seller.pk, actor="other")
     with pytest.raises(OrderStateError, match="거부 사유"):
         returns.return_refuse(request=request, seller_id=None, reason=" ", actor="staff")
+
+
+def test_staff_see_the_queue_and_answer_in_admin(shop, admin_client):
+    """The admin list filtered to requests waiting on someone, the dashboard's count, and staff's steps."""
+    _seller, ivory, _charcoal = shop
+    order = _paid_delivered({ivory.pk: 1})
+    request = _ask(order, {order.lines.get(): 1}, reason="damaged")
+
+    queue = admin_client.get("/admin/orders/returnrequest/?waiting=yes").content.decode()
+    dashboard = admin_client.get("/staff/dashboard/").content.decode()
+    admin_client.post("/admin/orders/returnrequest/", {"action": "approve", "_selected_action": [request.pk]})
+
+    assert order.merchant_uid in queue
+    assert 'data-testid="kpi-returns-waiting">1<' in dashboard
+    assert ReturnRequest.objects.get(pk=request.pk).status == ReturnRequest.Status.APPROVED
