@@ -123,7 +123,9 @@ def order_cancel(
         OrderLine.objects.filter(order=order).update(status=OrderLine.Status.CANCELLED)
         return order_status_set(order, Order.Status.CANCELLED, note=reason, actor=actor)
     if order.status not in (Order.Status.PAID, Order.Status.PREPARING):
-        raise OrderStateError(_("배송이 시작된 주문은 취소할 수 없어요. 반품은 고객센터로 문의해 주세요."))
+        raise OrderStateError(
+            _("배송이 시작된 주문은 취소할 수 없어요. 받은 뒤 주문 상세에서 반품·교환을 신청해 주세요.")
+        )
     lines = _active_lines(order, line_ids)
     parcels = {shipment.seller_id: shipment for shipment in order.shipments.all()}
     if any(parcels[line.seller_id].status not in _NOT_SENT for line in lines if line.seller_id in parcels):
