@@ -332,5 +332,6 @@ def test_staff_see_the_queue_and_answer_in_admin(shop, admin_client):
     admin_client.post("/admin/orders/returnrequest/", {"action": "approve", "_selected_action": [request.pk]})
 
     assert order.merchant_uid in queue
+    assert admin_client.get(f"/admin/orders/returnrequest/{request.pk}/change/").status_code == 200
     assert 'data-testid="kpi-returns-waiting">1<' in dashboard
     assert ReturnRequest.objects.get(pk=request.pk).status == ReturnRequest.Status.APPROVED
