@@ -1,6 +1,6 @@
 """Live chat fan-out: N STOMP viewers in one room, M messages/s from 10 senders, send-to-receive latency.
 
-The app runs with production settings (``trimarket.settings.prod`` through ``bench/chat_settings.py``, MariaDB
+The app runs with production settings (``trimarket.settings.serving`` through ``bench/chat_settings.py``, MariaDB
 + Redis, the room's bus on Redis pub/sub) under uvicorn and daphne, with 1 and 2 server processes; then the
 same load goes to a plain in-process ``websockets`` broadcast server (the ceiling: no Django, no Redis, no
 database). Viewers connect from 2 Node.js load processes (``bench/chat_viewers.mjs``, the ``ws`` library);

@@ -3,7 +3,7 @@
     .venv/bin/python bench/flash_sale.py                  # 500 buyers, 50 units, 10 runs
     .venv/bin/python bench/flash_sale.py --buyers 500 --stock 50 --runs 1
 
-The app runs as in production (``trimarket.settings.prod``, DEBUG off) in 2 uvicorn processes (the production server) on
+The app runs as in production (``trimarket.settings.serving``, DEBUG off) in 2 uvicorn processes (the production server) on
 MariaDB + Redis, beside the PG sandbox in its own process. Every buyer is logged in and waiting on the checkout
 page with "바로 구매" of the product (their sessions are made in Redis beforehand); at the drop all press
 결제하기 at once: POST /checkout/ places a pending order and reserves stock (the conditional UPDATE) or answers

@@ -1,9 +1,10 @@
-"""Production settings as `bench/flash_sale.py` serves them: trimarket.settings.prod over plain HTTP on 127.0.0.1.
+"""Production serving as `bench/flash_sale.py` runs it: trimarket.settings.serving (prod less the live PortOne
+and media addresses, so the PG sandbox can take the payments) over plain HTTP on 127.0.0.1.
 
 Static files are served by WhiteNoise without the hashed names (no collectstatic manifest is needed).
 """
 
-from trimarket.settings.prod import *  # noqa: F403
+from trimarket.settings.serving import *  # noqa: F403
 
 LOGGING = {
     "version": 1,

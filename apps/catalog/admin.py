@@ -82,7 +82,8 @@ class ProductImageInline(admin.TabularInline):
 class ProductOptionInline(admin.TabularInline):
     model = ProductOption
     extra = 1
-    fields = ("name", "extra_price", "stock", "position")
+    fields = ("name", "extra_price", "stock", "position", "retired_at")
+    readonly_fields = ("retired_at",)  # set when a seller removes an option that was ordered
 
 
 @admin.register(Product)

@@ -23,12 +23,15 @@ ProductBroadcastsProvider = Callable[..., list[dict]]
 SellerBroadcastsProvider = Callable[..., list[dict]]
 # () -> broadcasts live now, as dicts (url, title, image_url, seller, viewer_count).
 LiveNowProvider = Callable[[], list[dict]]
+# (option_ids) -> those of the options that some order line names (they are retired, never deleted).
+OrderedOptionsProvider = Callable[..., Iterable[int]]
 
 _providers: dict[str, Callable | None] = {
     "reviewable_order_lines": None,
     "product_broadcasts": None,
     "live_now": None,
     "seller_broadcasts": None,
+    "ordered_options": None,
 }
 
 
@@ -56,6 +59,21 @@ def live_now_register(provider: LiveNowProvider | None) -> None:
 def seller_broadcasts_register(provider: SellerBroadcastsProvider | None) -> None:
     """Set the broadcasts of a shop page: the live module's."""
     _providers["seller_broadcasts"] = provider
+
+
+def ordered_options_register(provider: OrderedOptionsProvider | None) -> OrderedOptionsProvider | None:
+    """Set which options were ever ordered: the orders module's answer. Returns the one it replaces."""
+    previous, _providers["ordered_options"] = _providers["ordered_options"], provider
+    return previous
+
+
+def ordered_option_ids(*, option_ids: Iterable[int]) -> set[int]:
+    """Without a provider every option counts as ordered, so nothing an order may name is ever deleted."""
+    option_ids = list(option_ids)
+    provider = _providers["ordered_options"]
+    if provider is None:
+        return set(option_ids)
+    return {int(option_id) for option_id in provider(option_ids=option_ids)}
 
 
 def reviewable_order_line_ids(*, user, product_id: int) -> set[int]:

@@ -148,6 +148,9 @@ class ProductOption(models.Model):
     extra_price = models.IntegerField(_("추가 금액 (원)"), default=0)
     stock = models.PositiveIntegerField(_("재고"), default=0)
     position = models.PositiveSmallIntegerField(_("순서"), default=0)
+    # An option once ordered is never deleted (its order lines still name it): it is retired instead, with
+    # no stock, and shoppers no longer see it.
+    retired_at = models.DateTimeField(_("판매 종료"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("상품 옵션")

@@ -256,7 +256,7 @@ def _reviews() -> QuerySet[Review]:
 def _product_detail_build(product_id: int) -> dict | None:
     product = (
         Product.objects.select_related("category", "seller")
-        .prefetch_related("images", "options")
+        .prefetch_related("images", Prefetch("options", queryset=options_on_sale()))
         .filter(pk=product_id)
         .first()
     )
@@ -314,9 +314,14 @@ def product_get_any(*, product_id: int) -> Product | None:
     return Product.objects.filter(pk=product_id).first()
 
 
+def options_on_sale() -> QuerySet[ProductOption]:
+    """Options shoppers see: every one but the retired (an ordered option its seller removed)."""
+    return ProductOption.objects.filter(retired_at__isnull=True).order_by("position", "id")
+
+
 def product_options(*, product_id: int) -> QuerySet[ProductOption]:
     """A product's options with their stock, in the order the product page lists them."""
-    return ProductOption.objects.filter(product_id=product_id).order_by("position", "id")
+    return options_on_sale().filter(product_id=product_id)
 
 
 def product_stock(*, product_id: int) -> int:
@@ -387,3 +392,77 @@ def product_broadcasts(*, product_id: int) -> list[dict]:
 
 def seller_broadcasts(*, user_id: int | None) -> list[dict]:
     return hooks.seller_broadcasts(user_id=user_id)
+
+
+# ---- A seller's own products (the seller center) ------------------------------------------------------
+
+SELLER_PRODUCT_STATES = ("on_sale", "hidden", "sold_out")
+
+
+def product_get_for_seller(*, seller, product_id: int, lock: bool = False) -> Product:
+    """One of this seller's products, whatever its status; another shop's (or none) is a 404."""
+    products = Product.objects.select_for_update() if lock else Product.objects.select_related("category")
+    product = products.filter(pk=product_id, seller=seller).first()
+    if product is None:
+        raise Http404("product")
+    return product
+
+
+def option_get_for_seller(*, seller, option_id: int) -> ProductOption:
+    """A live (not retired) option of one of this seller's products; another shop's is a 404."""
+    option = options_on_sale().filter(pk=option_id, product__seller=seller).first()
+    if option is None:
+        raise Http404("option")
+    return option
+
+
+def image_get_for_seller(*, seller, image_id: int) -> ProductImage:
+    image = ProductImage.objects.filter(pk=image_id, product__seller=seller).first()
+    if image is None:
+        raise Http404("image")
+    return image
+
+
+def seller_products(*, seller, query: str = "", state: str = "") -> QuerySet[Product]:
+    """The seller's products, newest first, with their main thumbnail and live options (stock at a glance).
+
+    ``state`` narrows to 판매중, 숨김 or 품절 (``SELLER_PRODUCT_STATES``); ``query`` matches the name.
+    """
+    products = (
+        Product.objects.filter(seller=seller)
+        .select_related("category")
+        .annotate(main_thumbnail=_main_thumbnail())
+        .prefetch_related(Prefetch("options", queryset=options_on_sale()))
+        .order_by("-created_at", "-id")
+    )
+    if state in SELLER_PRODUCT_STATES:
+        products = products.filter(status=state)
+    for term in query.split()[:SEARCH_TERMS_MAX]:
+        products = products.filter(name__icontains=term)
+    return products
+
+
+def seller_product_counts(*, seller) -> dict[str, int]:
+    """How many of the seller's products are in each status, and in all."""
+    counts = dict(
+        Product.objects.filter(seller=seller).values_list("status").annotate(n=Count("id")).order_by()
+    )
+    return {"all": sum(counts.values()), **{state: counts.get(state, 0) for state in SELLER_PRODUCT_STATES}}
+
+
+def seller_product_edit(*, seller, product_id: int) -> Product:
+    """A product of this seller with its images and live options, for its edit page."""
+    product = (
+        Product.objects.filter(pk=product_id, seller=seller)
+        .select_related("category")
+        .prefetch_related("images", Prefetch("options", queryset=options_on_sale()))
+        .first()
+    )
+    if product is None:
+        raise Http404("product")
+    return product
+
+
+def categories_for_choice() -> QuerySet[Category]:
+    """Every category in tree order (``path``), for a seller's category picker."""
+    return Category.objects.order_by("path")

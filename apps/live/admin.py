@@ -4,7 +4,7 @@ services, so a broadcast changed here behaves exactly as one changed by its sell
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.live.models import Broadcast, BroadcastAlarm, BroadcastPin, BroadcastProduct
+from apps.live.models import Broadcast, BroadcastAlarm, BroadcastPart, BroadcastPin, BroadcastProduct
 from apps.live.services import broadcasts, replay
 
 
@@ -12,13 +12,27 @@ class BroadcastProductInline(admin.TabularInline):
     model = BroadcastProduct
     extra = 0
     autocomplete_fields = ("product",)
-    fields = ("product", "position", "live_price", "is_sold_out", "is_pinned")
+    fields = ("product", "code", "position", "live_price", "is_sold_out", "is_pinned")
+    readonly_fields = ("code",)
 
 
 class BroadcastPinInline(admin.TabularInline):
     model = BroadcastPin
     extra = 0
     fields = ("product", "pinned_at", "offset_seconds")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class BroadcastPartInline(admin.TabularInline):
+    """Each publish of the encoder (a reconnect adds one) and its recording: what the replay joins."""
+
+    model = BroadcastPart
+    extra = 0
+    fields = ("client_id", "started_at", "stopped_at", "recording_path")
     readonly_fields = fields
     can_delete = False
 
@@ -37,6 +51,7 @@ class BroadcastAdmin(admin.ModelAdmin):
         "status",
         "started_at",
         "ended_at",
+        "publisher_dropped_at",
         "public_name",
         "stream_key_changed_at",
         "replay_status",
@@ -50,7 +65,7 @@ class BroadcastAdmin(admin.ModelAdmin):
         "scheduled_at",
         *readonly_fields,
     )
-    inlines = (BroadcastProductInline, BroadcastPinInline)
+    inlines = (BroadcastProductInline, BroadcastPinInline, BroadcastPartInline)
     actions = ("end_broadcasts", "regenerate_keys", "remake_replays")
 
     def save_model(self, request, obj: Broadcast, form, change: bool) -> None:

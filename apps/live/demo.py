@@ -126,7 +126,7 @@ def _air_in_the_past(broadcast: Broadcast, *, started_at: datetime.datetime) -> 
     items = list(broadcast.items.all())
     for item in items:
         onair.broadcast_product_pin(item=item)
-    broadcasts.broadcast_publish_stop(public_name=broadcast.public_name)
+    broadcasts.broadcast_end(broadcast=broadcast)
     step = REPLAY_SECONDS / (len(items) + 1)
     for index, pin in enumerate(broadcast.pins.order_by("id"), start=1):
         BroadcastPin.objects.filter(pk=pin.pk).update(
@@ -136,6 +136,7 @@ def _air_in_the_past(broadcast: Broadcast, *, started_at: datetime.datetime) -> 
     Broadcast.objects.filter(pk=broadcast.pk).update(
         started_at=started_at, ended_at=started_at + datetime.timedelta(minutes=58)
     )
+    broadcast.parts.update(started_at=started_at, stopped_at=started_at + datetime.timedelta(minutes=58))
     recording = Path(settings.LIVE_MEDIA_SERVER_DIR) / "demo-recordings" / f"{broadcast.public_name}.flv"
     if _recording(recording, seconds=REPLAY_SECONDS):
         replay.broadcast_recording_done(public_name=broadcast.public_name, path=str(recording))

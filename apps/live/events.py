@@ -1,10 +1,10 @@
 """The events live handles (``apps.core.events``): its own, which run the work a request should not wait
-for, and other modules' that give live coupons back."""
+for, and other modules' that give live coupons back and offer returned units to the chat-order waitlist."""
 
 from apps.core.events import subscribe
 from apps.live.room import services as room_services
-from apps.live.services import alarms, replay
-from apps.live.services.broadcasts import BROADCAST_STARTED
+from apps.live.services import alarms, claims, replay
+from apps.live.services.broadcasts import BROADCAST_ENDED, BROADCAST_STARTED
 from apps.orders import selectors as orders_selectors
 from apps.orders import services as orders_services
 from apps.orders.models import Order
@@ -16,6 +16,12 @@ def alarms_notify_on_start(*, event: str, payload: dict) -> None:
     alarms.broadcast_alarms_notify(broadcast_id=payload["broadcast_id"])
 
 
+@subscribe(BROADCAST_ENDED)
+def waitlist_close_on_end(*, event: str, payload: dict) -> None:
+    """Chat-order claims still waiting when the show ends lapse: no unit will be offered to them."""
+    claims.waitlist_close(broadcast_id=payload["broadcast_id"])
+
+
 @subscribe(replay.REPLAY_REQUESTED)
 def replay_make_on_request(*, event: str, payload: dict) -> None:
     replay.broadcast_replay_make(broadcast_id=payload["broadcast_id"])
@@ -24,6 +30,12 @@ def replay_make_on_request(*, event: str, payload: dict) -> None:
 @subscribe(orders_services.STOCK_HOLD_RELEASED)
 def coupons_return_for_released_hold(*, event: str, payload: dict) -> None:
     room_services.coupons_return(hold_ids=[payload["hold_id"]])
+
+
+@subscribe(orders_services.STOCK_HOLD_RELEASED)
+def waitlist_offer_for_released_hold(*, event: str, payload: dict) -> None:
+    """Units an expired (or given back) hold returns go to its option's chat-order waitlist, in order."""
+    claims.waitlist_offer_for_hold(hold_id=payload["hold_id"])
 
 
 @subscribe(f"order.{Order.Status.CANCELLED}")

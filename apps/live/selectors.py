@@ -22,6 +22,7 @@ from apps.catalog.selectors import (
     products_visible,
 )
 from apps.live.keys import CARDS_VERSION_KEY, VIEWER_SAMPLE_SECONDS, viewer_count_key
+from apps.live.media.health import StreamHealth, stream_health
 from apps.live.media.server import PLAYER_HLS_CONFIG, PLAYER_HLS_CONFIG_NORMAL
 from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct, BroadcastViewerSample, ChatMessage
 
@@ -112,6 +113,14 @@ def broadcasts_of_seller(*, user) -> QuerySet[Broadcast]:
     return _broadcasts().filter(seller=user).order_by("-scheduled_at", "-id")
 
 
+def broadcast_current_and_next(*, user) -> tuple[Broadcast | None, Broadcast | None]:
+    """The seller's broadcast on air now, and its next one not yet started (a late start still counts)."""
+    mine = _broadcasts().filter(seller=user)
+    current = mine.filter(status=Broadcast.Status.LIVE).order_by("-started_at", "-id").first()
+    upcoming = mine.filter(status=Broadcast.Status.SCHEDULED).order_by("scheduled_at", "id").first()
+    return current, upcoming
+
+
 @dataclasses.dataclass
 class ItemCard:
     """A product on sale in a broadcast: the catalog's card plus the live price and flags."""
@@ -122,6 +131,8 @@ class ItemCard:
     is_live_price: bool
     is_sold_out: bool
     is_pinned: bool
+    # The chat-order code (A1, A2, …) printed on the card.
+    code: str = ""
 
     @property
     def discount_percent(self) -> int:
@@ -150,6 +161,7 @@ def broadcast_item_cards(*, broadcast: Broadcast) -> list[ItemCard]:
                 is_live_price=item.live_price is not None,
                 is_sold_out=item.is_sold_out or card.sold_out,
                 is_pinned=item.is_pinned,
+                code=item.code or "",
             )
         )
     return result
@@ -213,20 +225,52 @@ class CheckItem:
     todo: str
 
 
-def studio_checklist(*, broadcast: Broadcast, items: list[ItemCard]) -> list[CheckItem]:
-    """What the studio can check before and during a show, each from the broadcast's own rows.
+def studio_stream_health(*, broadcast: Broadcast) -> StreamHealth | None:
+    """What the media server measures of the broadcast's stream while it is live (None otherwise, or when the
+    media server does not answer)."""
+    if not broadcast.is_live:
+        return None
+    return stream_health(public_name=broadcast.public_name)
 
-    The encoder line is ticked once the media server accepted a publish with this broadcast's key (the
-    publish gate records the connection and the start), so it proves the server address and key are right.
-    Advice the studio cannot check (keyframe interval, resolution) is not a checklist item.
+
+def studio_checklist(
+    *, broadcast: Broadcast, items: list[ItemCard], health: StreamHealth | None = None
+) -> list[CheckItem]:
+    """What the studio can check before and during a show, each from the broadcast's own rows or from what
+    the media server measured (``health``, see ``studio_stream_health``).
+
+    Before the show the encoder line is ticked once the media server accepted a publish with this broadcast's
+    key (the publish gate records the connection and the start), so it proves the server address and key are
+    right; on air it is ticked only while the media server has the stream's publisher. The stream-quality
+    line (bitrate, frame rate, keyframe interval, audio, resolution) is ticked only from a measurement with
+    no warning: before the show there is nothing to measure, so it says when it will be checked.
     """
-    encoder = bool(broadcast.publisher_client_id) or broadcast.started_at is not None
+    if broadcast.is_live and health is not None:
+        encoder = health.publishing
+    elif broadcast.is_live:
+        # The media server cannot be asked: what the publish gate recorded.
+        encoder = not broadcast.is_reconnecting
+    else:
+        encoder = bool(broadcast.publisher_client_id) or broadcast.started_at is not None
+    if broadcast.is_reconnecting:
+        encoder_todo = "송출이 끊겼어요. OBS에서 '방송 시작'을 다시 누르면 같은 방송으로 이어져요."
+    else:
+        encoder_todo = "OBS에 서버 URL과 스트림 키를 넣고 '방송 시작'을 누르면 여기서 확인돼요."
+    if health is not None and health.publishing:
+        quality_todo = health.warnings[0] if health.warnings else ""
+    else:
+        quality_todo = "송출을 시작하면 비트레이트·프레임·키프레임 간격·오디오를 재서 여기서 알려 드려요."
     return [
         CheckItem("스트림 키 발급", bool(broadcast.stream_key), "스트림 키를 재발급하세요."),
         CheckItem(
-            "OBS 송출 연결 확인" if not broadcast.is_live else "OBS 송출 연결됨",
+            "OBS 송출 연결됨" if broadcast.is_live and encoder else "OBS 송출 연결 확인",
             encoder,
-            "OBS에 서버 URL과 스트림 키를 넣고 '방송 시작'을 누르면 여기서 확인돼요.",
+            encoder_todo,
+        ),
+        CheckItem(
+            "송출 품질 (비트레이트·프레임·키프레임·오디오)",
+            bool(health is not None and health.ok),
+            quality_todo,
         ),
         CheckItem(
             "판매할 상품 1개 이상 추가", bool(items), "아래 '상품 추가'에서 이 방송에서 팔 상품을 고르세요."

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from apps.live.media import callbacks
-from apps.live.views import pages, questions, room, studio
+from apps.live.views import health, pages, questions, room, studio
 
 app_name = "live"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("live/<int:pk>/coupons/<int:coupon_id>/claim/", room.coupon_claim, name="coupon-claim"),
     path("live/studio/", studio.studio_index, name="studio-index"),
     path("live/<int:pk>/studio/", studio.studio, name="studio"),
+    path("live/<int:pk>/studio/console/", studio.studio_console, name="studio-console"),
     path("live/<int:pk>/studio/key/", studio.studio_key_regenerate, name="studio-key"),
     path("live/<int:pk>/studio/end/", studio.studio_end, name="studio-end"),
     path("live/<int:pk>/studio/products/", studio.studio_product_add, name="studio-product-add"),
@@ -33,6 +34,7 @@ urlpatterns = [
         questions.studio_question_done,
         name="studio-question-done",
     ),
+    path("live/<int:pk>/studio/health/", health.studio_health, name="studio-health"),
     # The media server's callbacks (nginx-rtmp notify, form POST); the secret in the path is theirs only.
     path("live/media-server/<str:secret>/publish/", callbacks.media_publish, name="media-publish"),
     path(

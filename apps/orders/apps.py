@@ -13,6 +13,8 @@ class OrdersConfig(AppConfig):
 
         # Catalog asks orders who may review (a line delivered or confirmed) without importing orders.
         hooks.reviewable_order_lines_register(selectors.reviewable_order_line_ids)
+        # A seller may delete an option only if no order line names it (else it is retired).
+        hooks.ordered_options_register(selectors.ordered_option_ids)
         user_logged_in.connect(_guest_cart_merge, dispatch_uid="orders.guest_cart_merge")
 
 

@@ -17,6 +17,9 @@ class Carrier:
     min_digits: int
     max_digits: int
     url_template: str  # the carrier's public tracking page, "{number}" replaced by the tracking number
+    tracker_id: str = (
+        ""  # the carrier's id at the tracking service (apps/orders/tracking), e.g. kr.cjlogistics
+    )
 
     def tracking_url(self, number: str) -> str:
         return self.url_template.format(number=number)
@@ -24,7 +27,12 @@ class Carrier:
 
 CARRIERS = (
     Carrier(
-        "cj", "CJ대한통운", 10, 12, "https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo={number}"
+        "cj",
+        "CJ대한통운",
+        10,
+        12,
+        "https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo={number}",
+        tracker_id="kr.cjlogistics",
     ),
     Carrier(
         "lotte",
@@ -32,6 +40,7 @@ CARRIERS = (
         12,
         13,
         "https://www.lotteglogis.com/home/reservation/tracking/linkView?InvNo={number}",
+        tracker_id="kr.lotte",
     ),
     Carrier(
         "hanjin",
@@ -39,6 +48,7 @@ CARRIERS = (
         10,
         12,
         "https://www.hanjin.com/kor/CMS/DeliveryMgr/WaybillResult.do?mCode=MN038&schLang=KR&wblnumText2={number}",
+        tracker_id="kr.hanjin",
     ),
     Carrier(
         "epost",
@@ -46,10 +56,23 @@ CARRIERS = (
         13,
         13,
         "https://service.epost.go.kr/trace.RetrieveDomRigiTraceList.comm?sid1={number}",
+        tracker_id="kr.epost",
     ),
-    Carrier("logen", "로젠택배", 11, 11, "https://www.ilogen.com/web/personal/trace/{number}"),
     Carrier(
-        "kdexp", "경동택배", 9, 16, "https://kdexp.com/service/delivery/etc/delivery.do?barcode={number}"
+        "logen",
+        "로젠택배",
+        11,
+        11,
+        "https://www.ilogen.com/web/personal/trace/{number}",
+        tracker_id="kr.logen",
+    ),
+    Carrier(
+        "kdexp",
+        "경동택배",
+        9,
+        16,
+        "https://kdexp.com/service/delivery/etc/delivery.do?barcode={number}",
+        tracker_id="kr.kdexp",
     ),
 )
 CARRIER_CHOICES = tuple((carrier.code, carrier.name) for carrier in CARRIERS)

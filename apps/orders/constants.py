@@ -19,6 +19,8 @@ CANCEL_REFUSED = "order.cancel_refused"
 # A live hold gave its units back unused (payload: hold_id, user_id): whatever it spent comes back too.
 STOCK_HOLD_RELEASED = "stock_hold.released"
 REFUND_REQUESTED = "order.refund_requested"
+# A seller's parcel left with a carrier and tracking number (payload: shipment_id, order_id).
+SHIPMENT_SHIPPED = "shipment.shipped"
 CART_ITEM_ADDED = "cart.item_added"
 
 # Statuses staff move an order through, in order; each may only go one step forward.

@@ -8,6 +8,8 @@ Published (payload: ``order_id``, ``merchant_uid``, ``user_id``, ``from_status``
 - ``order.cancel_refused`` (``reason``): a seller refused the shopper's cancel of its acknowledged parcel;
 - ``order.cancel_requested``: a paid order (or some ``line_ids``) is to be refunded for ``amount`` through the
   PG; payments subscribes and calls ``order_refund_record`` (or ``order_refund_failed``);
+- ``shipment.shipped`` (``shipment_id``, ``order_id``): a seller's parcel left; the parcel is registered at the
+  tracking service when one is configured (``services.tracking``);
 - ``cart.item_added`` (``product_id``, ``option_id``, ``user_id`` or None for a guest, ``quantity``,
   ``added_at``): an option went into a cart; reports counts these in its broadcast reports.
 
@@ -26,6 +28,7 @@ from apps.orders import notifications, notifications_returns
 from apps.orders.services import returns
 from apps.orders.services.carts import cart_empty
 from apps.orders.services.sales import order_sales_sync
+from apps.orders.services.tracking import shipment_tracking_register
 
 MAILED_EVENTS = (
     "order.paid",
@@ -84,3 +87,8 @@ def return_step_mail(*, event: str, payload: dict) -> None:
 def returns_close_on_refund(*, event: str, payload: dict) -> None:
     """A return whose lines are now refunded is done (환불 완료)."""
     returns.returns_refund_recorded(order_id=payload["order_id"])
+
+
+@subscribe("shipment.shipped")
+def tracking_register_on_shipping(*, event: str, payload: dict) -> None:
+    shipment_tracking_register(shipment_id=payload["shipment_id"])

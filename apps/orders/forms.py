@@ -86,6 +86,8 @@ class CheckoutForm(forms.Form):
         widget=_input("예: 부재 시 문 앞에 놓아 주세요"),
     )
     expected_total = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # One of the methods payments offers (orders.hooks.payment_methods); an unknown one falls back to the first.
+    pay_method = forms.CharField(max_length=12, required=False)
     agree = forms.BooleanField(
         label="주문 내용을 확인했으며 결제에 동의합니다",
         error_messages={"required": "주문 내용 확인 및 결제 동의에 체크해 주세요."},
@@ -113,8 +115,24 @@ class CheckoutForm(forms.Form):
 
 
 class CancelForm(forms.Form):
+    """Which lines to cancel and, for a deposit (가상계좌) being refunded, the buyer's refund account."""
+
     lines = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    refund_bank = forms.RegexField(regex=r"^\d{3}$", required=False)
+    refund_account = forms.RegexField(regex=r"^\d[\d-]{5,24}$", required=False)
+    refund_holder = forms.CharField(max_length=20, required=False)
 
     def __init__(self, *args, line_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lines"].choices = [(line_id, line_id) for line_id in line_ids]
+
+    @property
+    def refund_account_given(self) -> dict | None:
+        """{bank, account, holder} when all three are given and well formed, else None."""
+        data = self.cleaned_data if self.is_valid() else {}
+        account = {
+            "bank": data.get("refund_bank", ""),
+            "account": (data.get("refund_account") or "").replace("-", ""),
+            "holder": (data.get("refund_holder") or "").strip(),
+        }
+        return account if all(account.values()) else None

@@ -243,6 +243,8 @@ class Shipment(models.Model):
     acknowledged_at = models.DateTimeField(_("발주 확인일"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("발송일"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("배송완료일"), null=True, blank=True)
+    # When the tracking service last told us where the parcel is (None: never asked, or tracking is off).
+    tracked_at = models.DateTimeField(_("배송 조회일"), null=True, blank=True)
     # The line whose refund carried this shipment's shipping fee back (the last of the shipment to go): while
     # that line is 취소요청 the fee is in flight, once it is 취소/환불 it is given back; back to 주문 (the PG
     # refused) it is owed again. So a shipment's fee is refunded once, with the refund that empties it.
@@ -317,6 +319,28 @@ class CancelRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment_id}: {self.line_ids} ({self.status})"
+
+
+class ShipmentEvent(models.Model):
+    """One carrier scan of a shipment as the tracking service reported it (the timeline's 상세 배송 조회).
+
+    Rewritten whole from each answer of the service, which always sends the parcel's whole history."""
+
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("배송")
+    )
+    status = models.CharField(_("상태 코드"), max_length=24)
+    at = models.DateTimeField(_("일시"), null=True, blank=True)
+    description = models.CharField(_("내용"), max_length=200, blank=True)
+    location = models.CharField(_("위치"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("배송 조회 기록")
+        verbose_name_plural = _("배송 조회 기록")
+        ordering = ("shipment_id", "id")
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id}: {self.status} {self.at}"
 
 
 class StockReservation(models.Model):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cart/items/<int:option_id>/", views.cart_item_update, name="cart-item-update"),
     path("cart/items/<int:option_id>/remove/", views.cart_item_remove, name="cart-item-remove"),
     path("checkout/", views.checkout, name="checkout"),
+    path("delivery-tracking/<str:secret>/", views.tracking_callback, name="tracking-callback"),
     path("orders/", views.order_list, name="list"),
     path("orders/<str:merchant_uid>/", views.order_detail, name="detail"),
     path("orders/<str:merchant_uid>/cancel/", views.order_cancel, name="cancel"),

@@ -6,27 +6,30 @@ to ``payments:pay`` by URL name, never by import.
 
 import contextlib
 import functools
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import services as accounts_services
 from apps.accounts.selectors import address_list_for_user
 from apps.catalog.models import ProductOption
 from apps.core import ratelimit
-from apps.orders import selectors
+from apps.orders import hooks, selectors, tasks
 from apps.orders.carriers import CARRIER_CHOICES
 from apps.orders.constants import DIRECT_CHECKOUT_SESSION_KEY, FULFILMENT_FLOW
 from apps.orders.forms import DELIVERY_REQUESTS, CancelForm, CartAddForm, CheckoutForm, QuantityForm
 from apps.orders.models import Order
 from apps.orders.selectors import returns as return_selectors
-from apps.orders.services import cancels, carts, fulfilment, payment_outcomes, placing
+from apps.orders.services import cancels, carts, fulfilment, payment_outcomes, placing, tracking
 
 ORDERS_PER_PAGE = 20
 
@@ -183,6 +186,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
         "recipient": user.name,
         "recipient_phone": user.phone,
     }
+    pay_methods = hooks.payment_methods(user=user)
+    if pay_methods:
+        initial["pay_method"] = pay_methods[0]["code"]
     form = CheckoutForm(request.POST or None, initial=initial, addresses=addresses)
     limited = None
     if request.method == "POST":
@@ -213,7 +219,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             _address_save(user, form)
         if not from_cart and hold is None:
             request.session.pop(DIRECT_CHECKOUT_SESSION_KEY, None)
-        return redirect("payments:pay", merchant_uid=order.merchant_uid)
+        return redirect(_pay_url(order, form.cleaned_data["pay_method"], pay_methods))
     response = render(
         request,
         "orders/checkout.html",
@@ -228,9 +234,19 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "delivery_requests": DELIVERY_REQUESTS[1:],
             "direct_checkout": not from_cart,
             "hold": hold,
+            "pay_methods": pay_methods,
         },
     )
     return ratelimit.too_many(response, limited) if limited else response
+
+
+def _pay_url(order: Order, chosen: str, pay_methods: list[dict]) -> str:
+    """The payment step for the method the shopper picked (the first offered when the choice is unknown)."""
+    url = reverse("payments:pay", kwargs={"merchant_uid": order.merchant_uid})
+    codes = [method["code"] for method in pay_methods]
+    if not codes:
+        return url
+    return f"{url}?method={chosen if chosen in codes else codes[0]}"
 
 
 def _delivery(form: CheckoutForm) -> placing.Delivery:
@@ -327,8 +343,17 @@ def order_cancel(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     order = selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
     form = CancelForm(request.POST, line_ids=[line.pk for line in order.lines.all()])
     line_ids = form.cleaned_data["lines"] if form.is_valid() and form.cleaned_data["lines"] else None
+    refund_account = None
+    if order.paid_at and hooks.refund_account_required(order=order):
+        # A deposit goes back to an account the buyer names: the PG cannot refund it without one.
+        refund_account = form.refund_account_given
+        if refund_account is None:
+            messages.error(request, "환불받을 계좌의 은행, 계좌번호(숫자), 예금주를 확인해 주세요.")
+            return redirect(order)
     try:
-        order = cancels.order_cancel(order=order, actor=request.user.username, line_ids=line_ids)
+        order = cancels.order_cancel(
+            order=order, actor=request.user.username, line_ids=line_ids, refund_account=refund_account
+        )
     except ValidationError as error:
         _error(request, error)
         return redirect(order)
@@ -355,3 +380,23 @@ def order_confirm(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     else:
         messages.success(request, "구매를 확정했어요. 리뷰를 남겨 주세요!")
     return redirect(order)
+
+
+@csrf_exempt
+@require_POST
+def tracking_callback(request: HttpRequest, secret: str) -> HttpResponse:
+    """The tracking service's nudge (``{carrierId, trackingNumber}``): never trusted, only a reason to ask the
+    service again (``tasks.shipment_tracking_refresh``). A parcel we do not ship is answered alike (nothing
+    learnt from probing); a wrong secret is a 404."""
+    if not constant_time_compare(secret, tracking.tracking_callback_secret()):
+        raise Http404("tracking")
+    try:
+        body = json.loads(request.body or b"{}")
+        carrier_id, number = str(body["carrierId"]), str(body["trackingNumber"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"error": "bad_request", "message": "carrierId와 trackingNumber가 필요해요."}, status=400
+        )
+    for shipment_id in tracking.shipments_for_parcel(carrier_id=carrier_id, tracking_number=number):
+        tasks.shipment_tracking_refresh.delay(shipment_id=shipment_id)
+    return JsonResponse({"ok": True}, status=202)

@@ -21,12 +21,14 @@ class PaymentAttemptAdmin(_ReadOnly):
         "imp_uid",
         "amount",
         "paid_amount",
+        "method",
         "status",
         "pg_status",
         "source",
+        "vbank_date",
         "created_at",
     )
-    list_filter = ("status", "source")
+    list_filter = ("status", "method", "source")
     search_fields = ("merchant_uid", "imp_uid")
     list_select_related = ("order",)
 
@@ -37,3 +39,14 @@ class RefundAdmin(_ReadOnly):
     list_filter = ("status",)
     search_fields = ("order__merchant_uid", "imp_uid")
     list_select_related = ("order",)
+    exclude = ("refund_account",)
+    readonly_fields = ("refund_account_masked",)
+
+    @admin.display(description="환불 계좌")
+    def refund_account_masked(self, obj: Refund) -> str:
+        """The buyer's account, all but its last four digits hidden: staff need to recognise it, not copy it."""
+        account = obj.refund_account or {}
+        if not account.get("account"):
+            return "-"
+        number = str(account["account"])
+        return f"{account.get('bank', '')} {'*' * max(len(number) - 4, 0)}{number[-4:]} ({account.get('holder', '')})"

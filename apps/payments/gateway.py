@@ -108,6 +108,20 @@ class PGPayment:
         return self.status == "paid"
 
     @property
+    def is_vbank_issued(self) -> bool:
+        """A 가상계좌 waiting for its deposit (``ready`` with an account number)."""
+        return (
+            self.status == "ready"
+            and self.raw.get("pay_method") == "vbank"
+            and bool(self.raw.get("vbank_num"))
+        )
+
+    @property
+    def vbank_date(self) -> int:
+        """The 가상계좌's deposit deadline (unix seconds), 0 when none."""
+        return int(self.raw.get("vbank_date") or 0)
+
+    @property
     def refundable(self) -> int:
         """What may still be cancelled: the paid amount less what was already refunded."""
         return self.amount - self.cancel_amount if self.status in ("paid", "cancelled") else 0
@@ -297,6 +311,26 @@ class PortOneGateway:
             return None
         return round(prepared["amount"])
 
+    def vbank_revoke(self, imp_uid: str) -> PGPayment:
+        """Close a 가상계좌 not yet deposited into (DELETE /vbanks/{imp_uid}): it takes no deposit afterwards."""
+        url = f"{self.api_url}vbanks/{imp_uid}"
+        return PGPayment.from_response(self.call("vbank_revoke", self.client._delete, url))
+
+    def escrow_logis_register(self, imp_uid: str, delivery: dict) -> dict:
+        """Register the delivery of an escrow payment (POST /escrows/logis/{imp_uid}); when the PG already
+        has one (409), change it (PUT), so a retried or a later parcel's registration is never refused."""
+        url = f"{self.api_url}escrows/logis/{imp_uid}"
+        try:
+            return self.call("escrow_logis", self.client._post, url, delivery)
+        except PGRefused as refused:
+            if refused.code != 409:
+                raise
+        return self.call("escrow_logis_put", self._put, url, delivery)
+
+    def _put(self, url: str, payload: dict) -> dict:
+        headers = {**self.client.get_headers(), "Content-Type": "application/json"}
+        return self.client.get_response(self.session.put(url, headers=headers, json=payload))
+
     def payment_prepare(self, merchant_uid: str, amount: int) -> dict:
         """Pre-register ``amount`` for ``merchant_uid`` so the payment window refuses any other amount.
 
@@ -318,8 +352,12 @@ class PortOneGateway:
         merchant_uid: str | None = None,
         amount: int | None = None,
         checksum: int | None = None,
+        refund_account: dict | None = None,
     ) -> PGPayment:
         """Refund ``amount`` (None: all that is left) of a paid payment; returns the payment afterwards.
+
+        A 가상계좌 payment is refunded to the buyer's account: ``refund_account`` {bank, account, holder, tel}
+        is sent as refund_bank, refund_account, refund_holder and refund_tel.
 
         ``checksum`` is the refundable amount the caller believes in; when omitted it is fetched first. It is
         always sent, so a cancel retried after a lost answer can never refund twice: the PG refuses the
@@ -335,6 +373,9 @@ class PortOneGateway:
         payload: dict[str, Any] = {"checksum": int(checksum)}
         if amount is not None:
             payload["amount"] = int(amount)
+        for key in ("holder", "bank", "account", "tel"):
+            if (refund_account or {}).get(key):
+                payload[f"refund_{key}"] = str(refund_account[key])
         target = {"imp_uid": imp_uid} if imp_uid else {"merchant_uid": merchant_uid}
         attempts = []
 
@@ -414,8 +455,16 @@ def payment_find_by_merchant_uid(merchant_uid: str) -> PGPayment:
     return gateway().payment_find_by_merchant_uid(merchant_uid)
 
 
+def escrow_logis_register(imp_uid: str, delivery: dict) -> dict:
+    return gateway().escrow_logis_register(imp_uid, delivery)
+
+
 def payment_prepare(merchant_uid: str, amount: int) -> dict:
     return gateway().payment_prepare(merchant_uid, amount)
+
+
+def vbank_revoke(imp_uid: str) -> PGPayment:
+    return gateway().vbank_revoke(imp_uid)
 
 
 def payment_prepared_amount(merchant_uid: str) -> int | None:
@@ -429,9 +478,15 @@ def payment_cancel(
     merchant_uid: str | None = None,
     amount: int | None = None,
     checksum: int | None = None,
+    refund_account: dict | None = None,
 ) -> PGPayment:
     return gateway().payment_cancel(
-        reason=reason, imp_uid=imp_uid, merchant_uid=merchant_uid, amount=amount, checksum=checksum
+        reason=reason,
+        imp_uid=imp_uid,
+        merchant_uid=merchant_uid,
+        amount=amount,
+        checksum=checksum,
+        refund_account=refund_account,
     )
 
 

@@ -32,6 +32,14 @@ class PaymentAttempt(models.Model):
     pg_status = models.CharField(_("PG 상태"), max_length=12, blank=True)
     message = models.CharField(_("사유"), max_length=255, blank=True)
     source = models.CharField(_("확인 경로"), max_length=12, blank=True)
+    # How it was paid, as the PG reports it (apps.payments.methods): the shopper's next checkout offers it first.
+    method = models.CharField(_("결제 수단"), max_length=12, blank=True)
+    # A 가상계좌 (``method`` vbank) as the PG issued it: where and until when the shopper deposits.
+    vbank_code = models.CharField(_("입금 은행 코드"), max_length=10, blank=True)
+    vbank_name = models.CharField(_("입금 은행"), max_length=30, blank=True)
+    vbank_num = models.CharField(_("입금 계좌번호"), max_length=40, blank=True)
+    vbank_holder = models.CharField(_("예금주"), max_length=40, blank=True)
+    vbank_date = models.DateTimeField(_("입금 기한"), null=True, blank=True)
     created_at = models.DateTimeField(_("시작"), auto_now_add=True)
     verified_at = models.DateTimeField(_("확인"), null=True, blank=True)
 
@@ -62,6 +70,9 @@ class Refund(models.Model):
     # What orders records once the PG made a line refund: final_status, restock, cancel_reason.
     plan = models.JSONField(_("환불 후 처리"), default=dict, blank=True)
     reason = models.CharField(_("사유"), max_length=255)
+    # A 가상계좌 payment is refunded to the account the buyer gave ({bank, account, holder, tel}); kept until
+    # the PG answers, since a refund left pending is sent again.
+    refund_account = models.JSONField(_("환불 계좌"), default=dict, blank=True)
     status = models.CharField(_("상태"), max_length=8, choices=Status.choices)
     message = models.CharField(_("PG 응답"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("요청"), auto_now_add=True)

@@ -75,6 +75,7 @@ def payment_refund(
     final_status: str,
     restock: bool,
     cancel_reason: str = "",
+    refund_account: dict | None = None,
 ) -> Refund | None:
     """Refund ``amount`` of a paid order for ``line_ids`` through payments/cancel with a checksum.
 
@@ -82,7 +83,7 @@ def payment_refund(
     transaction open, recorded in a second short transaction. Idempotent: lines no longer waiting are
     skipped; a pending refund of these lines is sent again with its own checksum, so a refund the PG made
     on an earlier try whose answer was lost is recognised, never made twice. One order's refunds go one at a
-    time. Raises PGUnavailable so the event task retries later; a refusal sends the order to 확인필요.
+    time. ``refund_account`` ({bank, account, holder}) is where a 가상계좌 deposit goes back. Raises PGUnavailable so the event task retries later; a refusal sends the order to 확인필요.
     """
     merchant_uid = order_selectors.order_merchant_uid_of(order_id=order_id)
     if merchant_uid is None:
@@ -103,7 +104,7 @@ def payment_refund(
         checksum = order.refundable_amount
         return Refund.objects.create(
             order=order, imp_uid=order.imp_uid, amount=min(amount, checksum), checksum=checksum,
-            line_ids=waiting, reason=reason[:255], status=Refund.Status.PENDING,
+            line_ids=waiting, reason=reason[:255], status=Refund.Status.PENDING, refund_account=refund_account or {},
             plan={"final_status": final_status, "restock": restock, "cancel_reason": cancel_reason},
         )  # fmt: skip
 
@@ -123,7 +124,11 @@ def refund_send(*, refund_id: int) -> Refund:
         return refund
     try:
         gateway.payment_cancel(
-            imp_uid=refund.imp_uid, reason=refund.reason[:100], amount=refund.amount, checksum=refund.checksum
+            imp_uid=refund.imp_uid,
+            reason=refund.reason[:100],
+            amount=refund.amount,
+            checksum=refund.checksum,
+            refund_account=refund.refund_account or None,
         )
         status, message = Refund.Status.DONE, ""
     except (PGRefused, PaymentNotFound) as error:

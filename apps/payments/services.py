@@ -6,6 +6,7 @@ so the browser's return, the webhook and reconciliation, arriving together, give
 Orders are changed only through orders' services and read through its selectors.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass
 
@@ -14,16 +15,19 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from apps.core.events import publish
 from apps.orders import selectors as order_selectors
 from apps.orders.models import Order
 from apps.orders.services.payment_outcomes import (
+    order_await_deposit,
     order_lock,
     order_mark_needs_check,
     order_mark_paid,
     order_mark_payment_failed,
 )
 from apps.orders.services.statuses import order_note_add
-from apps.payments import gateway
+from apps.payments import gateway, methods
+from apps.payments.escrow import escrow_requested
 from apps.payments.gateway import PaymentNotFound, PGPayment, PGRefused, PGUnavailable
 from apps.payments.models import PaymentAttempt, Refund
 from apps.payments.refunds import (
@@ -39,12 +43,14 @@ logger = logging.getLogger(__name__)
 
 PAID = "paid"
 PENDING = "pending"
+# A 가상계좌 was issued: the order waits for the deposit (its webhook) until the account's deadline.
+AWAITING_DEPOSIT = "awaiting_deposit"
 FAILED = "failed"
 REFUSED = "refused"
 # Orders that expired unpaid are still asked about for this long: a payment may have landed late.
 LATE_PAYMENT_WINDOW_SECONDS = 60 * 60
-# What the shop's payment window asks for (``pay_params``, the PG from ``PORTONE_PG``); a payment made any other
-# way is not ours to keep.
+# What the shop's payment window asks for (``pay_params``, the channels of ``PORTONE_METHODS``); a payment made
+# any other way is not ours to keep.
 ACCEPTED_CURRENCY = "KRW"
 WINDOW_CHANNELS = ("pc", "mobile")
 
@@ -71,11 +77,15 @@ class Verification:
         return self.outcome == PAID
 
 
-def pay_params(*, order: Order, redirect_url: str, notice_url: str) -> dict:
-    """IMP.request_pay's parameters for the order (card payment; the mobile redirect flow on every device)."""
-    return {
-        "pg": settings.PORTONE_PG,
-        "pay_method": "card",
+def pay_params(*, order: Order, redirect_url: str, notice_url: str, method: methods.Method) -> dict:
+    """IMP.request_pay's parameters for the order paid with ``method`` (the mobile redirect flow everywhere).
+
+    A 가상계좌 asks for its deadline (``vbank_due``, Korea's time, ``PORTONE_VBANK_DUE_HOURS`` from now);
+    네이버페이 requires the products it shows the buyer (``naverProducts``).
+    """
+    params = {
+        "pg": method.channel,
+        "pay_method": method.pay_method,
         "merchant_uid": order.merchant_uid,
         "name": order.title[:40],
         "amount": order.total_amount,
@@ -87,9 +97,27 @@ def pay_params(*, order: Order, redirect_url: str, notice_url: str) -> dict:
         "m_redirect_url": redirect_url,
         "notice_url": notice_url,
     }
+    if method.code == methods.VBANK:
+        due = timezone.localtime() + datetime.timedelta(hours=settings.PORTONE_VBANK_DUE_HOURS)
+        params["vbank_due"] = due.strftime("%Y%m%d%H%M")
+    if escrow_requested(method.code):
+        params["escrow"] = True
+    if method.code == methods.NAVERPAY:
+        params["naverProducts"] = [
+            {
+                "categoryType": "PRODUCT",
+                "categoryId": "GENERAL",
+                "uid": str(line.product_id or line.pk),
+                "name": line.product_name[:100],
+                "payReferrer": "ETC",
+                "count": line.quantity,
+            }
+            for line in order.lines.all()
+        ]
+    return params
 
 
-def payment_start(*, order: Order) -> PaymentAttempt:
+def payment_start(*, order: Order, method: str = "") -> PaymentAttempt:
     """Pre-register the order's amount at the PG (payments/prepare) and record the attempt.
 
     After this the payment window refuses any other amount for this merchant_uid. Raises PGUnavailable
@@ -105,8 +133,10 @@ def payment_start(*, order: Order) -> PaymentAttempt:
         ).first()
         if attempt is None:
             attempt = PaymentAttempt(order=order, merchant_uid=order.merchant_uid, amount=order.total_amount)
-            attempt.full_clean()
-            attempt.save()
+        # What the shopper chose; the PG's answer replaces it with what they paid with.
+        attempt.method = method
+        attempt.full_clean()
+        attempt.save()
     return attempt
 
 
@@ -127,6 +157,13 @@ def _attempt_record(
     if pg is not None:
         attempt.pg_status = pg.status
         attempt.paid_amount = pg.amount
+        attempt.method = methods.method_of(pg.raw)
+        if pg.raw.get("vbank_num"):
+            attempt.vbank_code = str(pg.raw.get("vbank_code") or "")[:10]
+            attempt.vbank_name = str(pg.raw.get("vbank_name") or "")[:30]
+            attempt.vbank_num = str(pg.raw["vbank_num"])[:40]
+            attempt.vbank_holder = str(pg.raw.get("vbank_holder") or "")[:40]
+            attempt.vbank_date = _from_unix(pg.vbank_date)
     attempt.verified_at = timezone.now()
     attempt.full_clean()
     attempt.save()
@@ -236,6 +273,8 @@ def _decide(
     if pg.status == "paid":
         return _decide_paid(order, pg, source=source)
     if pg.status == "ready":
+        if pg.is_vbank_issued and not _foreign_terms(pg) and pg.amount == order.total_amount:
+            return _decide_vbank_issued(order, pg, source=source), None
         _attempt_record(order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.STARTED, source=source, pg=pg)
         return Verification(PENDING, "결제가 아직 끝나지 않았어요.", uid), None
     # failed, or cancelled at the PG
@@ -272,11 +311,44 @@ def _foreign_terms(pg: PGPayment) -> str:
     wrong = []
     if pg.currency != ACCEPTED_CURRENCY:
         wrong.append(f"통화 {pg.currency}")
-    if provider != settings.PORTONE_PG.split(".")[0]:
+    if provider not in methods.accepted_providers():
         wrong.append(f"PG {provider}")
     if channel not in WINDOW_CHANNELS:
         wrong.append(f"채널 {channel}")
     return ", ".join(wrong)
+
+
+def _from_unix(seconds: int) -> datetime.datetime | None:
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC) if seconds else None
+
+
+def _decide_vbank_issued(order: Order, pg: PGPayment, *, source: str) -> Verification:
+    """A 가상계좌 issued for the order: its stock is kept until the deadline and the shopper is told where to pay.
+
+    The first time it is recorded the order's history notes it and ``payment.vbank_issued`` mails the account.
+    A deadline already past expires the order (the sandbox's 기한 만료, or a late reconciliation).
+    """
+    uid = order.merchant_uid
+    known = PaymentAttempt.objects.filter(order=order, imp_uid=pg.imp_uid).exclude(vbank_num="").exists()
+    attempt = _attempt_record(
+        order, imp_uid=pg.imp_uid, status=PaymentAttempt.Status.STARTED, source=source, pg=pg
+    )
+    if order.status != Order.Status.PENDING:
+        return Verification(FAILED, "입금 기한이 지났거나 취소된 주문이에요.", uid)
+    deadline = attempt.vbank_date or timezone.now()
+    note = (
+        ""
+        if known
+        else f"가상계좌 발급: {attempt.vbank_name} {attempt.vbank_num}, 입금 기한 {timezone.localtime(deadline):%m.%d %H:%M}"
+    )
+    order = order_await_deposit(order=order, until=deadline, note=note, actor=source)
+    if order.status != Order.Status.PENDING:
+        return Verification(FAILED, "입금 기한이 지나 주문이 취소되었어요.", uid)
+    if not known:
+        publish("payment.vbank_issued", {"order_id": order.pk, "attempt_id": attempt.pk})
+    return Verification(
+        AWAITING_DEPOSIT, "가상계좌가 발급되었어요. 입금 기한까지 아래 계좌로 입금해 주세요.", uid
+    )
 
 
 def _decide_paid(order: Order, pg: PGPayment, *, source: str) -> tuple[Verification, Refund | None]:

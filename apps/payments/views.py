@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.orders import selectors as order_selectors
 from apps.orders.models import Order
-from apps.payments import gateway, services, tasks
+from apps.payments import gateway, methods, selectors, services, tasks
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +24,25 @@ logger = logging.getLogger(__name__)
 @login_required
 @require_GET
 def pay(request: HttpRequest, merchant_uid: str) -> HttpResponse:
-    """Pre-register the amount, then the page hands the order to the PG window (IMP.request_pay)."""
+    """Pre-register the amount, then the page hands the order to the PG window (IMP.request_pay).
+
+    ``?method=`` is the one checkout's shopper chose; one not switched on falls back to the first offered.
+    """
     order = order_selectors.order_get_for_payment(user=request.user, merchant_uid=merchant_uid)
     if order.status != Order.Status.PENDING:
         return redirect(order)
+    if selectors.order_vbank_waiting(order=order):
+        # A second payment beside an open 가상계좌 could be paid twice; the shopper deposits or cancels.
+        messages.info(
+            request,
+            "발급된 가상계좌로 입금해 주세요. 다른 수단으로 결제하려면 주문을 취소하고 다시 주문해 주세요.",
+        )
+        return redirect(order)
+    method = methods.method_enabled(request.GET.get("method", "")) or methods.method_enabled(
+        selectors.checkout_methods(user=request.user)[0]["code"]
+    )
     try:
-        services.payment_start(order=order)
+        services.payment_start(order=order, method=method.code)
     except gateway.PGError as error:
         logger.warning("payment start of %s failed: %s", merchant_uid, error)
         return render(request, "payments/pay.html", {"order": order, "unavailable": True}, status=503)
@@ -39,12 +52,14 @@ def pay(request: HttpRequest, merchant_uid: str) -> HttpResponse:
         order=order,
         redirect_url=request.build_absolute_uri(reverse("payments:complete")),
         notice_url=request.build_absolute_uri(reverse("payments:webhook")),
+        method=method,
     )
     return render(
         request,
         "payments/pay.html",
         {
             "order": order,
+            "method": method,
             "params": params,
             "imp_code": settings.PORTONE_IMP_CODE,
             "sdk_url": settings.PORTONE_SDK_URL,
@@ -83,7 +98,9 @@ def complete(request: HttpRequest) -> HttpResponse:
         return redirect(
             reverse("orders:detail", kwargs={"merchant_uid": order.merchant_uid}) + "?completed=1"
         )
-    if result.outcome == services.PENDING:
+    if result.outcome == services.AWAITING_DEPOSIT:
+        messages.success(request, result.message)
+    elif result.outcome == services.PENDING:
         messages.warning(request, result.message)
     else:
         messages.error(request, result.message or request.GET.get("error_msg", "결제에 실패했어요."))

@@ -16,6 +16,8 @@ Fan-out:
 - messages already waiting when the room fans out (read together from the bus, a backlog after a stall) go
   out together, as one WebSocket message per viewer (STOMP frames are NUL-terminated, so several travel in
   one message): catching up costs one write per viewer, not one per message, and waits for nothing;
+- an event addressed ``to`` one presence key (a reply meant for one person) is written at once to that
+  person's connections in each process, found by their key, and to nobody else;
 - a room of at least the spec's coalescing size (all processes) also gathers the messages of each coalescing
   window that way: fewer socket writes, for at most one window's delay.
 
@@ -138,6 +140,8 @@ class Room:
         # How many of this process's connections each presence key (a person) has: a leave asks the counter,
         # not every remaining viewer, so a mass disconnect costs one step per viewer.
         self.presence_counts: Counter[str] = Counter()
+        # This process's connections of each presence key: a message for one person finds their tabs at once.
+        self.by_presence: dict[str, set[Viewer]] = {}
         self.subscription = None
         self.broken_since: float | None = None
         self.last_seq = 0
@@ -237,6 +241,23 @@ class Room:
             if frame[0]:
                 viewer.deliver(*frame)
 
+    def deliver_to(self, *, to: str, topic: str, body: str, message_id: str) -> int:
+        """Write one MESSAGE now to this process's connections of presence key ``to`` only (a reply meant
+        for one person); returns how many got it. Not batched: it is one frame for one or two sockets."""
+        viewers = self.by_presence.get(to)
+        if not viewers:
+            return 0
+        head, tail = stomp.message_parts(
+            destination=self._destinations[topic], message_id=message_id, body=body, content_type=CONTENT_TYPE
+        )
+        delivered = 0
+        for viewer in list(viewers):
+            text = "".join(head + stomp.escape(sub_id) + tail for sub_id in viewer.by_topic[topic])
+            if text:
+                viewer.deliver(text)
+                delivered += 1
+        return delivered
+
     def dispatch_local(self, *, topic: str, payload: dict) -> None:
         """A message only this process's viewers need (numbers every process reads from the shared store)."""
         self.dispatch(
@@ -288,7 +309,13 @@ class Room:
                 delay = min(delay * 2, RESUBSCRIBE_MAX_SECONDS)
 
     def _on_event(self, event: dict) -> bool:
-        """Fan out one event; a replayable one already fanned out (a catch-up raced it) is skipped."""
+        """Fan out one event; a replayable one already fanned out (a catch-up raced it) is skipped. An event
+        with ``to`` (a presence key) goes to that person's connections only."""
+        if event.get("to"):
+            self.deliver_to(
+                to=event["to"], topic=event["topic"], body=event["body"], message_id=event["message_id"]
+            )
+            return True
         seq = event.get("seq")
         if seq is not None:
             if seq in self.recent_seqs:
@@ -365,6 +392,7 @@ async def room_join(spec: RoomSpec, room_id: int, viewer: Viewer) -> Room:
         if viewer not in room.viewers:
             room.viewers.add(viewer)
             room.presence_counts[viewer.presence_key] += 1
+            room.by_presence.setdefault(viewer.presence_key, set()).add(viewer)
     if spec.joined is not None:
         spec.joined(room_id)
     return room
@@ -380,6 +408,11 @@ async def room_leave(spec: RoomSpec, room_id: int, viewer: Viewer) -> None:
         if spec.left is not None:
             spec.left(room_id)
         room.presence_counts[viewer.presence_key] -= 1
+        same = room.by_presence.get(viewer.presence_key)
+        if same is not None:
+            same.discard(viewer)
+            if not same:
+                del room.by_presence[viewer.presence_key]
         if room.presence_counts[viewer.presence_key] <= 0:
             del room.presence_counts[viewer.presence_key]
             with contextlib.suppress(Exception):

@@ -4,10 +4,10 @@ Each module decides which of its own rows are done with and deletes them (its ``
 only the mechanism. A chunk of at most ``REPORTS_ARCHIVE_CHUNK_SIZE`` rows is read from the module, appended
 to ``REPORTS_ARCHIVE_DIR/<table>/<day>.jsonl.gz`` (one JSON object per line, every concrete field by column
 name; a file may hold several gzip members, which ``gunzip`` and ``gzip.open`` read as one), flushed and
-fsynced, and only then handed back to the module to delete by primary key in its own short transaction. No
-transaction spans two chunks, so a run never holds locks for long; a crash between the write and the delete
-leaves those rows in the archive and the table, and the next run writes them again (at least once, never
-lost).
+fsynced (the file, its folder and any folder made for it), and only then handed back to the module to delete
+by primary key in its own short transaction. No transaction spans two chunks, so a run never holds locks for
+long; a crash between the write and the delete leaves those rows in the archive and the table, and the next
+run writes them again (at least once, never lost).
 """
 
 import gzip
@@ -80,12 +80,22 @@ def archive_cutoff(*, day: date) -> datetime:
     return end - timedelta(days=settings.REPORTS_ARCHIVE_AFTER_DAYS)
 
 
+def _directory_sync(path: Path) -> None:
+    """fsync a directory, so the names of files and folders just made in it survive a crash."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def archive_append(*, path: Path, rows: list[dict]) -> None:
     """Append ``rows`` to ``path`` as one gzip member of JSON lines, on disk when this returns.
 
-    The fsync is what lets the caller delete the rows afterwards: without it a crash could lose a chunk that
-    was already deleted.
+    The file's fsync, and its folder's and each new folder's, is what lets the caller delete the rows
+    afterwards: without them a crash could lose a chunk (or the name of a new day's file) already deleted.
     """
+    made = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "ab") as raw, gzip.GzipFile(fileobj=raw, mode="wb") as archive:
         for row in rows:
@@ -93,6 +103,9 @@ def archive_append(*, path: Path, rows: list[dict]) -> None:
         archive.flush()
         raw.flush()
         os.fsync(raw.fileno())
+    # The file's own folder, then the folder holding each one made for it (up to the first that existed).
+    for folder in dict.fromkeys([path.parent, *(made_folder.parent for made_folder in made)]):
+        _directory_sync(folder)
 
 
 def archive_source(*, source: ArchiveSource, day: date, chunk_size: int | None = None) -> int:

@@ -4,12 +4,31 @@ Every view is wrapped in ``access.seller_center_view``; the studio stays with li
 
 from django.urls import path
 
-from apps.sellercenter.views import dashboard, orders, returns, statements
+from apps.sellercenter.views import dashboard, orders, products, returns, statements
 
 app_name = "sellercenter"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("products/", products.product_list, name="products"),
+    path("products/new/", products.product_new, name="product-new"),
+    path("products/export.csv", products.products_export, name="products-export"),
+    path("products/import/", products.products_import, name="products-import"),
+    path("products/import/confirm/", products.products_import_confirm, name="products-import-confirm"),
+    path("products/<int:pk>/", products.product_edit, name="product-edit"),
+    path("products/<int:pk>/visibility/", products.product_visibility, name="product-visibility"),
+    path("products/<int:pk>/options/", products.product_options, name="product-options"),
+    path(
+        "products/<int:pk>/options/<int:option_id>/remove/",
+        products.option_remove,
+        name="product-option-remove",
+    ),
+    path("products/<int:pk>/images/", products.product_images, name="product-images"),
+    path(
+        "products/<int:pk>/images/<int:image_id>/<slug:action>/",
+        products.image_action,
+        name="product-image-action",
+    ),
     path("statements/", statements.statement_list, name="statements"),
     path("statements/export.csv", statements.statement_export, name="statements-export"),
     path("statements/<int:pk>/", statements.statement_detail, name="statement-detail"),

@@ -94,6 +94,22 @@
     }
   }
 
+  // A reply meant for this member alone (a chat-command order: held, waiting, offered, or a hint).
+  function addPrivate(data) {
+    const item = el("li", "room__private room__private--" + data.kind);
+    item.dataset.testid = "private-reply";
+    item.append(el("span", "room__private-tag", "나에게만 보여요"), el("span", "room__text", data.text));
+    if (data.checkout_url) {
+      const pay = el("a", "btn btn-sm btn-live room__private-pay", "결제하기");
+      pay.href = data.checkout_url;
+      pay.dataset.testid = "private-checkout";
+      item.append(pay);
+    }
+    list.append(item);
+    empty.hidden = true;
+    list.scrollTop = list.scrollHeight;
+  }
+
   function removeMessage(messageId) {
     list.querySelector(`[data-id="${messageId}"]`)?.remove();
   }
@@ -138,6 +154,7 @@
         if (pin && pin.item_id === data.item_id) { pin.stock = data.stock; pin.sold_out = data.sold_out; renderPin(pin); }
         break;
       case "viewers": setViewers(data); break;
+      case "private": addPrivate(data); break;
       case "coupon": showCoupon(data); break;
       case "coupon_left":
         if (coupon && coupon.id === data.id) { coupon.remaining = data.remaining; showCoupon(coupon); }
@@ -184,6 +201,11 @@
     const body = el("div", "pin-card__body");
     const tags = el("div", "pin-card__tags");
     tags.append(el("span", "pin-card__now", "지금 소개 중"));
+    if (data.code) {
+      const code = el("span", "pin-card__code", `채팅 주문 #${data.code}`);
+      code.dataset.testid = "pin-code";
+      tags.append(code);
+    }
     if (data.is_live_price) tags.append(el("span", "pin-card__live", "라이브 특가"));
     const name = el("a", "pin-card__name", data.name);
     name.href = data.url;
@@ -301,6 +323,9 @@
   function moderate(data) {
     client.publish({ destination: `/app/live.${id}.moderate`, body: JSON.stringify(data), headers: { "content-type": "application/json" } });
   }
+
+  // The studio's console asks the room for the same moderator actions as the menu (공지, 쿠폰, …).
+  root.addEventListener("room:moderate", (event) => { if (client.connected) moderate(event.detail); });
 
   client.onConnect = () => {
     $("[data-room-conn]").textContent = "";

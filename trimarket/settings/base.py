@@ -220,6 +220,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Delivered orders the shopper never confirmed are confirmed after ORDERS_AUTO_CONFIRM_DAYS (runtime).
     "orders-auto-confirm": {"task": "apps.orders.tasks.orders_auto_confirm", "schedule": 60.0 * 60},
+    # Parcels on the way not heard of from the tracking service for a while (a lost callback): asked again.
+    "orders-tracking-poll": {"task": "apps.orders.tasks.shipments_tracking_poll", "schedule": 60.0 * 60},
+    # The safety net behind each drop's own grace check (apps.live.services.broadcasts): ends the broadcasts
+    # whose encoder did not reconnect in time, a few seconds late at worst.
+    "live-broadcasts-grace-sweep": {
+        "task": "apps.live.tasks.broadcasts_grace_sweep",
+        "schedule": 10.0,
+        "options": {"expires": 9},
+    },
     "accounts-pending-signups-expire": {
         "task": "apps.accounts.tasks.pending_signups_expire",
         "schedule": 60.0 * 60,
@@ -387,6 +396,15 @@ LIVE_CHAT_COALESCE_MS = env.int("LIVE_CHAT_COALESCE_MS", default=50)
 NGINX_BINARY = env("NGINX_BINARY", default="/usr/sbin/nginx")
 NGINX_RTMP_MODULE = env("NGINX_RTMP_MODULE", default="/usr/lib/nginx/modules/ngx_rtmp_module.so")
 FFMPEG_BINARY = env("FFMPEG_BINARY", default="ffmpeg")
+FFPROBE_BINARY = env("FFPROBE_BINARY", default="ffprobe")
+# How the site itself reaches the media server's HTTP side (its statistics at /stat, the HLS it probes for the
+# studio's stream health): loopback by default, the media container's name in compose.
+LIVE_MEDIA_SERVER_INTERNAL_URL = env(
+    "LIVE_MEDIA_SERVER_INTERNAL_URL", default=f"http://127.0.0.1:{env.int('LIVE_HLS_PORT', default=8080)}"
+)
+# Who besides loopback may read /stat (CIDRs): in compose, the stack's own network (the gateway never
+# forwards /stat, so only the app's containers reach it).
+LIVE_STAT_ALLOWED_NETWORKS = env.list("LIVE_STAT_ALLOWED_NETWORKS", default=[])
 
 # --- Payments: PortOne (I'mport) REST API v1 --------------------------------------------------------------
 # Without PORTONE_IMP_KEY the site pays through the project's PG sandbox (apps/payments/sandbox, started by
@@ -401,6 +419,23 @@ PORTONE_IMP_CODE = env("PORTONE_IMP_CODE", default="imp00000000" if PORTONE_SAND
 # The PG the payment window opens (IMP.request_pay's `pg`, `PG사코드` or `PG사코드.MID`); a paid payment through any
 # other PG is cancelled by verification.
 PORTONE_PG = env("PORTONE_PG", default="html5_inicis")
+# The payment methods checkout offers, in this order, each with its PortOne channel (the `pg` its window opens):
+# `method=pg,…` with method among card, kakaopay, naverpay, tosspay, vbank (apps/payments/methods.py). The sandbox
+# enables them all; against PortOne only the card through PORTONE_PG unless this names more.
+_portone_methods_default = (
+    {
+        "card": "html5_inicis.INIpayTest",
+        "kakaopay": "kakaopay.TC0ONETIME",
+        "naverpay": "naverpay",
+        "tosspay": "tosspay",
+        "vbank": "html5_inicis.INIpayTest",
+    }
+    if PORTONE_SANDBOX
+    else {"card": PORTONE_PG}
+)
+PORTONE_METHODS = env.dict("PORTONE_METHODS", default=_portone_methods_default)
+# How long a 가상계좌 waits for the deposit (IMP.request_pay's vbank_due); the order's stock is kept as long.
+PORTONE_VBANK_DUE_HOURS = env.int("PORTONE_VBANK_DUE_HOURS", default=72)
 # The browser SDK: PortOne's CDN, or the sandbox's stand-in with the same IMP.init / IMP.request_pay.
 _portone_sdk_default = "https://cdn.iamport.kr/v1/iamport.js"
 PORTONE_SDK_URL = env("PORTONE_SDK_URL", default=_portone_sdk_default if not PORTONE_SANDBOX else "")
@@ -473,6 +508,13 @@ CONSTANCE_CONFIG = {
     "LIVE_COUPON_MAX_AMOUNT": (
         10000,
         _("라이브 쿠폰 최대 할인 금액(원): 방송 중 뿌리는 쿠폰 한 장의 금액 상한"),
+        int,
+    ),
+    "LIVE_RECONNECT_GRACE_SECONDS": (
+        60,
+        _(
+            "송출 재연결 대기(초): 방송 중 송출이 끊겨도 이 시간 안에 다시 연결되면 방송이 이어져요. 0이면 끊기는 즉시 종료"
+        ),
         int,
     ),
     "PLAYER_LATENCY_PRESET": ("low", _("플레이어 지연 설정: 저지연 또는 일반"), "latency_preset"),
@@ -548,13 +590,13 @@ CONSTANCE_CONFIG_FIELDSETS = {
     ),
     "라이브 채팅": ("CHAT_RATE_LIMIT_COUNT", "CHAT_RATE_LIMIT_SECONDS", "CHAT_SLOW_MODE_SECONDS"),
     "플레이어": ("PLAYER_LATENCY_PRESET",),
-    "라이브 쇼핑": ("LIVE_COUPON_MAX_AMOUNT",),
     "셀러 정산": (
         "ORDERS_AUTO_CONFIRM_DAYS",
         "SELLER_COMMISSION_RATE",
         "SELLER_LIVE_COMMISSION_RATE",
         "SELLER_PAYOUT_DAYS",
     ),
+    "라이브 쇼핑": ("LIVE_COUPON_MAX_AMOUNT", "LIVE_RECONNECT_GRACE_SECONDS"),
     "사업자 정보": (
         "BUSINESS_NAME",
         "BUSINESS_REPRESENTATIVE",

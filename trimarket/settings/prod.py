@@ -1,37 +1,52 @@
 """Production: every variable below is required and has no default.
 
-A missing one stops the start with its name (django-environ's ImproperlyConfigured).
+A missing one stops the start with its name (Django's ImproperlyConfigured), and so does a PortOne set-up
+that would take payments through the PG sandbox: a shop that looks open but charges nobody.
 """
+
+from ipaddress import ip_address
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from trimarket.settings.base import *  # noqa: F403
-from trimarket.settings.base import env
+from trimarket.settings.serving import *  # noqa: F403
+from trimarket.settings.serving import PORTONE_API_URL, PORTONE_IMP_KEY, required
+
+# MariaDB and Redis: base's fallbacks (SQLite in var/, in-process cache and channel layer) would run a
+# replica that shares no data, sessions or live rooms with the others, and loses them at the next deploy.
+required("DATABASE_URL")
+required("REDIS_URL")
+# What the studio tells OBS and where viewers fetch HLS: the base defaults name 127.0.0.1, which in production
+# is the web pod or container itself.
+RTMP_INGEST_URL = required("RTMP_INGEST_URL")
+HLS_BASE_URL = required("HLS_BASE_URL")
+# On a volume (compose: `archive`; Kubernetes: the `archive` claim): the nightly job deletes the rows it wrote
+# here, so a path inside the image would lose them at the next deploy.
+REPORTS_ARCHIVE_DIR = Path(required("REPORTS_ARCHIVE_DIR"))
+
+# Real payments: PortOne's key, secret and merchant code (base falls back to the sandbox's without the key).
+required("PORTONE_IMP_KEY")
+PORTONE_IMP_SECRET = required("PORTONE_IMP_SECRET")
+PORTONE_IMP_CODE = required("PORTONE_IMP_CODE")
 
 
-def _required(name: str) -> str:
-    value = env.str(name, default="")
-    if not value:
-        raise ImproperlyConfigured(f"Set the {name} environment variable: production has no default for it.")
-    return value
+def _sandbox_reason(*, api_url: str, imp_key: str) -> str:
+    """Why these settings would pay through the PG sandbox, or "" when they name PortOne itself."""
+    if imp_key.startswith("imp_sandbox"):
+        return "PORTONE_IMP_KEY is the PG sandbox's key"
+    parts = urlsplit(api_url)
+    if parts.scheme != "https":
+        return f"PORTONE_API_URL ({api_url}) is not https, as PortOne is: it points at the PG sandbox"
+    host = parts.hostname or ""
+    try:
+        loopback = ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if loopback:
+        return f"PORTONE_API_URL ({api_url}) points at this machine, where the PG sandbox runs"
+    return ""
 
 
-SECRET_KEY = _required("SECRET_KEY")
-ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
-DEBUG = False
-
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "DENY"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
-WHITENOISE_USE_FINDERS = False
+if reason := _sandbox_reason(api_url=PORTONE_API_URL, imp_key=PORTONE_IMP_KEY):
+    raise ImproperlyConfigured(f"{reason}. Production takes real payments: set PortOne's own values.")

@@ -18,8 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from apps.accounts.tests.factories import ShippingAddressFactory, UserFactory
+from apps.catalog import services as catalog_services
 from apps.catalog.models import Review
-from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
+from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory, image_upload
 from apps.core.tests.factories import policies_fresh
 from apps.live import media_server
 from apps.live.models import Broadcast, ChatQuestion
@@ -60,6 +61,39 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "seller/apply/": ("GET", "/seller/apply/", "login 200 200 200 200"),
     # --- seller center: only a member with an approved (or suspended) shop; others go to the application -----
     "seller/": ("GET", "/seller/", "login 3xx 3xx 200 3xx"),
+    # The seller's own products ({own_*}); another seller's are 404 (apps/sellercenter/tests/test_products.py).
+    "seller/products/": ("GET", "/seller/products/", "login 3xx 3xx 200 3xx"),
+    "seller/products/new/": ("GET", "/seller/products/new/", "login 3xx 3xx 200 3xx"),
+    "seller/products/export.csv": ("GET", "/seller/products/export.csv", "login 3xx 3xx 200 3xx"),
+    "seller/products/import/": ("GET", "/seller/products/import/", "login 3xx 3xx 200 3xx"),
+    "seller/products/import/confirm/": ("POST", "/seller/products/import/confirm/", "login 3xx 3xx 3xx 3xx"),
+    "seller/products/<int:pk>/": ("GET", "/seller/products/{own_product}/", "login 3xx 3xx 200 3xx"),
+    "seller/products/<int:pk>/visibility/": (
+        "POST",
+        "/seller/products/{own_product}/visibility/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    # An empty options table or picture upload is a form error (400), not a change.
+    "seller/products/<int:pk>/options/": (
+        "POST",
+        "/seller/products/{own_product}/options/",
+        "login 3xx 3xx 400 3xx",
+    ),
+    "seller/products/<int:pk>/options/<int:option_id>/remove/": (
+        "POST",
+        "/seller/products/{own_product}/options/{own_option}/remove/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
+    "seller/products/<int:pk>/images/": (
+        "POST",
+        "/seller/products/{own_product}/images/",
+        "login 3xx 3xx 400 3xx",
+    ),
+    "seller/products/<int:pk>/images/<int:image_id>/<slug:action>/": (
+        "POST",
+        "/seller/products/{own_product}/images/{own_image}/down/",
+        "login 3xx 3xx 3xx 3xx",
+    ),
     "seller/statements/": ("GET", "/seller/statements/", "login 3xx 3xx 200 3xx"),
     "seller/statements/export.csv": ("GET", "/seller/statements/export.csv", "login 3xx 3xx 200 3xx"),
     "seller/statements/<int:pk>/": ("GET", "/seller/statements/{statement}/", "login 3xx 3xx 200 3xx"),
@@ -136,6 +170,8 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "cart/items/<int:option_id>/": ("POST", "/cart/items/{option}/", "3xx 3xx 3xx 3xx 3xx"),
     "cart/items/<int:option_id>/remove/": ("POST", "/cart/items/{option}/remove/", "3xx 3xx 3xx 3xx 3xx"),
     "checkout/": ("GET", "/checkout/", "login 200 3xx 3xx 3xx"),
+    # The tracking service's callback: a wrong secret is a 404 whoever asks.
+    "delivery-tracking/<str:secret>/": ("POST", "/delivery-tracking/wrong/", "404 404 404 404 404"),
     "orders/": ("GET", "/orders/", "login 200 200 200 200"),
     "orders/<str:merchant_uid>/": ("GET", "/orders/{order}/", "login 200 404 404 404"),
     "orders/<str:merchant_uid>/cancel/": ("POST", "/orders/{order}/cancel/", "login 3xx 404 404 404"),
@@ -157,6 +193,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     ),
     "live/studio/": ("GET", "/live/studio/", "login 403 403 200 200"),
     "live/<int:pk>/studio/": ("GET", "/live/{broadcast}/studio/", "login 404 404 200 200"),
+    "live/<int:pk>/studio/console/": ("GET", "/live/{broadcast}/studio/console/", "login 404 404 200 200"),
     "live/<int:pk>/studio/key/": ("POST", "/live/{broadcast}/studio/key/", "login 404 404 3xx 3xx"),
     "live/<int:pk>/studio/end/": ("POST", "/live/{broadcast}/studio/end/", "login 404 404 3xx 3xx"),
     "live/<int:pk>/studio/products/": ("POST", "/live/{broadcast}/studio/products/", "login 404 404 3xx 3xx"),
@@ -188,6 +225,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/live/{broadcast}/studio/questions/{question}/done/",
         "login 404 404 200 4xx",
     ),
+    "live/<int:pk>/studio/health/": ("GET", "/live/{broadcast}/studio/health/", "login 404 404 200 200"),
     # The media server's callbacks: a wrong secret is refused whoever asks.
     "live/media-server/<str:secret>/publish/": (
         "POST",
@@ -416,6 +454,8 @@ def world(db, portone):
     item = BroadcastProductFactory(
         broadcast=BroadcastFactory(seller=seller, scheduled_at=timezone.now() + datetime.timedelta(hours=1))
     )
+    own_option = ProductOptionFactory(product=ProductFactory(seller=seller.seller), stock=3)
+    own_image = catalog_services.product_image_add(product=own_option.product, image=image_upload())
     statement = SellerStatement.objects.create(
         seller=seller.seller, kind=SellerStatement.Kind.DAY, period_start=datetime.date(2026, 11, 10)
     )
@@ -469,6 +509,9 @@ def world(db, portone):
             last_asked_at=timezone.now(),
         ).pk,
         "secret": media_server.callback_secret(),
+        "own_product": own_option.product_id,
+        "own_option": own_option.pk,
+        "own_image": own_image.pk,
         "statement": statement.pk,
     }
     return users, placeholders

@@ -17,6 +17,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbid
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from apps.live import tasks
 from apps.live.media.server import callback_secret
 from apps.live.services import broadcasts, replay
 
@@ -87,11 +88,15 @@ def media_publish(fields: dict[str, str]):
 
 @_callback
 def media_publish_done(fields: dict[str, str]):
-    broadcasts.broadcast_publish_stop(public_name=fields["name"], client_id=fields["clientid"])
+    broadcast = broadcasts.broadcast_publish_stop(public_name=fields["name"], client_id=fields["clientid"])
+    if broadcast is not None:
+        tasks.broadcast_grace_check_schedule(broadcast)
     return HttpResponse("ok")
 
 
 @_callback
 def media_record_done(fields: dict[str, str]):
-    replay.broadcast_recording_done(public_name=fields["name"], path=fields["path"])
+    replay.broadcast_recording_done(
+        public_name=fields["name"], path=fields["path"], client_id=fields["clientid"]
+    )
     return HttpResponse("ok")

@@ -111,6 +111,12 @@ class MediaServer:
         return f"rtmp://{host}:{self.rtmp_port}/{RTMP_APPLICATION}"
 
     @property
+    def http_url(self) -> str:
+        """The HTTP side as the site itself reaches it (statistics, HLS probes): settings' internal URL."""
+        host = "127.0.0.1" if self.http_host in ("0.0.0.0", "") else self.http_host
+        return f"http://{host}:{self.http_port}"
+
+    @property
     def hls_base_url(self) -> str:
         host = "127.0.0.1" if self.http_host in ("0.0.0.0", "") else self.http_host
         return f"http://{host}:{self.http_port}/hls"
@@ -133,6 +139,7 @@ class MediaServer:
             "media_dir": self.directory,
             "hls_fragment": HLS_FRAGMENT,
             "hls_playlist_length": HLS_PLAYLIST_LENGTH,
+            "stat_allow": " ".join(f"allow {network};" for network in settings.LIVE_STAT_ALLOWED_NETWORKS),
         }
         text = (Path(settings.BASE_DIR) / TEMPLATE).read_text()
         for name, value in values.items():
@@ -192,11 +199,18 @@ def publish_url(*, ingest_url: str, public_name: str, key: str) -> str:
 
 
 def publisher_command(
-    url: str, *, size: str = "640x360", extra_video_filter: str = "", duration: float = 0
+    url: str,
+    *,
+    size: str = "640x360",
+    extra_video_filter: str = "",
+    duration: float = 0,
+    keyframe_seconds: float = KEYFRAME_INTERVAL_SECONDS,
+    video_kbps: int = 0,
 ) -> list[str]:
     """An ffmpeg test pattern with a 1 kHz tone, pushed in real time with the keyframe interval the media
-    server's fragments need (INTEGRATIONS.md's publisher with ``-g`` = fps × fragment)."""
-    gop = str(round(PUBLISHER_FPS * KEYFRAME_INTERVAL_SECONDS))
+    server's fragments need (INTEGRATIONS.md's publisher with ``-g`` = fps × fragment); ``video_kbps`` makes
+    it constant-bitrate, as the README asks of OBS."""
+    gop = str(round(PUBLISHER_FPS * keyframe_seconds))
     video = f"testsrc=size={size}:rate={PUBLISHER_FPS}"
     command = [settings.FFMPEG_BINARY, "-hide_banner", "-loglevel", "error", "-nostdin", "-re"]
     command += ["-f", "lavfi", "-i", video, "-f", "lavfi", "-i", "sine=frequency=1000"]
@@ -206,5 +220,8 @@ def publisher_command(
         command += ["-vf", extra_video_filter]
     command += ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p"]
     command += ["-g", gop, "-keyint_min", gop, "-sc_threshold", "0", "-c:a", "aac", "-b:a", "96k"]
+    if video_kbps:
+        command += ["-b:v", f"{video_kbps}k", "-minrate", f"{video_kbps}k", "-maxrate", f"{video_kbps}k"]
+        command += ["-bufsize", f"{video_kbps}k", "-x264-params", "nal-hrd=cbr"]
     command += ["-f", "flv", url]
     return command

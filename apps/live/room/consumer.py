@@ -5,7 +5,8 @@ destinations to the room's services and reads (through ``database_sync_to_async`
 
 - SUBSCRIBE ``/topic/live.<id>.chat``: the last 50 messages, then every new one;
 - SUBSCRIBE ``/topic/live.<id>.events``: a ``welcome`` (who you are, the pinned card, …), then room events;
-- SEND ``/app/live.<id>.chat`` (text/plain, or JSON ``{"text"}``): a message;
+- SEND ``/app/live.<id>.chat`` (text/plain, or JSON ``{"text"}``): a message, or a chat-command order
+  (``#A1 2``, ``apps.live.room.commands``), answered on the events topic to that member alone;
 - SEND ``/app/live.<id>.like``: hearts, at most ``ratelimit.LIVE_LIKE`` per connection, summed by the ticker;
 - SEND ``/app/live.<id>.moderate`` (JSON ``{"action": …}``): a moderator's action.
 
@@ -31,7 +32,7 @@ from django.http import Http404
 
 from apps.core import ratelimit
 from apps.live import selectors
-from apps.live.room import auth, publish, questions
+from apps.live.room import auth, commands, publish, questions
 from apps.live.room import selectors as room_selectors
 from apps.live.room import services as room_services
 from apps.live.room.hub import CHAT, EVENTS, LIVE_ROOM
@@ -75,7 +76,7 @@ class LiveRoomConsumer(StompConnection):
             self.user, self.token_expires_at = user, expires_at
         self.identity = await database_sync_to_async(_identity)(self.user, self.broadcast)
         if self.identity["user_id"]:
-            self.presence_key = f"u:{self.identity['user_id']}"
+            self.presence_key = publish.member_presence_key(self.identity["user_id"])
         # Who the page is (and whether to show the moderation menu) rides on the events topic's welcome: a
         # MESSAGE needs a subscription.
         return {"user-name": self.identity["name"]}
@@ -113,9 +114,13 @@ class LiveRoomConsumer(StompConnection):
             )
             return
         try:
-            if kind == "chat":
+            if kind == "chat" and commands.looks_like_command(text := _text_of(frame)):
+                await database_sync_to_async(commands.chat_command_run)(
+                    broadcast_id=self.room_id, user=self.user, text=text
+                )
+            elif kind == "chat":
                 message = await database_sync_to_async(room_services.chat_message_post)(
-                    broadcast_id=self.room_id, user=self.user, text=_text_of(frame)
+                    broadcast_id=self.room_id, user=self.user, text=text
                 )
                 await questions.question_hook(message)
             else:

@@ -62,6 +62,20 @@ def room_event(*, topic: str, payload: dict) -> dict:
     return {"topic": topic, "body": message_body(payload), "message_id": message_id}
 
 
+def member_presence_key(user_id: int) -> str:
+    """A logged-in member's presence key in the room: every tab of theirs shares it."""
+    return f"u:{user_id}"
+
+
+def room_publish_private(*, broadcast_id: int, user_id: int, payload: dict) -> None:
+    """After commit, send ``payload`` on the events topic to one member's connections only (each process
+    writes it to that member's tabs there; nobody else's page ever receives it). Never replayed."""
+    event = room_event(topic="events", payload=payload)
+    event["to"] = member_presence_key(user_id)
+    channel = room_channel(broadcast_id)
+    transaction.on_commit(lambda: room_bus().publish(channel, event), robust=True)
+
+
 def room_publish(*, broadcast_id: int, topic: str, payload: dict) -> None:
     """After commit, send ``payload`` to every process holding viewers of the room (one delivery each).
 

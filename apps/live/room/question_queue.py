@@ -37,11 +37,9 @@ EXCHANGE_WORDS = re.compile(r"교환|환불|반품|AS", re.I)
 
 
 def items_on_air(*, broadcast_id: int) -> list[BroadcastProduct]:
-    """The broadcast's products in the seller's order, each with ``code`` (A1, A2, …) as the cards show it."""
-    items = list(BroadcastProduct.objects.filter(broadcast_id=broadcast_id).select_related("product"))
-    for index, item in enumerate(items, start=1):
-        item.code = f"A{index}"
-    return items
+    """The broadcast's products in the seller's order, each with its chat-order ``code`` (A1, A2, …) as the
+    cards show it (kept for the broadcast, never reused after a product is taken off)."""
+    return list(BroadcastProduct.objects.filter(broadcast_id=broadcast_id).select_related("product"))
 
 
 def _name_words(name: str) -> list[str]:

@@ -183,6 +183,7 @@ def item_card_payload(*, item: BroadcastProduct) -> dict | None:
     stock = sum(option.stock for option in options)
     return {
         "item_id": item.pk,
+        "code": item.code or "",
         "product_id": card.pk,
         "name": card.name,
         "brand": card.brand,

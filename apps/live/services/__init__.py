@@ -1,8 +1,9 @@
 """Every write of the live module, one file per concept. Inside live, import from the concept's file; this
 package re-exports the names that other modules, the room transport and the tests use.
 
-- ``broadcasts``: schedule, edit, stream key, the media server's publish gate, end, reopen
-- ``replay``: the closed recording and the VOD replay made from it
+- ``broadcasts``: schedule, edit, stream key, the media server's publish gate, the reconnect grace, end,
+  reopen
+- ``replay``: each publish's closed recording and the VOD replay joined from them
 - ``onair``: products on air, pins, 품절
 - ``holds``: the on-air hold (바로 구매 pressed in the room)
 - ``alarms``: "알림 받기" and the mail when a broadcast goes live
@@ -18,11 +19,13 @@ from apps.live.services.broadcasts import (
     PublishRefused,
     broadcast_create,
     broadcast_end,
+    broadcast_grace_check,
     broadcast_publish_start,
     broadcast_publish_stop,
     broadcast_reopen,
     broadcast_save,
     broadcast_stream_key_regenerate,
+    broadcasts_grace_sweep,
     may_broadcast,
 )
 from apps.live.services.holds import onair_hold_place
@@ -42,6 +45,7 @@ __all__ = [
     "broadcast_alarms_notify",
     "broadcast_create",
     "broadcast_end",
+    "broadcast_grace_check",
     "broadcast_likes_add",
     "broadcast_product_add",
     "broadcast_product_pin",
@@ -56,6 +60,7 @@ __all__ = [
     "broadcast_save",
     "broadcast_stream_key_regenerate",
     "broadcast_viewers_sample",
+    "broadcasts_grace_sweep",
     "may_broadcast",
     "onair_hold_place",
     "viewer_sample_slot",

@@ -1,32 +1,59 @@
 """A broadcast's life: scheduled, edited, its stream key, on air through the media server's publish gate,
-ended (by the media server or by hand) and put back on the schedule.
+its encoder dropping and reconnecting, ended (when the reconnect grace runs out, or by hand) and put back on
+the schedule.
 
 The media server decides nothing: ``broadcast_publish_start`` is the only gate through which a stream
-goes on air, and ``broadcast_publish_stop`` the only way the media server ends one.
+goes on air (or back on air), and ``broadcast_publish_stop`` only tells that the encoder dropped.
+
+Reconnect grace: a drop leaves the broadcast live with ``publisher_dropped_at`` set for
+``LIVE_RECONNECT_GRACE_SECONDS`` (admin → 운영 설정); an ``on_publish`` with the same key inside the window is a
+resume. The window is closed by ``broadcast_grace_check`` (a Celery task due when it runs out) and, should
+that task be lost, by ``broadcasts_grace_sweep`` (beat, every few seconds).
 """
 
 import hmac
+import logging
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from apps.core.events import publish
-from apps.live.models import Broadcast
+from apps.live.models import Broadcast, BroadcastPart
 from apps.live.services.cards import cards_changed
-from apps.live.services.replay import replay_schedule_if_ready
+from apps.live.services.replay import replay_schedule_if_ready, replays_schedule_overdue
 from apps.sellers.selectors import seller_for_user, seller_may_sell
 
 STREAM_KEY_BYTES = 24
 PUBLIC_NAME_BYTES = 8
 BROADCAST_STARTED = "live.broadcast_started"
 BROADCAST_ENDED = "live.broadcast_ended"
+RECONNECT_GRACE_DEFAULT_SECONDS = 60
+
+logger = logging.getLogger(__name__)
 
 
 class PublishRefused(Exception):
     """The media server must drop this publisher (answered with 403)."""
+
+
+def reconnect_grace_seconds() -> int:
+    """How long a dropped encoder may take to come back (admin → 운영 설정); 0 ends the show at the drop."""
+    import redis
+    from constance import config
+
+    try:
+        return max(0, int(config.LIVE_RECONNECT_GRACE_SECONDS))
+    except (redis.exceptions.ConnectionError, AttributeError, TypeError, ValueError):
+        # Unreadable for a moment: the documented default, never a failed callback.
+        return RECONNECT_GRACE_DEFAULT_SECONDS
+
+
+def _grace_over(broadcast: Broadcast, now: datetime) -> bool:
+    dropped = broadcast.publisher_dropped_at
+    return dropped is not None and now >= dropped + timedelta(seconds=reconnect_grace_seconds())
 
 
 def _stream_key_new() -> str:
@@ -108,41 +135,62 @@ def _key_matches(broadcast: Broadcast | None, key: str) -> bool:
     return bool(key) and hmac.compare_digest(expected.encode(), key.encode())
 
 
-@transaction.atomic
 def broadcast_publish_start(*, public_name: str, key: str, client_id: str = "") -> Broadcast:
     """The media server's ``on_publish``: let the stream on air, or raise ``PublishRefused``.
 
-    Accepted: the right key of a broadcast that is scheduled, or already live (an encoder reconnecting
-    before the media server reported the end). Refused: an unknown name, a wrong or replaced key, an
-    ended broadcast (its key is never good again), a seller who may no longer broadcast.
+    Accepted: the right key of a broadcast that is scheduled, or live (an encoder reconnecting inside the
+    grace window, or before the media server reported its old connection closed). Refused: an unknown name,
+    a wrong or replaced key, an ended broadcast (its key is never good again), a broadcast whose grace ran
+    out (it ends now, at its drop), a seller who may no longer broadcast. Each accepted publish is a
+    ``BroadcastPart``.
     """
+    with transaction.atomic():
+        broadcast, refusal = _publish_start(public_name=public_name, key=key, client_id=client_id)
+    # Raised after the commit: a broadcast ended here for a late reconnect stays ended.
+    if refusal:
+        raise PublishRefused(refusal)
+    return broadcast
+
+
+def _publish_start(*, public_name: str, key: str, client_id: str) -> tuple[Broadcast | None, str]:
     broadcast = (
         Broadcast.objects.select_for_update().select_related("seller").filter(public_name=public_name).first()
     )
     if not _key_matches(broadcast, key):
-        raise PublishRefused("wrong stream key")
+        return broadcast, "wrong stream key"
     if broadcast.status == Broadcast.Status.ENDED:
-        raise PublishRefused("broadcast ended")
+        return broadcast, "broadcast ended"
     if not may_broadcast(broadcast.seller):
-        raise PublishRefused("seller may not broadcast")
+        return broadcast, "seller may not broadcast"
+    now = timezone.now()
+    if _grace_over(broadcast, now):
+        _end(broadcast, at=broadcast.publisher_dropped_at)
+        return broadcast, "reconnect grace over"
+    resumed = broadcast.publisher_dropped_at is not None
     broadcast.publisher_client_id = client_id
+    broadcast.publisher_dropped_at = None
     if broadcast.status == Broadcast.Status.SCHEDULED:
         broadcast.status = Broadcast.Status.LIVE
-        broadcast.started_at = timezone.now()
-        broadcast.save(update_fields=["status", "started_at", "publisher_client_id"])
+        broadcast.started_at = now
+        broadcast.save(update_fields=["status", "started_at", "publisher_client_id", "publisher_dropped_at"])
         # The subscribers' alarms are mailed by this event's handler (``apps.live.events``).
         publish(BROADCAST_STARTED, {"broadcast_id": broadcast.pk})
         cards_changed(broadcast.pk)
     else:
-        broadcast.save(update_fields=["publisher_client_id"])
-    return broadcast
+        broadcast.save(update_fields=["publisher_client_id", "publisher_dropped_at"])
+    BroadcastPart.objects.create(broadcast=broadcast, client_id=client_id, started_at=now)
+    if resumed:
+        logger.info("broadcast %s resumed by connection %s", broadcast.pk, client_id)
+    return broadcast, ""
 
 
-def _end(broadcast: Broadcast) -> None:
-    """End a locked, live or scheduled broadcast; the replay follows once the recording is known."""
+def _end(broadcast: Broadcast, *, at: datetime | None = None) -> None:
+    """End a locked, live or scheduled broadcast (``at``: when the show really stopped, the drop for one
+    whose grace ran out); the replay follows once the recordings are known."""
     broadcast.status = Broadcast.Status.ENDED
-    broadcast.ended_at = timezone.now()
-    broadcast.save(update_fields=["status", "ended_at"])
+    broadcast.ended_at = at or timezone.now()
+    broadcast.publisher_dropped_at = None
+    broadcast.save(update_fields=["status", "ended_at", "publisher_dropped_at"])
     broadcast.items.filter(is_pinned=True).update(is_pinned=False)
     publish(BROADCAST_ENDED, {"broadcast_id": broadcast.pk})
     cards_changed(broadcast.pk)
@@ -151,26 +199,82 @@ def _end(broadcast: Broadcast) -> None:
 
 @transaction.atomic
 def broadcast_publish_stop(*, public_name: str, client_id: str = "") -> Broadcast | None:
-    """The media server's ``on_publish_done``: the stream stopped, so the broadcast ends.
+    """The media server's ``on_publish_done``: a connection stopped publishing.
 
-    The end of a connection that is no longer the broadcast's publisher (an encoder that reconnected
-    before its old connection was reported closed) is ignored.
+    Its part is closed. When it was the broadcast's publisher, the broadcast waits for a reconnect (live,
+    ``publisher_dropped_at`` set; the caller schedules ``apps.live.tasks.broadcast_grace_check``), or ends at
+    once when the grace is 0. The end of a connection that is no longer the publisher (an encoder that
+    reconnected before its old connection was reported closed) changes nothing else; when the stopped
+    publisher was a newer connection nginx refused because the old one still held the stream ("already
+    publishing"), the old one is the publisher again.
     """
     broadcast = Broadcast.objects.select_for_update().filter(public_name=public_name).first()
-    if broadcast is None or broadcast.status != Broadcast.Status.LIVE:
+    if broadcast is None:
+        return None
+    now = timezone.now()
+    broadcast.parts.filter(client_id=client_id, stopped_at__isnull=True).update(stopped_at=now)
+    if broadcast.status != Broadcast.Status.LIVE or broadcast.publisher_dropped_at is not None:
         return broadcast
     if client_id and broadcast.publisher_client_id and client_id != broadcast.publisher_client_id:
         return broadcast
-    _end(broadcast)
+    still_open = broadcast.parts.filter(stopped_at__isnull=True).exclude(client_id=client_id).last()
+    if still_open is not None:
+        broadcast.publisher_client_id = still_open.client_id
+        broadcast.save(update_fields=["publisher_client_id"])
+        return broadcast
+    grace = reconnect_grace_seconds()
+    if not grace:
+        _end(broadcast, at=now)
+        return broadcast
+    broadcast.publisher_dropped_at = now
+    broadcast.save(update_fields=["publisher_dropped_at"])
+    logger.info("broadcast %s: encoder dropped, waiting %ss for it to reconnect", broadcast.pk, grace)
     return broadcast
+
+
+def grace_left_seconds(broadcast: Broadcast) -> float | None:
+    """Seconds until the reconnect window of a dropped broadcast closes (None when it is not waiting)."""
+    if not broadcast.is_reconnecting:
+        return None
+    closes = broadcast.publisher_dropped_at + timedelta(seconds=reconnect_grace_seconds())
+    return max(0.0, (closes - timezone.now()).total_seconds())
+
+
+@transaction.atomic
+def broadcast_grace_check(*, broadcast_id: int) -> Broadcast | None:
+    """End the broadcast if its encoder dropped and the grace window ran out without a reconnect.
+
+    Safe to run at any time and any number of times: a broadcast that resumed, dropped again later (its
+    own check is due later) or ended already is left as it is.
+    """
+    broadcast = Broadcast.objects.select_for_update().filter(pk=broadcast_id).first()
+    if broadcast is None or broadcast.status != Broadcast.Status.LIVE:
+        return broadcast
+    if _grace_over(broadcast, timezone.now()):
+        logger.info("broadcast %s: no reconnect within the grace window, ending it", broadcast.pk)
+        _end(broadcast, at=broadcast.publisher_dropped_at)
+    return broadcast
+
+
+def broadcasts_grace_sweep() -> int:
+    """The safety net behind the scheduled checks (beat): end every broadcast whose grace ran out; also
+    make the replay of broadcasts whose last recording was never reported. Returns how many ended."""
+    ended = 0
+    dropped = Broadcast.objects.filter(status=Broadcast.Status.LIVE, publisher_dropped_at__isnull=False)
+    for broadcast_id in dropped.values_list("pk", flat=True):
+        checked = broadcast_grace_check(broadcast_id=broadcast_id)
+        ended += bool(checked is not None and checked.is_ended)
+    replays_schedule_overdue()
+    return ended
 
 
 @transaction.atomic
 def broadcast_end(*, broadcast: Broadcast) -> Broadcast:
-    """End a broadcast by hand (seller or staff): a scheduled one is called off, a live one stops airing."""
+    """End a broadcast by hand (seller or staff): a scheduled one is called off, a live one stops airing (one
+    waiting for its encoder to reconnect ended when it dropped)."""
     broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
     if broadcast.status != Broadcast.Status.ENDED:
-        _end(broadcast)
+        _end(broadcast, at=broadcast.publisher_dropped_at)
     return broadcast
 
 
@@ -183,12 +287,13 @@ def broadcast_reopen(*, broadcast: Broadcast, scheduled_at: datetime | None = No
     broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
     broadcast.status = Broadcast.Status.SCHEDULED
     broadcast.scheduled_at = scheduled_at or timezone.now()
-    broadcast.started_at = broadcast.ended_at = None
+    broadcast.started_at = broadcast.ended_at = broadcast.publisher_dropped_at = None
     broadcast.recording_path = broadcast.replay_path = ""
     broadcast.replay_status = Broadcast.ReplayStatus.NONE
     broadcast.full_clean()
     broadcast.save()
     broadcast.pins.all().delete()
+    broadcast.parts.all().delete()
     broadcast.items.update(is_pinned=False)
     broadcast.alarms.update(notified_at=None)
     cards_changed(broadcast.pk)

@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from apps.catalog.models import Product
 from apps.core.events import publish
-from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct
+from apps.live.models import Broadcast, BroadcastPin, BroadcastProduct, ChatRoomSettings
 from apps.live.room import services as room_services
 from apps.live.services.cards import cards_changed
+from apps.live.services.replay import onair_seconds
 
 PRODUCT_PINNED = "live.product_pinned"
 LIVE_PRICE_MIN = 1
+CODE_PREFIX = "A"
 
 
 @transaction.atomic
@@ -43,13 +45,27 @@ def broadcast_product_add(
     if item is None:
         last = broadcast.items.aggregate(last=Max("position"))["last"]
         item = BroadcastProduct(
-            broadcast=broadcast, product=product, position=0 if last is None else last + 1
+            broadcast=broadcast,
+            product=product,
+            position=0 if last is None else last + 1,
+            code=_code_next(broadcast_id=broadcast.pk),
         )
     item.live_price = live_price
     item.full_clean()
     item.save()
     cards_changed(broadcast.pk)
     return item
+
+
+def _code_next(*, broadcast_id: int) -> str:
+    """The next chat-order code (A1, A2, …), never given before in this broadcast: a code once shown on a card
+    names its product for the whole show, even after another product was taken off. The room settings' row
+    lock makes two adds at once take two codes (the room's writes save that row by its fields only)."""
+    ChatRoomSettings.objects.get_or_create(broadcast_id=broadcast_id)
+    row = ChatRoomSettings.objects.select_for_update().get(broadcast_id=broadcast_id)
+    row.codes_given += 1
+    row.save(update_fields=["codes_given"])
+    return f"{CODE_PREFIX}{row.codes_given}"
 
 
 @transaction.atomic
@@ -87,7 +103,8 @@ def broadcast_product_pin(*, item: BroadcastProduct) -> BroadcastPin | None:
         broadcast=broadcast,
         product_id=item.product_id,
         pinned_at=now,
-        offset_seconds=round(max(0.0, (now - broadcast.started_at).total_seconds()), 2),
+        # Time on air without the drops so far: the replay leaves them out (it sets the exact time when made).
+        offset_seconds=round(onair_seconds(broadcast=broadcast, at=now), 2),
     )
     pin.full_clean()
     pin.save()

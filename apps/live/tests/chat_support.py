@@ -117,3 +117,38 @@ class StompTestClient:
 
     async def close(self) -> None:
         await self.communicator.disconnect()
+
+
+class RoomListener:
+    """A room's bus channel heard as a process holding its viewers hears it (Redis pub/sub)."""
+
+    def __init__(self, broadcast_id: int) -> None:
+        import redis
+        from django.conf import settings
+
+        from apps.live.room import publish
+
+        self.client = redis.Redis.from_url(settings.REDIS_URL)
+        self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        self.pubsub.subscribe(publish.room_channel(broadcast_id))
+
+    def events(self, *, wait: float = 0.3) -> list[dict]:
+        """Every event published since the last call (waiting ``wait`` seconds for stragglers)."""
+        received = []
+        while True:
+            # None also for the subscription's own confirmation (ignored): read on until ``wait`` is quiet.
+            message = self.pubsub.get_message(timeout=wait)
+            if message is None and not self.pubsub.connection.can_read(timeout=0):
+                return received
+            if message is not None:
+                received.append(json.loads(message["data"]))
+
+    def private(self, *, wait: float = 0.3) -> list[tuple[str, dict]]:
+        """(to, payload) of the private events published since the last call."""
+        return [
+            (event["to"], json.loads(event["body"])) for event in self.events(wait=wait) if event.get("to")
+        ]
+
+    def close(self) -> None:
+        self.pubsub.close()
+        self.client.close()

@@ -61,6 +61,7 @@ def live_media(media_server, settings):
     """Point the site's ingest and playback URLs at the test's media server."""
     settings.RTMP_INGEST_URL = media_server.ingest_url
     settings.HLS_BASE_URL = media_server.hls_base_url
+    settings.LIVE_MEDIA_SERVER_INTERNAL_URL = media_server.http_url
     return media_server
 
 
@@ -128,3 +129,41 @@ def open_tab(browser, server):
     yield open_
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def beat(transactional_db):
+    """What Celery beat does in production for the reconnect grace: the sweep, here every half second (tests
+    run tasks eagerly, so each drop's own check, due when the window closes, runs at once and finds it open)."""
+    import threading
+
+    from django.db import connection
+
+    from apps.live import tasks
+
+    stopped = threading.Event()
+
+    def run() -> None:
+        while not stopped.wait(0.5):
+            tasks.broadcasts_grace_sweep()
+        connection.close()
+
+    thread = threading.Thread(target=run, name="beat", daemon=True)
+    thread.start()
+    yield
+    stopped.set()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def reconnect_grace(settings):
+    """Set admin's reconnect grace (seconds) for one test; back to its default after. Not constance's
+    ``override_config``: with Playwright's loop in this thread constance hands back async proxies, which it
+    cannot store again."""
+    from constance import config
+
+    def set_(seconds: int) -> None:
+        config.LIVE_RECONNECT_GRACE_SECONDS = seconds
+
+    yield set_
+    config.LIVE_RECONNECT_GRACE_SECONDS = settings.CONSTANCE_CONFIG["LIVE_RECONNECT_GRACE_SECONDS"][0]

@@ -47,9 +47,10 @@ def test_studio_checklist_price_refusal_and_moderator_search(open_tab):
     tab.goto(f"/live/{broadcast.pk}/studio/")
 
     checklist = tab.get_by_test_id("checklist")
-    assert tab.get_by_test_id("checklist-count").inner_text() == "4/6"
-    assert checklist.locator("li[data-done='0']").count() == 2
+    assert tab.get_by_test_id("checklist-count").inner_text() == "4/7"
+    assert checklist.locator("li[data-done='0']").count() == 3
     assert "OBS에 서버 URL과 스트림 키를 넣고" in checklist.inner_text()
+    assert "송출을 시작하면 비트레이트·프레임·키프레임 간격·오디오를 재서" in checklist.inner_text()
     assert "대표 이미지를 올려 주세요" in checklist.inner_text()
     assert "숨긴 상품" not in tab.locator("#add-product").inner_text()
 

@@ -146,7 +146,7 @@ def test_catalog_hooks_show_live_and_replayed_broadcasts(client, django_capture_
     assert broadcast.title in client.get("/").content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.broadcast_publish_stop(public_name=broadcast.public_name)
+        services.broadcast_end(broadcast=broadcast)
     assert live_now_cards() == []
     assert product_broadcast_cards(product_id=item.product_id) == []
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,7 +174,7 @@ def test_shared_product_and_main_pages_show_a_broadcast_as_soon_as_it_goes_live(
     assert broadcast.title in Client().get("/").content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.broadcast_publish_stop(public_name=broadcast.public_name)
+        services.broadcast_end(broadcast=broadcast)
 
     assert broadcast.title not in Client().get(product_url).content.decode()
 

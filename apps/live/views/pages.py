@@ -58,11 +58,13 @@ def broadcast_detail(request, pk: int):
 @require_GET
 @never_cache
 def broadcast_status(request, pk: int):
-    """What the broadcast page polls to notice the start and the end without a reload."""
+    """What the broadcast page polls to notice the start and the end without a reload, and, while live,
+    whether the encoder dropped and the show waits for it to reconnect (``reconnecting``)."""
     broadcast = selectors.broadcast_get(pk=pk)
     return JsonResponse(
         {
             "status": broadcast.status,
+            "reconnecting": broadcast.is_reconnecting,
             "hls_url": broadcast.hls_url if broadcast.is_live else "",
             "replay_url": broadcast.replay_url,
             "viewer_count": selectors.viewer_count(broadcast_id=broadcast.pk),

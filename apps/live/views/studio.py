@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.live import hooks, selectors
 from apps.live.forms import BroadcastForm, ProductAddForm
 from apps.live.media.server import KEYFRAME_INTERVAL_SECONDS
+from apps.live.room import console
 from apps.live.room import selectors as room_selectors
 from apps.live.room import services as room_services
 from apps.live.services import broadcasts, onair
@@ -48,7 +49,8 @@ def studio_index(request):
 def studio(request, pk: int):
     broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
     items = selectors.broadcast_item_cards(broadcast=broadcast)
-    checklist = selectors.studio_checklist(broadcast=broadcast, items=items)
+    health = selectors.studio_stream_health(broadcast=broadcast)
+    checklist = selectors.studio_checklist(broadcast=broadcast, items=items, health=health)
     member_query = request.GET.get("member", "")[:50]
     return render(
         request,
@@ -59,6 +61,7 @@ def studio(request, pk: int):
             "pins": broadcast.pins.select_related("product").order_by("-offset_seconds")[:20],
             "product_choices": selectors.studio_product_choices(broadcast=broadcast),
             "checklist": checklist,
+            "health": health,
             "checklist_done": sum(check.done for check in checklist),
             "keyframe_seconds": KEYFRAME_INTERVAL_SECONDS,
             "viewer_count": selectors.viewer_count(broadcast_id=broadcast.pk),
@@ -78,6 +81,15 @@ def studio(request, pk: int):
             ],
         },
     )
+
+
+@login_required
+@require_GET
+@never_cache
+def studio_console(request, pk: int):
+    """The console's numbers, stock and claims as JSON; the studio page polls it during the show."""
+    broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
+    return JsonResponse(console.console_figures(broadcast=broadcast))
 
 
 @login_required
@@ -138,7 +150,9 @@ def studio_item(request, pk: int, item_id: int, action: str):
         raise Http404("알 수 없는 동작이에요.")
     item = selectors.broadcast_item_get_for_user(broadcast=broadcast, item_id=item_id)
     STUDIO_ITEM_ACTIONS[action](item)
-    return redirect(reverse("live:studio", kwargs={"pk": pk}) + "#products")
+    # The console's buttons bring the host back to the console, not to the product list further down.
+    anchor = "#console" if request.POST.get("back") == "console" else "#products"
+    return redirect(reverse("live:studio", kwargs={"pk": pk}) + anchor)
 
 
 @login_required

@@ -3,6 +3,7 @@
 A seller's side (its parcels, the 발송 CSV check, the dashboard's figures) is in ``shipments``, re-exported here.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -21,6 +22,7 @@ from apps.orders.models import (
     OrderLine,
     OrderStatusChange,
     Shipment,
+    ShipmentEvent,
     StockHold,
 )
 from apps.orders.pricing import Amounts, SellerAmounts, amounts_for, option_prices
@@ -194,6 +196,11 @@ def stock_hold_ids_of_order(*, order_id: int) -> list[int]:
     return list(StockHold.objects.filter(order_id=order_id).values_list("pk", flat=True))
 
 
+def stock_hold_option_id(*, hold_id: int) -> int | None:
+    """The option whose units a hold took (and gives back when released), or None for no such hold."""
+    return StockHold.objects.filter(pk=hold_id).values_list("option_id", flat=True).first()
+
+
 def hold_view(*, hold: StockHold) -> CartView:
     """The checkout line of a hold: its units are taken already, so only a hidden product is a problem."""
     options = _options([hold.option_id])
@@ -249,7 +256,8 @@ def order_get_for_user(*, user, merchant_uid: str) -> Order:
     shipments = Prefetch(
         "shipments",
         queryset=Shipment.objects.select_related("seller").prefetch_related(
-            Prefetch("cancel_requests", queryset=CancelRequest.objects.order_by("-created_at", "-id"))
+            Prefetch("cancel_requests", queryset=CancelRequest.objects.order_by("-created_at", "-id")),
+            Prefetch("events", queryset=ShipmentEvent.objects.order_by("-at", "-id")),
         ),
     )
     return _own_order(_orders().prefetch_related(history, shipments), user=user, merchant_uid=merchant_uid)
@@ -261,6 +269,26 @@ class Parcel:
 
     shipment: Shipment | None
     lines: list[OrderLine] = field(default_factory=list)
+    paid_at: datetime.datetime | None = None
+
+    @property
+    def timeline(self) -> list[tuple[str, datetime.datetime | None]]:
+        """결제완료 → 배송준비 → 배송중 → 배송완료 with when each happened (None: not yet), for a parcel
+        of a paid order that was not cancelled."""
+        shipment = self.shipment
+        if shipment is None or self.paid_at is None or shipment.status == Shipment.Status.CANCELLED:
+            return []
+        return [
+            ("결제완료", self.paid_at),
+            ("배송준비", shipment.acknowledged_at),
+            ("배송중", shipment.shipped_at),
+            ("배송완료", shipment.delivered_at),
+        ]
+
+    @property
+    def scans(self) -> list[ShipmentEvent]:
+        """The carrier's scans the tracking service reported, newest first."""
+        return list(self.shipment.events.all()) if self.shipment else []
 
     @property
     def waiting_request(self) -> CancelRequest | None:
@@ -287,9 +315,11 @@ class Parcel:
 
 def order_parcels(order: Order) -> list[Parcel]:
     """The order's lines grouped by parcel (one per seller), from an order fetched by ``order_get_for_user``."""
-    parcels = {shipment.seller_id: Parcel(shipment) for shipment in order.shipments.all()}
+    parcels = {
+        shipment.seller_id: Parcel(shipment, paid_at=order.paid_at) for shipment in order.shipments.all()
+    }
     for line in order.lines.all():
-        parcels.setdefault(line.seller_id, Parcel(None)).lines.append(line)
+        parcels.setdefault(line.seller_id, Parcel(None, paid_at=order.paid_at)).lines.append(line)
     return [parcel for parcel in parcels.values() if parcel.lines]
 
 
@@ -355,6 +385,15 @@ def reviewable_order_line_ids(*, user, product_id: int) -> list[int]:
     )
 
 
+def ordered_option_ids(*, option_ids) -> list[int]:
+    """Those of these options that any order line names, whatever the order's status."""
+    return list(
+        OrderLine.objects.filter(option_id__in=list(option_ids))
+        .values_list("option_id", flat=True)
+        .distinct()
+    )
+
+
 def stock_holds_open_count(*, user_id: int) -> int:
     """How many holds the member has open across the shop: still held and not yet run out.
 
@@ -365,6 +404,16 @@ def stock_holds_open_count(*, user_id: int) -> int:
     return StockHold.objects.filter(
         user_id=user_id, state=StockHold.State.HELD, expires_at__gt=timezone.now()
     ).count()
+
+
+def paid_line_sales(*, product_ids, placed_from) -> list[tuple[int, object, int]]:
+    """(order id, paid at, amount) of every paid line of these products in orders placed from ``placed_from``
+    on: what a live broadcast's console counts as its sales as they come in (a refund later is the report's
+    and the settlement's business)."""
+    rows = OrderLine.objects.filter(
+        product_id__in=list(product_ids), order__created_at__gte=placed_from, order__paid_at__isnull=False
+    ).values_list("order_id", "order__paid_at", "unit_price", "quantity")
+    return [(order_id, paid_at, unit_price * quantity) for order_id, paid_at, unit_price, quantity in rows]
 
 
 from apps.orders.selectors.shipments import (  # noqa: E402 - the package's second file, re-exported

@@ -229,9 +229,8 @@ class SellerDashboardFigures:
     """Today at a glance for one seller (원 in Asia/Seoul days)."""
 
     orders_today: int  # orders paid today with a line of this seller
-    sales_today: (
-        int  # this seller's lines of those orders still bought (cancelled or being refunded: not), 원
-    )
+    # This seller's lines of those orders still bought (cancelled or being refunded: not), 원.
+    sales_today: int
     waiting_to_ship: int  # parcels 신규주문 or 배송준비중 of orders still to ship
     cancel_requests_waiting: int  # shoppers' cancel requests waiting for this seller's answer
 

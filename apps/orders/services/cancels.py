@@ -103,8 +103,12 @@ def order_cancel(
     line_ids: Iterable[int] | None = None,
     reason: str = "",
     by_staff: bool = False,
+    refund_account: dict | None = None,
 ) -> Order:
     """Cancel before shipping, whole (``line_ids`` None) or some lines.
+
+    ``refund_account`` ({bank, account, holder}) is where a 가상계좌 deposit goes back: carried to payments in
+    the event, ignored for an unpaid order.
 
     Unpaid: cancelled at once and the stock released. Paid (결제완료, 배송준비중): the lines become 취소요청 and
     ``order.cancel_requested`` is published; payments refunds through the PG and calls ``order_refund_record``.
@@ -158,6 +162,7 @@ def order_cancel(
         final_status=Order.Status.CANCELLED,
         restock=True,
         cancel_reason=Order.CancelReason.STAFF if by_staff else Order.CancelReason.SHOPPER,
+        refund_account=refund_account,
     )
 
 
@@ -210,6 +215,7 @@ def lines_refund_request(
     restock: bool,
     cancel_reason: str,
     amount: int | None = None,
+    refund_account: dict | None = None,
 ) -> Order:
     """Put these lines (of ``order``, locked by the caller) on the way to a refund: 취소요청, the amount worked
     out (``refund_amount_for``), each emptied parcel's fee marked as carried, ``order.cancel_requested`` published
@@ -230,6 +236,8 @@ def lines_refund_request(
         "restock": restock,
         "cancel_reason": cancel_reason,
     }
+    if refund_account:
+        payload["refund_account"] = refund_account
     whole = not any(line.is_active and line.pk not in line_ids for line in order.lines.all())
     if whole:
         return order_status_set(order, Order.Status.CANCEL_REQUESTED, note=reason, actor=actor, **payload)

@@ -124,6 +124,28 @@ def order_mark_needs_check(*, order: Order, reason: str, actor: str = "payments"
 
 
 @transaction.atomic
+def order_await_deposit(*, order: Order, until, note: str = "", actor: str = "payments") -> Order:
+    """A 가상계좌 was issued for the pending order: its stock stays reserved until the deposit deadline ``until``.
+
+    Precondition: ``order`` locked with ``order_lock``. Idempotent: the same deadline again changes nothing; a
+    deadline already past expires the order now (its stock back on sale), as the expiry job would. ``note``
+    (the caller gives it only when the account is new) goes to the order's history.
+    """
+    if order.status != Order.Status.PENDING:
+        return order
+    held = StockReservation.objects.filter(order=order, state=StockReservation.State.HELD)
+    if until <= timezone.now():
+        held.update(expires_at=until)
+        order_expire(order_id=order.pk)
+        order.refresh_from_db()
+        return order
+    held.exclude(expires_at=until).update(expires_at=until)
+    if note:
+        order_note_add(order=order, note=note, actor=actor)
+    return order
+
+
+@transaction.atomic
 def order_expire(*, order_id: int) -> bool:
     """Cancel a pending order whose reservations ran out; returns whether it expired now."""
     order = Order.objects.select_for_update().filter(pk=order_id).first()

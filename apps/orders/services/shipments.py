@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.events import publish
 from apps.orders.carriers import carrier_find, tracking_number_clean
+from apps.orders.constants import SHIPMENT_SHIPPED
 from apps.orders.models import CancelRequest, Order, OrderLine, Shipment
 from apps.orders.services.statuses import OrderStateError, order_status_set
 
@@ -112,6 +114,7 @@ def _ship(order: Order, shipment: Shipment, *, carrier: str, tracking_number: st
     shipment.acknowledged_at = shipment.acknowledged_at or now
     shipment.shipped_at = now
     shipment.save(update_fields=["carrier", "tracking_number", "status", "acknowledged_at", "shipped_at"])
+    publish(SHIPMENT_SHIPPED, {"shipment_id": shipment.pk, "order_id": order.pk})
     return shipment
 
 

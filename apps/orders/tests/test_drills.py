@@ -99,7 +99,7 @@ def test_connection_dropped_mid_checkout_leaves_no_half_order_and_the_retry_succ
     retry = shopper.post("/checkout/", _checkout_data(address, total))
 
     order = Order.objects.get(user=user)
-    assert retry["Location"] == f"/payments/pay/{order.merchant_uid}/"
+    assert retry["Location"] == f"/payments/pay/{order.merchant_uid}/?method=card"
     assert order.status == Order.Status.PENDING
     assert StockReservation.objects.get(order=order).quantity == 2
     assert ProductOption.objects.get(pk=option.pk).stock == 8

@@ -39,7 +39,7 @@ def test_checkout_places_a_pending_order_and_goes_to_payment(client, shopper, op
     )
 
     order = Order.objects.get(user=shopper)
-    assert response["Location"] == reverse("payments:pay", args=[order.merchant_uid])
+    assert response["Location"] == reverse("payments:pay", args=[order.merchant_uid]) + "?method=card"
     assert order.status == Order.Status.PENDING
     assert order.road_address == address.road_address
     assert order.total_amount == 48000 + 3000

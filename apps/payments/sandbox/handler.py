@@ -16,6 +16,7 @@ from apps.payments.sandbox.window import (
     RESULT_PAGE,
     WINDOW_PARAMS,
     card_error,
+    window_kind,
 )
 
 logger = logging.getLogger("apps.payments.sandbox")
@@ -103,6 +104,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self):
         self._dispatch("PUT")
 
+    def do_DELETE(self):
+        self._dispatch("DELETE")
+
     def _dispatch(self, method: str) -> None:
         # Read the whole body first: a keep-alive connection must not carry half of it into the next request.
         length = int(self.headers.get("Content-Length") or 0)
@@ -113,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/sandbox/"):
                 self._sandbox_route(method, path)
-            elif path.startswith(("/users/", "/payments")):
+            elif path.startswith(("/users/", "/payments", "/vbanks/", "/escrows/")):
                 self._api_route(method, path)
             elif path == "/" and method == "GET":
                 self._envelope({"name": "TriMarket PG sandbox", "api": "PortOne REST API v1"})
@@ -159,6 +163,12 @@ class Handler(BaseHTTPRequestHandler):
                 return self.ledger.cancel(body)
             case "GET", ["payments", imp_uid]:
                 return self.ledger.payment_get(imp_uid)
+            case "DELETE", ["vbanks", imp_uid]:
+                return self.ledger.vbank_revoke(imp_uid)
+            case "POST" | "PUT", ["escrows", "logis", imp_uid]:
+                return self.ledger.escrow_logis_register(imp_uid, body, update=method == "PUT")
+            case "GET", ["escrows", "logis", imp_uid]:
+                return self.ledger.escrow_logis_get(imp_uid)
         raise Refused("요청하신 API를 찾을 수 없습니다.", code=-1, http_status=404)
 
     # --- The payment window and the drills --------------------------------------------------------------------
@@ -187,11 +197,26 @@ class Handler(BaseHTTPRequestHandler):
             self._envelope({"mode": self.ledger.webhook_mode, "delay": self.ledger.webhook_delay})
         elif path == "/sandbox/webhooks" and method == "GET":
             self._envelope(list(self.ledger.webhook_log))
+        elif path in ("/sandbox/vbank/deposit", "/sandbox/vbank/expire") and method == "POST":
+            self._vbank_control(path.rsplit("/", 1)[1], self._body())
+        elif path == "/sandbox/vbank" and method == "GET":
+            self._html(self.sandbox.render_vbank_page())
         elif path == "/sandbox/reset" and method == "POST":
             self.ledger.reset()
             self._envelope(True)
         else:
             self._envelope(None, code=-1, message="요청하신 API를 찾을 수 없습니다.", status=404)
+
+    def _vbank_control(self, action: str, body: dict) -> None:
+        """입금 (the deposit webhook follows) or 기한 만료 of a 가상계좌; a form post goes back to the list."""
+        imp_uid = str(body.get("imp_uid") or "")
+        payment = (
+            self.sandbox.vbank_deposit(imp_uid) if action == "deposit" else self.sandbox.vbank_expire(imp_uid)
+        )
+        if "json" in (self.headers.get("Content-Type") or ""):
+            self._envelope(payment)
+        else:
+            self._redirect("/sandbox/vbank")
 
     def _static(self, relative: str) -> None:
         root = self.sandbox.static_dir.resolve()
@@ -211,12 +236,27 @@ class Handler(BaseHTTPRequestHandler):
         params["user_agent"] = self.headers.get("User-Agent") or ""
         if not params.get("channel"):
             params["channel"] = "mobile" if MOBILE_UA.search(params["user_agent"]) else "pc"
-        card_number = re.sub(r"\D", "", form.get("card_number", ""))
+        params["vbank_code"] = form.get("vbank_code", "")
+        kind = window_kind(params)
+        card_number = re.sub(r"\D", "", form.get("card_number", "")) if kind == "card" else ""
         if form.get("action") == "cancel":
             outcome = "user_cancel"
         else:
             outcome = "approve"
-            error = card_error(card_number, form.get("expiry", ""), form.get("pwd_2digit", ""))
+            if kind == "naverpay" and not params.get("naverProducts"):
+                # PortOne's SDK refuses a 네이버페이 request without the products it shows the buyer.
+                self._finish(
+                    params,
+                    None,
+                    error_msg="네이버페이 결제에는 naverProducts가 필요합니다.",
+                    error_code="F400",
+                )
+                return
+            error = (
+                card_error(card_number, form.get("expiry", ""), form.get("pwd_2digit", ""))
+                if kind == "card"
+                else None
+            )
             if error:
                 self._html(self.sandbox.render_window(params, error=error, form=form), status=400)
                 return
@@ -227,13 +267,14 @@ class Handler(BaseHTTPRequestHandler):
         except Refused as refused:
             self._finish(params, None, error_msg=refused.message, error_code="F400")
             return
-        if payment["status"] == "paid":
+        if payment["status"] in ("paid", "ready"):
+            # PortOne notifies a 가상계좌's issue (ready) as it does a payment (paid).
             self.sandbox.send_webhooks(payment, params.get("notice_url", ""))
         self._finish(params, payment, error_msg=payment["fail_reason"], error_code="F400")
 
     def _finish(self, params: dict, payment: dict | None, *, error_msg: str | None, error_code: str) -> None:
         """Back to the shop: m_redirect_url with the result, or a message to the page that opened the window."""
-        success = payment is not None and payment["status"] == "paid"
+        success = payment is not None and payment["status"] in ("paid", "ready")
         result = {
             "imp_uid": payment["imp_uid"] if payment else "",
             "merchant_uid": params["merchant_uid"],
@@ -256,6 +297,10 @@ class Handler(BaseHTTPRequestHandler):
             "pg_provider": payment["pg_provider"] if payment else None,
             "pg_tid": payment["pg_tid"] if payment else None,
             "receipt_url": payment["receipt_url"] if payment else None,
+            "vbank_num": payment["vbank_num"] if payment else None,
+            "vbank_name": payment["vbank_name"] if payment else None,
+            "vbank_holder": payment["vbank_holder"] if payment else None,
+            "vbank_date": payment["vbank_date"] if payment else None,
             "error_code": None if success else error_code,
             "error_msg": None if success else (error_msg or ""),
         }

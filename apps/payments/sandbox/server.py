@@ -7,7 +7,8 @@ API (base path ``/``, every reply in the ``{code, message, response}`` envelope)
     GET  /payments/find/{merchant_uid}   the order's paid payment, else its latest attempt
     POST /payments/prepare               {merchant_uid, amount}; PUT changes the amount
     GET  /payments/prepare/{merchant_uid}
-    POST /payments/cancel                {imp_uid | merchant_uid, reason, amount?, checksum?}
+    POST /payments/cancel                {imp_uid | merchant_uid, reason, amount?, checksum?, refund_*?}
+    DELETE /vbanks/{imp_uid}             close a 가상계좌 before its deposit
 
 The SDK's stand-in (what the shopper's browser loads; the routes are in ``handler``, the pages in ``window``)::
 
@@ -21,6 +22,9 @@ Drills and tests (JSON)::
     POST /sandbox/faults    {"mode": "error500"|"timeout"|"none", "count": N (-1: until cleared), "delay": s}
     POST /sandbox/webhooks  {"mode": "sync"|"delayed"|"off", "delay": s}; GET lists the deliveries
     POST /sandbox/reset     forget every payment, token, fault and delivery
+    POST /sandbox/vbank/deposit  {"imp_uid"}: the shopper deposits into the 가상계좌 (ready → paid, webhook)
+    POST /sandbox/vbank/expire   {"imp_uid"}: its deposit deadline passes now (no deposit taken after)
+    GET  /sandbox/vbank          the accounts waiting for a deposit, with both buttons (make run's demo)
 """
 
 import html
@@ -36,7 +40,7 @@ from string import Template
 
 from apps.payments.sandbox.handler import Handler, SandboxHTTPServer
 from apps.payments.sandbox.state import Ledger
-from apps.payments.sandbox.window import WINDOW_PARAMS
+from apps.payments.sandbox.window import WINDOW_PARAMS, window_body, window_kind
 
 logger = logging.getLogger("apps.payments.sandbox")
 
@@ -107,6 +111,39 @@ class PGSandbox:
     def reset(self) -> None:
         self.ledger.reset()
 
+    def vbank_deposit(self, imp_uid: str) -> dict:
+        """The shopper deposits into the 가상계좌 ``imp_uid``: it becomes paid and the webhook says so."""
+        payment = self.ledger.deposit(imp_uid)
+        self.send_webhooks(payment, self.ledger.notice_urls.get(imp_uid, ""))
+        return payment
+
+    def vbank_expire(self, imp_uid: str) -> dict:
+        """The 가상계좌's deadline passes now: it takes no deposit any more. PortOne sends no webhook for it."""
+        return self.ledger.vbank_expire(imp_uid)
+
+    def render_vbank_page(self) -> str:
+        with self.ledger.lock:
+            waiting = [
+                p
+                for p in self.ledger.payments.values()
+                if p["pay_method"] == "vbank" and p["status"] == "ready"
+            ]
+        rows = "".join(
+            f"<tr><td>{html.escape(p['merchant_uid'])}</td><td>{html.escape(p['vbank_name'] or '')} "
+            f"{html.escape(p['vbank_num'] or '')}</td><td>{p['amount']:,}원</td><td>"
+            + "".join(
+                f'<form method="post" action="/sandbox/vbank/{action}" style="display:inline">'
+                f'<input type="hidden" name="imp_uid" value="{html.escape(p["imp_uid"])}">'
+                f'<button type="submit">{label}</button></form> '
+                for action, label in (("deposit", "입금하기"), ("expire", "기한 만료"))
+            )
+            + "</td></tr>"
+            for p in waiting
+        )
+        return VBANK_PAGE.substitute(
+            rows=rows or '<tr><td colspan="4">입금을 기다리는 가상계좌가 없어요.</td></tr>'
+        )
+
     @property
     def webhooks(self) -> list[dict]:
         return list(self.ledger.webhook_log)
@@ -127,15 +164,18 @@ class PGSandbox:
             for key in WINDOW_PARAMS
             if params.get(key)
         )
+        amount_text = f"{amount:,.0f}"
+        error_html = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+        title, body = window_body(
+            params, kind=window_kind(params), amount=amount_text, hidden=hidden, error=error_html, form=form
+        )
         return self._window.substitute(
+            title=title,
             name=html.escape(params.get("name") or "주문 상품"),
-            amount=f"{amount:,.0f}",
+            amount=amount_text,
             amount_raw=html.escape(str(params.get("amount") or "")),
             merchant_uid=html.escape(params.get("merchant_uid") or ""),
-            hidden=hidden,
-            error=f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "",
-            card_number=html.escape(form.get("card_number", "")),
-            expiry=html.escape(form.get("expiry", "")),
+            body=body,
         )
 
     def shopper_pay(
@@ -207,6 +247,14 @@ class PGSandbox:
             entry["error"] = str(error)
             logger.warning("webhook to %s failed: %s", url, error)
         self.ledger.webhook_logged(entry)
+
+
+VBANK_PAGE = Template("""<!doctype html><html lang="ko"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>가상계좌 입금 (테스트)</title>
+<style>body{font-family:system-ui,sans-serif;max-width:760px;margin:32px auto;padding:0 16px}table{width:100%;
+border-collapse:collapse}th,td{padding:8px;border-bottom:1px solid #ddd;text-align:left;font-size:14px}</style>
+</head><body><h1>가상계좌 입금 (PG 샌드박스)</h1><p>입금하면 PortOne처럼 웹훅(status paid)이 쇼핑몰로 갑니다.</p>
+<table><tr><th>주문번호</th><th>계좌</th><th>금액</th><th></th></tr>$rows</table></body></html>""")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

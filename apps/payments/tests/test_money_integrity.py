@@ -80,7 +80,7 @@ def test_a_late_payment_of_an_order_from_a_live_hold_is_refunded(portone, pg_san
 
 @pytest.mark.parametrize(
     "params",
-    [{"currency": "USD"}, {"pg": "kakaopay"}, {"channel": "api"}],
+    [{"currency": "USD"}, {"pg": "payco"}, {"channel": "api"}],
     ids=["currency", "pg", "channel"],
 )
 def test_a_payment_in_another_currency_or_channel_is_cancelled(portone, pg_sandbox, params):

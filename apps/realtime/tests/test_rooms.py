@@ -280,3 +280,33 @@ def test_a_member_stays_present_until_the_last_of_its_connections_leaves():
 
     rooms.rooms_reset()
     assert asyncio.run(scenario()) == [[], ["u:1"], ["u:1", "a:xyz"]]
+
+
+def test_an_event_addressed_to_one_presence_key_reaches_only_that_persons_connections():
+    """Both tabs of u:1 get it on their own subscription ids; u:2 and a tab of u:1 that left get nothing."""
+    local_bus = bus.LocalBus()
+    spec = make_spec(local_bus)
+    tab, other_tab, gone = (
+        FakeViewer("u:1", events=("e1",)),
+        FakeViewer("u:1", events=("e9",)),
+        FakeViewer("u:1", events=("e1",)),
+    )
+    neighbour = FakeViewer("u:2", events=("e1",))
+
+    async def scenario():
+        for viewer in (tab, other_tab, gone, neighbour):
+            await rooms.room_join(spec, 7, viewer)
+        await rooms.room_leave(spec, 7, gone)
+        local_bus.publish("test:room:7", {**event("나만", topic="events"), "to": "u:1"})
+        await settle()
+        for viewer in (tab, other_tab, neighbour):
+            await rooms.room_leave(spec, 7, viewer)
+
+    rooms.rooms_reset()
+    asyncio.run(scenario())
+
+    assert [f.headers["subscription"] for f in tab.frames()] == ["e1"]
+    assert [f.headers["subscription"] for f in other_tab.frames()] == ["e9"]
+    assert tab.frames()[0].headers["destination"] == "/topic/test.7.events"
+    assert neighbour.deliveries == []
+    assert gone.deliveries == []

@@ -1,7 +1,10 @@
 """Archiving: old operational rows go to gzip JSON lines and leave their tables; recent ones stay."""
 
+import errno
 import gzip
 import json
+import os
+import stat
 from datetime import timedelta
 
 import pytest
@@ -9,11 +12,13 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from apps.accounts import archiving as accounts_archiving
 from apps.accounts.models import EmailVerification
 from apps.accounts.services import email_verification_send
 from apps.orders import services as order_services
 from apps.orders.models import Order, StockReservation
 from apps.orders.tests.factories import UserFactory, order_make
+from apps.reports import archive
 from apps.reports.archive import archive_path
 from apps.reports.models import JobRun
 from apps.reports.registry import Period, job_get
@@ -95,6 +100,51 @@ def test_a_second_run_appends_without_losing_the_first(archive_settings):
 
     assert len(_read(archive_path(table="accounts_emailverification", day=today))) == 2
     assert not EmailVerification.objects.exists()
+
+
+def _fsyncs_recorded(monkeypatch, events: list[str], *, fail: bool = False) -> None:
+    """Record each fsync as "file" or "folder" (or fail the file's, as a full disk would)."""
+    real_fsync = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        kind = "folder" if stat.S_ISDIR(os.fstat(descriptor).st_mode) else "file"
+        if fail and kind == "file":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(descriptor)
+        events.append(kind)
+
+    monkeypatch.setattr(archive.os, "fsync", fsync)
+
+
+def test_rows_are_deleted_only_after_their_file_and_folders_are_synced(archive_settings, monkeypatch):
+    """Each chunk's file, its new folders and their parents reach the disk before the chunk's rows are deleted."""
+    _codes(old=3, recent=0)
+    events: list[str] = []
+    _fsyncs_recorded(monkeypatch, events)
+    real_delete = accounts_archiving.email_verifications_archived_delete
+
+    def delete(**kwargs) -> int:
+        events.append("delete")
+        return real_delete(**kwargs)
+
+    monkeypatch.setattr(accounts_archiving, "email_verifications_archived_delete", delete)
+
+    archive.archive_all(day=timezone.localdate())
+
+    # Chunk 1 makes <archive>/<table>/: the file, its folder, <archive> and <archive>'s parent; chunk 2 appends.
+    assert events == ["file", "folder", "folder", "folder", "delete", "file", "folder", "delete"]
+    assert not EmailVerification.objects.exists()
+
+
+def test_a_failure_writing_the_archive_deletes_nothing(archive_settings, monkeypatch):
+    """A disk that refuses the write stops the run with its error, and every row is still in its table."""
+    codes = _codes(old=3, recent=0)
+    _fsyncs_recorded(monkeypatch, [], fail=True)
+
+    with pytest.raises(OSError, match="No space left"):
+        archive.archive_all(day=timezone.localdate())
+
+    assert EmailVerification.objects.count() == len(codes)
 
 
 def test_archiving_commits_chunk_by_chunk():

@@ -65,6 +65,41 @@ def test_compose_file_is_valid_and_runs_the_whole_stack(tmp_path):
     assert services["media"]["build"]["target"] == "media"
 
 
+def test_compose_gives_production_its_required_variables_and_the_archive_a_volume(tmp_path):
+    """Every app service gets the media addresses and the archive folder; the worker keeps that folder on a volume."""
+    result = _compose_config(_compose_project(tmp_path, (ROOT / "compose.yaml").read_text()))
+
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    services = config["services"]
+    for name in ("migrate", "web1", "web2", "worker", "beat", "media"):
+        environment = services[name]["environment"]
+        assert environment["RTMP_INGEST_URL"] == "rtmp://shop.example.com:1935/live", name
+        assert environment["HLS_BASE_URL"] == "https://shop.example.com/hls", name
+        assert environment["REPORTS_ARCHIVE_DIR"] == "/app/var/archive", name
+    # Debian's docker-compose prints the short syntax (source:target:mode).
+    mounts = {mount.split(":")[1]: mount.split(":")[0] for mount in services["worker"]["volumes"]}
+    assert mounts["/app/var/archive"] == "archive"
+    assert "archive" in config["volumes"]
+
+
+def test_compose_and_the_image_build_give_every_name_production_requires(tmp_path):
+    """Each app service gets every variable prod settings require (compose's environment and .env, which
+    `docker-compose config` merges), and the image's collectstatic, run under prod settings, a placeholder for
+    each."""
+    from apps.core.tests.test_settings import PROD_REQUIRED
+
+    result = _compose_config(_compose_project(tmp_path, (ROOT / "compose.yaml").read_text()))
+    dockerfile = (DOCKER / "Dockerfile").read_text().replace("\\\n", " ")
+    (collectstatic,) = [line for line in dockerfile.splitlines() if "collectstatic --noinput" in line]
+
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for name in ("migrate", "web1", "web2", "worker", "beat", "media"):
+        assert set(PROD_REQUIRED) <= set(services[name]["environment"]), name
+    assert set(PROD_REQUIRED) <= set(re.findall(r"\b([A-Z_]+)=", collectstatic))
+
+
 def test_compose_validator_rejects_a_broken_file(tmp_path):
     """A misspelt key makes `docker-compose config` fail (the validator really validates)."""
     broken = (ROOT / "compose.yaml").read_text().replace("    healthcheck:\n", "    healthchek:\n", 1)

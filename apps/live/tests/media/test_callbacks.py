@@ -4,8 +4,12 @@ The bodies are built the way nginx-rtmp builds them (``ngx_rtmp_netcall_http_for
 fields, then the publish URL's query as it came); the real server's flow is in ``test_server.py``.
 """
 
-import pytest
+from unittest import mock
 
+import pytest
+from constance.test.pytest import override_config
+
+from apps.live import tasks
 from apps.live.media.server import callback_secret
 from apps.live.models import Broadcast
 from apps.live.tests.chat_support import make_live
@@ -71,7 +75,8 @@ def test_any_repeated_field_read_from_the_body_is_refused(client, field):
 
 
 def test_publish_done_naming_another_broadcast_does_not_end_it(client):
-    """The end of one publisher with ``&name=<another>&clientid=<its publisher>`` appended ends nothing."""
+    """The end of one publisher with ``&name=<another>&clientid=<its publisher>`` appended touches nothing;
+    nginx's own publish_done of the victim's publisher starts its reconnect grace."""
     own, victim = make_live(BroadcastFactory()), make_live(BroadcastFactory())
     Broadcast.objects.filter(pk=victim.pk).update(publisher_client_id="12")
     query = f"key={own.stream_key}&name={victim.public_name}&clientid=12"
@@ -81,7 +86,7 @@ def test_publish_done_naming_another_broadcast_does_not_end_it(client):
 
     normal = _nginx_body("publish_done", victim.public_name, f"key={victim.stream_key}", clientid="12")
     assert _post(client, "publish-done", normal).status_code == 200
-    assert _refreshed(victim).status == Broadcast.Status.ENDED
+    assert _refreshed(victim).is_reconnecting
 
 
 def test_record_done_with_a_path_from_the_publisher_keeps_no_recording(client):
@@ -97,3 +102,18 @@ def test_record_done_with_a_path_from_the_publisher_keeps_no_recording(client):
     )
     assert _post(client, "record-done", body).status_code == 200
     assert _refreshed(broadcast).recording_path == "/var/recordings/own.flv"
+
+
+def test_a_drop_schedules_its_grace_check_when_the_window_closes(client, django_capture_on_commit_callbacks):
+    """nginx reports the publisher gone: Celery gets a check due just after admin's window, after the commit."""
+    broadcast = make_live(BroadcastFactory())
+    Broadcast.objects.filter(pk=broadcast.pk).update(publisher_client_id="7")
+    body = _nginx_body("publish_done", broadcast.public_name, f"key={broadcast.stream_key}")
+    with (
+        override_config(LIVE_RECONNECT_GRACE_SECONDS=45),
+        mock.patch.object(tasks.broadcast_grace_check, "apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert _post(client, "publish-done", body).status_code == 200
+    assert _refreshed(broadcast).is_reconnecting
+    apply_async.assert_called_once_with(args=[broadcast.pk], countdown=46)

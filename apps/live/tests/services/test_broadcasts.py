@@ -56,9 +56,13 @@ def test_publish_gate():
     )
     assert again.started_at == live.started_at
 
-    # The old connection's end arrives after the reconnect: ignored. The current one's end ends it.
-    assert services.broadcast_publish_stop(public_name=broadcast.public_name, client_id="1").is_live
-    assert services.broadcast_publish_stop(public_name=broadcast.public_name, client_id="2").is_ended
+    # The old connection's end arrives after the reconnect: ignored. The current one's end starts the grace;
+    # ended by hand, the key is never good again.
+    assert not services.broadcast_publish_stop(
+        public_name=broadcast.public_name, client_id="1"
+    ).is_reconnecting
+    assert services.broadcast_publish_stop(public_name=broadcast.public_name, client_id="2").is_reconnecting
+    assert services.broadcast_end(broadcast=broadcast).is_ended
     with pytest.raises(services.PublishRefused):
         services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
 

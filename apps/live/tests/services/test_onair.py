@@ -25,7 +25,7 @@ def test_pin_records_the_moment_only_on_air():
     other.refresh_from_db()
     assert (item.is_pinned, other.is_pinned) == (False, True)
 
-    services.broadcast_publish_stop(public_name=broadcast.public_name)
+    services.broadcast_end(broadcast=broadcast)
     other.refresh_from_db()
     assert not other.is_pinned
 

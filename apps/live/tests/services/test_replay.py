@@ -15,6 +15,6 @@ def test_replay_of_a_missing_recording_fails_cleanly(tmp_path, django_capture_on
     services.broadcast_publish_start(public_name=broadcast.public_name, key=broadcast.stream_key)
     services.broadcast_recording_done(public_name=broadcast.public_name, path=str(tmp_path / "gone.flv"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.broadcast_publish_stop(public_name=broadcast.public_name)
+        services.broadcast_end(broadcast=broadcast)
     broadcast.refresh_from_db()
     assert broadcast.replay_status == Broadcast.ReplayStatus.FAILED

@@ -84,6 +84,7 @@ def test_checklist_ticks_only_what_it_checked(client):
     assert _checklist(client, broadcast) == {
         "스트림 키 발급": True,
         "OBS 송출 연결 확인": False,
+        "송출 품질 (비트레이트·프레임·키프레임·오디오)": False,
         "판매할 상품 1개 이상 추가": False,
         "판매할 수 있는 상품 (품절 아님)": False,
         "먼저 소개할 상품 고정": False,
@@ -91,8 +92,9 @@ def test_checklist_ticks_only_what_it_checked(client):
     }
     page = client.get(reverse("live:studio", args=[broadcast.pk])).content.decode()
     assert "OBS에 서버 URL과 스트림 키를 넣고" in page
-    assert 'data-testid="checklist-count">1/6' in page
-    assert "키프레임 간격" in page  # advice, not a ticked item
+    assert 'data-testid="checklist-count">1/7' in page
+    # Stream quality is ticked only from a measurement, which needs a stream (test_health.py measures one).
+    assert "송출을 시작하면 비트레이트·프레임·키프레임 간격·오디오를 재서" in page
 
     item = services.broadcast_product_add(
         broadcast=broadcast, product=own_product(broadcast, category=broadcast.category)
@@ -104,6 +106,7 @@ def test_checklist_ticks_only_what_it_checked(client):
     assert checks == {
         "스트림 키 발급": True,
         "OBS 송출 연결됨": True,
+        "송출 품질 (비트레이트·프레임·키프레임·오디오)": False,
         "판매할 상품 1개 이상 추가": True,
         "판매할 수 있는 상품 (품절 아님)": True,
         "먼저 소개할 상품 고정": True,

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0004_product_seller_required'),
-        ('orders', '0008_shipments_flow'),
+        ('orders', '0009_shipment_tracking'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
