@@ -23,6 +23,22 @@ class ReturnRequestForm(forms.Form):
         ),
     )
 
+    # Asked only when the order was paid by 가상계좌 (the page shows these fields then).
+    refund_bank = forms.RegexField(regex=r"^\d{3}$", required=False)
+    refund_account = forms.RegexField(regex=r"^\d[\d-]{5,24}$", required=False)
+    refund_holder = forms.CharField(max_length=20, required=False)
+
+    @property
+    def refund_account_given(self) -> dict | None:
+        """{bank, account, holder} when all three are given and well formed, else None."""
+        data = self.cleaned_data if self.is_valid() else {}
+        account = {
+            "bank": data.get("refund_bank", ""),
+            "account": (data.get("refund_account") or "").replace("-", ""),
+            "holder": (data.get("refund_holder") or "").strip(),
+        }
+        return account if all(account.values()) else None
+
     def quantities(self, data, line_ids) -> dict[int, int]:
         """{line id: units} from the ``qty_<line id>`` fields; an unreadable number counts as 0."""
         wanted = {}

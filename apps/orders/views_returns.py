@@ -37,6 +37,7 @@ def return_new(request: HttpRequest, merchant_uid: str, shipment_id: int) -> Htt
                     quantities=chosen,
                     exchange_option_id=int(option) if option and option.isdigit() else None,
                     photos=request.FILES.getlist("photos"),
+                    refund_account=form.refund_account_given,
                 )
             except ValidationError as error:
                 form.add_error(None, error)

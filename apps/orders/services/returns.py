@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from apps.catalog import services as catalog_services
 from apps.core.events import publish
 from apps.core.uploads import image_upload_validate
+from apps.orders import hooks
 from apps.orders.carriers import carrier_find, tracking_number_clean
 from apps.orders.models import (
     RETURN_OPEN_STATUSES,
@@ -112,9 +113,13 @@ def return_request(
     detail: str = "",
     exchange_option_id: int | None = None,
     photos: Iterable = (),
+    refund_account: dict | None = None,
     now: datetime | None = None,
 ) -> ReturnRequest:
-    """The shopper asks to send back ``quantities`` ({line id: units}) of a delivered parcel of their order."""
+    """The shopper asks to send back ``quantities`` ({line id: units}) of a delivered parcel of their order.
+
+    A return of an order paid by 가상계좌 needs ``refund_account`` ({bank, account, holder}): the PG cannot give
+    a deposit back without one (``hooks.refund_account_required``, answered by payments)."""
     order = Order.objects.select_for_update().get(pk=shipment.order_id, user=user)
     shipment = Shipment.objects.get(pk=shipment.pk)
     deadline = return_deadline(shipment)
@@ -153,8 +158,14 @@ def return_request(
             _("반품 배송비(%(fee)s원)가 반품할 상품 금액보다 커요. 고객센터로 문의해 주세요.")
             % {"fee": f"{fee:,}"}
         )
+    if kind == ReturnRequest.Kind.RETURN and hooks.refund_account_required(order=order):
+        if not refund_account or not all(refund_account.get(key) for key in ("bank", "account", "holder")):
+            raise OrderStateError(_("환불받을 계좌의 은행, 계좌번호(숫자), 예금주를 입력해 주세요."))
+    else:
+        refund_account = None
     request = ReturnRequest.objects.create(
         shipment=shipment,
+        refund_account=refund_account or {},
         kind=kind,
         reason=reason,
         detail=(detail or "").strip()[:500],
@@ -319,6 +330,7 @@ def return_collect(*, request: ReturnRequest, seller_id: int | None, actor: str)
         restock=True,
         cancel_reason="",
         amount=amount - kept,
+        refund_account=request.refund_account or None,
     )
     return request
 

@@ -335,3 +335,26 @@ def test_staff_see_the_queue_and_answer_in_admin(shop, admin_client):
     assert admin_client.get(f"/admin/orders/returnrequest/{request.pk}/change/").status_code == 200
     assert 'data-testid="kpi-returns-waiting">1<' in dashboard
     assert ReturnRequest.objects.get(pk=request.pk).status == ReturnRequest.Status.APPROVED
+
+
+def test_a_deposit_return_needs_the_refund_account_and_sends_it_with_the_refund(
+    shop, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Paid by 가상계좌 (payments' hook says so): no account → a Korean error; with one, the refund event carries it."""
+    from apps.core.models import EventDelivery
+    from apps.orders import hooks
+
+    monkeypatch.setitem(hooks._providers, "refund_account_required", lambda order: True)
+    _seller, ivory, _charcoal = shop
+    order = _paid_delivered({ivory.pk: 1})
+    line = order.lines.get()
+    with pytest.raises(OrderStateError, match="환불받을 계좌"):
+        _ask(order, {line: 1}, reason="defective")
+    account = {"bank": "004", "account": "12345678901", "holder": "김반품"}
+    request = _ask(order, {line: 1}, reason="defective", refund_account=account)
+    returns.return_approve(request=request, seller_id=None, actor="staff")
+    returns.return_collect(request=request, seller_id=None, actor="staff")
+
+    assert ReturnRequest.objects.get(pk=request.pk).refund_account == account
+    refund_event = EventDelivery.objects.filter(event="order.cancel_requested").latest("pk")
+    assert refund_event.payload["refund_account"] == account
