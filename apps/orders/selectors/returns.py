@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.orders.models import Order, OrderLine, ReturnRequest, Shipment
 from apps.orders.services.returns import (
     MAX_PHOTOS,
+    RETURNABLE_ORDER_STATUSES,
     return_days,
     return_deadline,
     return_fee_for,
@@ -175,9 +176,18 @@ def returns_waiting_count() -> int:
 
 def parcels_returns_attach(*, order: Order, parcels: list) -> bool:
     """Give each parcel of the order page its ``returns`` and ``returnable`` (the 반품·교환 신청 button);
-    returns whether a request is still open (the 구매 확정 button is then hidden)."""
-    by_parcel = order_returns(order=order)
-    returnable = returnable_shipment_ids(order=order)
+    returns whether a request is still open (the 구매 확정 button is then hidden). Only a delivered parcel can
+    have a request, so an order with none delivered costs no query."""
+    delivered = [p.shipment for p in parcels if p.shipment and p.shipment.status == Shipment.Status.DELIVERED]
+    by_parcel = order_returns(order=order) if delivered else {}
+    today = timezone.localdate()
+    returnable = {
+        shipment.pk
+        for shipment in delivered
+        if order.status in RETURNABLE_ORDER_STATUSES
+        and (deadline := return_deadline(shipment)) is not None
+        and today <= deadline
+    }
     for parcel in parcels:
         shipment_id = parcel.shipment.pk if parcel.shipment else None
         parcel.returns = by_parcel.get(shipment_id, [])
