@@ -18,6 +18,7 @@ setup:
 # really live (`demo-stream`) always run. Ctrl-C stops all of them.
 run: setup
 	@if [[ "$${DATABASE_URL:-}" == mysql* ]]; then bash docker/dev/services.sh mariadb; fi
+	@if [[ "$${DATABASE_REPLICA_URL:-}" == mysql* ]]; then bash docker/dev/services.sh mariadb-replica; fi
 	@if [[ -n "$${REDIS_URL:-}" ]]; then bash docker/dev/services.sh redis; fi
 	@$(MANAGE) database_ensure
 	@echo "==> 마이그레이션"; $(MANAGE) migrate --noinput
@@ -31,7 +32,7 @@ run: setup
 
 # ruff, then the whole pytest suite against the real MariaDB and Redis on 127.0.0.1 and Debian's Chromium.
 test: setup
-	@bash docker/dev/services.sh mariadb redis
+	@bash docker/dev/services.sh mariadb mariadb-replica redis
 	@bash -c '. docker/dev/lib.sh && apt_ensure chromium'
 	@# The live tests start their own nginx-rtmp and ffmpeg publishers.
 	@bash -c '. docker/dev/lib.sh && apt_ensure nginx libnginx-mod-rtmp ffmpeg'

@@ -10,8 +10,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from apps.accounts import personal
         from apps.accounts.adapters import provider_hosts_follow_settings
 
+        personal.register()
         provider_hosts_follow_settings()
         # Every login (ID/password, Kakao, Naver, admin) indexes its session, so withdrawal can end them all.
         user_logged_in.connect(_index_session, dispatch_uid="accounts.index_session")

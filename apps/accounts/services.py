@@ -27,6 +27,7 @@ from apps.accounts.consents import policy_consents_record
 from apps.accounts.models import EmailVerification, ShippingAddress, User
 from apps.core.events import publish
 from apps.core.models import PolicyDocument
+from apps.core.personal import personal_forget
 from apps.core.ratelimit import LOGIN_FAILURE, rate_check, rate_clear, rate_count
 
 logger = logging.getLogger(__name__)
@@ -245,6 +246,7 @@ def session_register(*, user_id: int, session_key: str) -> None:
 
 def sessions_end(*, user_id: int, keep_session_key: str | None = None) -> int:
     """Delete every session the user logged in with but ``keep_session_key``; return how many were ended."""
+    personal_forget(user_id)  # after a password change or a withdrawal nothing of theirs is kept for pages
     engine = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
     keys = [key for key in cache.get(_session_index_key(user_id), []) if key != keep_session_key]
     for key in keys:

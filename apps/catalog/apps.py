@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "apps.catalog"
     verbose_name = "상품"
+
+    def ready(self) -> None:
+        from apps.catalog import personal
+
+        personal.register()

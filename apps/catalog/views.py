@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.catalog import caching, selectors, services
 from apps.catalog.forms import ListingForm, ReviewForm
 from apps.catalog.models import ProductOption
+from apps.catalog.personal import product_shows_own
 from apps.core.pagecache import render_shared
 from apps.sellers import selectors as seller_selectors
 
@@ -35,7 +36,7 @@ def _listing(request, *, template: str, scope: Callable[[], tuple[dict, dict]], 
     all) and the page's own context. With ``shared_key``, first-time visitors of its plain URL get the shared
     HTML (``scope`` is not even called)."""
 
-    def listing_context() -> dict:
+    def listing_context(request) -> dict:
         listed, context = scope()
         form = ListingForm(request.GET)
         filters = form.filters()
@@ -53,7 +54,7 @@ def _listing(request, *, template: str, scope: Callable[[], tuple[dict, dict]], 
         return render_shared(
             request, key=shared_key, template=template, context=listing_context, seconds=caching.PAGE_SECONDS
         )
-    return render(request, template, listing_context())
+    return render(request, template, listing_context(request))
 
 
 def _home_sections_html() -> str:
@@ -72,7 +73,7 @@ def home(request):
         request,
         key=caching.HOME_PAGE_KEY,
         template="catalog/home.html",
-        context=lambda: {
+        context=lambda request: {
             "tree": selectors.category_tree(),
             "sections_html": _home_sections_html(),
             "live_now": selectors.live_now(),
@@ -130,7 +131,8 @@ def shop(request, pk: int):
 
 @require_GET
 def product_detail(request, pk: int):
-    def context() -> dict:
+    def context(request) -> dict:
+        # ``request`` is the one the page is rendered for: for the page all members share, nobody's.
         detail = selectors.product_detail(product_id=pk, user=request.user)
         product = detail["product"]
         tree = selectors.category_tree()
@@ -139,8 +141,10 @@ def product_detail(request, pk: int):
             **detail,
             "breadcrumbs": tree.breadcrumbs(category) if category else [],
             "current_category_root_id": category.root_id if category else None,
-            "wished": selectors.wishlist_has(user=request.user, product_id=pk),
-            "reviewable_lines": selectors.reviewable_order_lines_for(user=request.user, product=product),
+            # Nobody's page offers no 리뷰 쓰기: a member who bought the product gets the page rendered for them.
+            "reviewable_lines": selectors.reviewable_order_lines_for(user=request.user, product=product)
+            if request.user.pk is not None
+            else [],
             "broadcasts": selectors.product_broadcasts(product_id=pk),
             "seller_selling": seller_selectors.seller_may_sell(product.seller),
         }
@@ -151,6 +155,7 @@ def product_detail(request, pk: int):
         template="catalog/product_detail.html",
         context=context,
         seconds=caching.PRODUCT_PAGE_SECONDS,
+        personal_only=lambda bag: product_shows_own(bag, pk),
     )
 
 

@@ -19,12 +19,25 @@ class CoreConfig(AppConfig):
         # The footer of every page shows runtime settings (who runs the shop, the escrow badge): a change
         # renders every shared page anew and makes each process read them again.
         config_updated.connect(_runtime_setting_changed, dispatch_uid="core.frame_changed")
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        # A member's bag (apps/core/personal.py) is built anew at each login and after each logout: what
+        # happened meanwhile (a guest cart merged at login, say) is never read from an older bag.
+        user_logged_in.connect(_personal_changed, dispatch_uid="core.personal_login")
+        user_logged_out.connect(_personal_changed, dispatch_uid="core.personal_logout")
 
 
 def _outbox_relay_after_request(sender, **kwargs) -> None:
     from apps.core.tasks import outbox_relay_now_and_then
 
     outbox_relay_now_and_then()
+
+
+def _personal_changed(sender, user=None, **kwargs) -> None:
+    from apps.core.personal import personal_changed
+
+    if user is not None and user.pk is not None:
+        personal_changed(user.pk)
 
 
 def _runtime_setting_changed(sender, key, old_value, new_value, **kwargs) -> None:

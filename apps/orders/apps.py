@@ -9,7 +9,9 @@ class OrdersConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from apps.catalog import hooks
-        from apps.orders import selectors
+        from apps.orders import personal, selectors
+
+        personal.register()
 
         # Catalog asks orders who may review (a line delivered or confirmed) without importing orders.
         hooks.reviewable_order_lines_register(selectors.reviewable_order_line_ids)

@@ -1,10 +1,10 @@
-from apps.orders.selectors import cart_count
+from django.utils.functional import SimpleLazyObject
+
+from apps.core.personal import personal_bag
+from apps.orders.personal import cart_count_of
 
 
 def cart(request) -> dict:
-    """The header's cart badge (``cart_count``): cached for members, the session's size for guests."""
-    return {
-        "cart_count": cart_count(
-            user=getattr(request, "user", None), session=getattr(request, "session", None)
-        )
-    }
+    """How many lines the cart holds (``cart_count``): a member's from their bag (``apps.core.personal``), a
+    guest's from the session; read only by a page that shows it (the header's badge is a personal mark)."""
+    return {"cart_count": SimpleLazyObject(lambda: cart_count_of(request, personal_bag(request)))}

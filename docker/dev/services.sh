@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # MariaDB and Redis from Debian's packages on 127.0.0.1: installed when missing, started when not running,
 # running ones used as they are. Creates the project's database user (Debian's MariaDB root is socket-only).
-#   services.sh [mariadb] [redis]      (both when no argument)
+#   services.sh [mariadb] [mariadb-replica] [redis]      (mariadb and redis when no argument)
+# mariadb-replica: a second mariadbd on 127.0.0.1:3307 (own datadir), a replica of the primary on 3306, which
+# gets a binary log for it. The suite's replica routing tests read from it (apps/core/tests/test_replica.py).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . docker/dev/lib.sh
@@ -42,6 +44,10 @@ SQL
     note "MariaDB 가 이미 실행 중이며 root 소켓 접속이 안 됩니다: 사용자 '${DB_USER}' 는 있는 그대로 사용합니다."
   fi
   note "MariaDB: mysql://${DB_USER}:${DB_PASSWORD}@127.0.0.1:3306/trimarket"
+fi
+
+if [[ " $wanted " == *" mariadb-replica "* ]]; then
+  bash docker/dev/replica.sh
 fi
 
 if [[ " $wanted " == *" redis "* ]]; then

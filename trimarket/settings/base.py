@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "apps.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads: a write, or a browser that wrote a moment ago, reads from the primary.
+    "apps.core.db_router.PrimaryPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.accounts.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -141,6 +143,27 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A read replica (MariaDB, replicating the primary): catalog pages and reports read from it while it keeps up;
+# writes, transactions and the requests right after a write stay on the primary (apps/core/db_router.py).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL and DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        # A replica that is down costs a request at most this long once, then the router steps around it.
+        "connect_timeout": 2,
+    }
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests: the replica's copy of the test database, which replication brings over from the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Reads go to the replica only while this switch is on (the test settings turn it off outside the replica tests).
+DATABASE_REPLICA_READS = env.bool("DATABASE_REPLICA_READS", default=True)
+# Seconds behind the primary above which (or when unreachable) the replica is not read.
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=5.0)
+# After a write (any unsafe request) the same browser reads from the primary this long (a cookie).
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=5)
+DATABASE_ROUTERS = ["apps.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, sessions, channel layer, Celery --------------------------------------------------------

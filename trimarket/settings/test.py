@@ -7,11 +7,15 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "mysql://trimarket:trimarket-dev-pw@127.0.0.1:3306/trimarket")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# The replica `make test` starts (docker/dev/replica.sh); only apps/core/tests/test_replica.py reads from it.
+os.environ.setdefault("DATABASE_REPLICA_URL", "mysql://trimarket:trimarket-dev-pw@127.0.0.1:3307/trimarket")
 
 from trimarket.settings.base import *  # noqa: F403
 from trimarket.settings.base import CACHES, CHANNEL_LAYERS, DATABASES, VAR_DIR, env
 
 DEBUG = False
+# Off so the rest of the suite reads what it just wrote; the replica tests turn it on (override_settings).
+DATABASE_REPLICA_READS = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run where they are sent, so a test sees their effect; the broker itself is still the real Redis.

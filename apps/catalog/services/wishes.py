@@ -13,11 +13,13 @@ from apps.catalog.models import (
     RestockAlert,
     Wishlist,
 )
+from apps.core.personal import personal_changed
 
 
 @transaction.atomic
 def wishlist_toggle(*, user, product: Product) -> bool:
     """Heart or un-heart a product; returns whether it is now in the shopper's wishlist."""
+    personal_changed(user.pk)
     deleted, _detail = Wishlist.objects.filter(user=user, product=product).delete()
     if deleted:
         return False

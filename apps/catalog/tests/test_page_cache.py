@@ -110,14 +110,15 @@ def test_a_stock_move_keeps_the_shared_category_pages(django_capture_on_commit_c
 
 
 def test_a_logged_in_shopper_gets_the_page_rendered_for_them(client):
-    """A member never sees the anonymous copy: the header offers 마이페이지 instead of 로그인."""
+    """A member never sees the anonymous copy: the header offers their 마이페이지 instead of 로그인."""
     product = ProductOptionFactory().product
     Client().get(product.get_absolute_url())
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(name="김하나"))
 
     html = client.get(product.get_absolute_url()).content.decode()
 
-    assert 'title="마이페이지"' in html
+    assert 'title="김하나님 마이페이지"' in html
+    assert 'title="로그인"' not in html
 
 
 def test_a_renamed_product_shows_at_once_on_the_main_page_for_members_and_visitors(
@@ -135,3 +136,18 @@ def test_a_renamed_product_shows_at_once_on_the_main_page_for_members_and_visito
 
     assert "이름바꾼상품" in client.get("/").content.decode()
     assert "이름바꾼상품" in Client().get("/").content.decode()
+
+
+def test_a_member_who_bought_the_product_gets_its_page_rendered_for_them(bought):
+    """리뷰 쓰기 is the buyer's alone: their product page is not the members' shared copy, another member's is."""
+    product = ProductOptionFactory().product
+    buyer, other = UserFactory(), UserFactory()
+    bought(buyer, product, 501)
+    browsers = {}
+    for user in (other, buyer):
+        browsers[user] = Client()
+        browsers[user].force_login(user)
+
+    assert "리뷰 쓰기" not in browsers[other].get(product.get_absolute_url()).content.decode()
+    assert "리뷰 쓰기" in browsers[buyer].get(product.get_absolute_url()).content.decode()
+    assert "리뷰 쓰기" not in browsers[other].get(product.get_absolute_url()).content.decode()

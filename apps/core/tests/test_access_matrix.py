@@ -1,11 +1,15 @@
 """Who may reach what: every URL pattern (ours, allauth's, admin's) × anonymous, shopper A, shopper B, a
-seller and staff, as the table below says. A route without a row fails ``test_every_route_has_a_row``.
+seller, a rival seller and staff, as the table below says. A route without a row fails
+``test_every_route_has_a_row``.
 
 Expectations per role, in ``ROLES`` order: a status code (``"200"``, ``"404"``…), a class (``"2xx"``,
 ``"3xx"``, ``"4xx"``), ``"login"`` (a redirect to the login page) or ``"admin"`` (to the admin's login).
 Each row's objects belong to shopper A or to the seller, so B's column is the IDOR check: B fetching A's
-order, address, review or cart line gets 404/403, never A's page. Unsafe methods run in the order B, seller,
-staff, anonymous and A last, so the owner's own action cannot hide what the others would have got.
+order, address, review or cart line gets 404/403, never A's page. The rival is another approved seller with a
+shop of its own: tried against the seller's products, orders, shipments, cancel requests, statements,
+broadcasts, studio and reports, every cell is refused (404), while its own seller-center lists answer 200.
+Unsafe methods run in the order B, rival, seller, staff, anonymous and A last, so the owner's own action cannot
+hide what the others would have got.
 """
 
 import datetime
@@ -33,324 +37,352 @@ from apps.reports.models import SellerStatement
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anon", "a", "b", "seller", "staff")
-UNSAFE_ORDER = ("b", "seller", "staff", "anon", "a")
+ROLES = ("anon", "a", "b", "seller", "rival", "staff")
+UNSAFE_ORDER = ("b", "rival", "seller", "staff", "anon", "a")
 
-# route pattern → (method, path with {placeholders}, "anon a b seller staff")
+# route pattern → (method, path with {placeholders}, "anon a b seller rival staff")
 MATRIX: dict[str, tuple[str, str, str]] = {
     # --- core, catalog --------------------------------------------------------------------------------
-    "healthz": ("GET", "/healthz", "200 200 200 200 200"),
+    "healthz": ("GET", "/healthz", "200 200 200 200 200 200"),
     # 이용약관 and 개인정보처리방침 are public, every version (the world has version 1 of each).
-    "terms/": ("GET", "/terms/", "200 200 200 200 200"),
-    "terms/<int:version>/": ("GET", "/terms/1/", "200 200 200 200 200"),
-    "privacy/": ("GET", "/privacy/", "200 200 200 200 200"),
-    "privacy/<int:version>/": ("GET", "/privacy/1/", "200 200 200 200 200"),
-    "": ("GET", "/", "200 200 200 200 200"),
-    "categories/": ("GET", "/categories/", "200 200 200 200 200"),
-    "c/<str:slug>/": ("GET", "/c/{category}/", "200 200 200 200 200"),
-    "search/": ("GET", "/search/?q=x", "200 200 200 200 200"),
-    "p/<int:pk>/": ("GET", "/p/{product}/", "200 200 200 200 200"),
-    "p/<int:pk>/reviews/": ("GET", "/p/{product}/reviews/", "200 200 200 200 200"),
-    "p/<int:pk>/reviews/new/": ("GET", "/p/{product}/reviews/new/", "login 403 403 403 403"),
-    "p/<int:pk>/wish/": ("POST", "/p/{product}/wish/", "login 3xx 3xx 3xx 3xx"),
-    "reviews/<int:review_id>/edit/": ("GET", "/reviews/{review}/edit/", "login 200 404 404 404"),
-    "reviews/<int:review_id>/delete/": ("POST", "/reviews/{review}/delete/", "login 3xx 404 404 404"),
-    "wishlist/": ("GET", "/wishlist/", "login 200 200 200 200"),
+    "terms/": ("GET", "/terms/", "200 200 200 200 200 200"),
+    "terms/<int:version>/": ("GET", "/terms/1/", "200 200 200 200 200 200"),
+    "privacy/": ("GET", "/privacy/", "200 200 200 200 200 200"),
+    "privacy/<int:version>/": ("GET", "/privacy/1/", "200 200 200 200 200 200"),
+    "": ("GET", "/", "200 200 200 200 200 200"),
+    "categories/": ("GET", "/categories/", "200 200 200 200 200 200"),
+    "c/<str:slug>/": ("GET", "/c/{category}/", "200 200 200 200 200 200"),
+    "search/": ("GET", "/search/?q=x", "200 200 200 200 200 200"),
+    "p/<int:pk>/": ("GET", "/p/{product}/", "200 200 200 200 200 200"),
+    "p/<int:pk>/reviews/": ("GET", "/p/{product}/reviews/", "200 200 200 200 200 200"),
+    "p/<int:pk>/reviews/new/": ("GET", "/p/{product}/reviews/new/", "login 403 403 403 403 403"),
+    "p/<int:pk>/wish/": ("POST", "/p/{product}/wish/", "login 3xx 3xx 3xx 3xx 3xx"),
+    "reviews/<int:review_id>/edit/": ("GET", "/reviews/{review}/edit/", "login 200 404 404 404 404"),
+    "reviews/<int:review_id>/delete/": ("POST", "/reviews/{review}/delete/", "login 3xx 404 404 404 404"),
+    "wishlist/": ("GET", "/wishlist/", "login 200 200 200 200 200"),
     # A shop is public (an approved or suspended seller's); applying to sell needs a login.
-    "shops/<int:pk>/": ("GET", "/shops/{shop}/", "200 200 200 200 200"),
-    "seller/apply/": ("GET", "/seller/apply/", "login 200 200 200 200"),
+    "shops/<int:pk>/": ("GET", "/shops/{shop}/", "200 200 200 200 200 200"),
+    "seller/apply/": ("GET", "/seller/apply/", "login 200 200 200 200 200"),
     # --- seller center: only a member with an approved (or suspended) shop; others go to the application -----
-    "seller/": ("GET", "/seller/", "login 3xx 3xx 200 3xx"),
+    "seller/": ("GET", "/seller/", "login 3xx 3xx 200 200 3xx"),
     # The seller's own products ({own_*}); another seller's are 404 (apps/sellercenter/tests/test_products.py).
-    "seller/products/": ("GET", "/seller/products/", "login 3xx 3xx 200 3xx"),
-    "seller/products/new/": ("GET", "/seller/products/new/", "login 3xx 3xx 200 3xx"),
-    "seller/products/export.csv": ("GET", "/seller/products/export.csv", "login 3xx 3xx 200 3xx"),
-    "seller/products/import/": ("GET", "/seller/products/import/", "login 3xx 3xx 200 3xx"),
-    "seller/products/import/confirm/": ("POST", "/seller/products/import/confirm/", "login 3xx 3xx 3xx 3xx"),
-    "seller/products/<int:pk>/": ("GET", "/seller/products/{own_product}/", "login 3xx 3xx 200 3xx"),
+    "seller/products/": ("GET", "/seller/products/", "login 3xx 3xx 200 200 3xx"),
+    "seller/products/new/": ("GET", "/seller/products/new/", "login 3xx 3xx 200 200 3xx"),
+    "seller/products/export.csv": ("GET", "/seller/products/export.csv", "login 3xx 3xx 200 200 3xx"),
+    "seller/products/import/": ("GET", "/seller/products/import/", "login 3xx 3xx 200 200 3xx"),
+    "seller/products/import/confirm/": (
+        "POST",
+        "/seller/products/import/confirm/",
+        "login 3xx 3xx 3xx 3xx 3xx",
+    ),
+    "seller/products/<int:pk>/": ("GET", "/seller/products/{own_product}/", "login 3xx 3xx 200 404 3xx"),
     "seller/products/<int:pk>/visibility/": (
         "POST",
         "/seller/products/{own_product}/visibility/",
-        "login 3xx 3xx 3xx 3xx",
+        "login 3xx 3xx 3xx 404 3xx",
     ),
     # An empty options table or picture upload is a form error (400), not a change.
     "seller/products/<int:pk>/options/": (
         "POST",
         "/seller/products/{own_product}/options/",
-        "login 3xx 3xx 400 3xx",
+        "login 3xx 3xx 400 404 3xx",
     ),
     "seller/products/<int:pk>/options/<int:option_id>/remove/": (
         "POST",
         "/seller/products/{own_product}/options/{own_option}/remove/",
-        "login 3xx 3xx 3xx 3xx",
+        "login 3xx 3xx 3xx 404 3xx",
     ),
     "seller/products/<int:pk>/images/": (
         "POST",
         "/seller/products/{own_product}/images/",
-        "login 3xx 3xx 400 3xx",
+        "login 3xx 3xx 400 404 3xx",
     ),
     "seller/products/<int:pk>/images/<int:image_id>/<slug:action>/": (
         "POST",
         "/seller/products/{own_product}/images/{own_image}/down/",
-        "login 3xx 3xx 3xx 3xx",
+        "login 3xx 3xx 3xx 404 3xx",
     ),
-    "seller/statements/": ("GET", "/seller/statements/", "login 3xx 3xx 200 3xx"),
-    "seller/statements/export.csv": ("GET", "/seller/statements/export.csv", "login 3xx 3xx 200 3xx"),
-    "seller/statements/<int:pk>/": ("GET", "/seller/statements/{statement}/", "login 3xx 3xx 200 3xx"),
+    "seller/statements/": ("GET", "/seller/statements/", "login 3xx 3xx 200 200 3xx"),
+    "seller/statements/export.csv": ("GET", "/seller/statements/export.csv", "login 3xx 3xx 200 200 3xx"),
+    "seller/statements/<int:pk>/": ("GET", "/seller/statements/{statement}/", "login 3xx 3xx 200 404 3xx"),
     # Orders: the seller's own parcel (paid, acknowledged, its shopper's cancel request waiting). Another
     # seller's 404 is apps/sellercenter/tests/test_orders.py's. Empty POSTs: a form error (400), or a step.
-    "seller/orders/": ("GET", "/seller/orders/", "login 3xx 3xx 200 3xx"),
-    "seller/orders/acknowledge/": ("POST", "/seller/orders/acknowledge/", "login 3xx 3xx 3xx 3xx"),
-    "seller/orders/ship-upload/": ("GET", "/seller/orders/ship-upload/", "login 3xx 3xx 200 3xx"),
-    "seller/orders/export.csv": ("GET", "/seller/orders/export.csv", "login 3xx 3xx 200 3xx"),
-    "seller/orders/<int:shipment_id>/": ("GET", "/seller/orders/{shipment}/", "login 3xx 3xx 200 3xx"),
+    "seller/orders/": ("GET", "/seller/orders/", "login 3xx 3xx 200 200 3xx"),
+    "seller/orders/acknowledge/": ("POST", "/seller/orders/acknowledge/", "login 3xx 3xx 3xx 3xx 3xx"),
+    "seller/orders/ship-upload/": ("GET", "/seller/orders/ship-upload/", "login 3xx 3xx 200 200 3xx"),
+    "seller/orders/export.csv": ("GET", "/seller/orders/export.csv", "login 3xx 3xx 200 200 3xx"),
+    "seller/orders/<int:shipment_id>/": ("GET", "/seller/orders/{shipment}/", "login 3xx 3xx 200 404 3xx"),
     "seller/orders/<int:shipment_id>/acknowledge/": (
         "POST",
         "/seller/orders/{shipment}/acknowledge/",
-        "login 3xx 3xx 3xx 3xx",
+        "login 3xx 3xx 3xx 404 3xx",
     ),
     "seller/orders/<int:shipment_id>/ship/": (
         "POST",
         "/seller/orders/{shipment}/ship/",
-        "login 3xx 3xx 400 3xx",
+        "login 3xx 3xx 400 404 3xx",
     ),
     "seller/orders/<int:shipment_id>/cancel-requests/<int:request_id>/approve/": (
         "POST",
         "/seller/orders/{shipment}/cancel-requests/{cancel_request}/approve/",
-        "login 3xx 3xx 3xx 3xx",
+        "login 3xx 3xx 3xx 404 3xx",
     ),
     "seller/orders/<int:shipment_id>/cancel-requests/<int:request_id>/refuse/": (
         "POST",
         "/seller/orders/{shipment}/cancel-requests/{cancel_request}/refuse/",
-        "login 3xx 3xx 400 3xx",
+        "login 3xx 3xx 400 404 3xx",
     ),
     # Returns: the world's seller has a delivered parcel of A's with a request waiting (placeholders
-    # return_order, return_shipment, return_request); another seller's 404 is apps/sellercenter/tests/test_returns.py's.
-    "seller/returns/": ("GET", "/seller/returns/", "login 3xx 3xx 200 3xx"),
-    "seller/returns/<int:return_id>/": ("GET", "/seller/returns/{return_request}/", "login 3xx 3xx 200 3xx"),
+    # return_order, return_shipment, return_request); the rival shop gets 404 on each.
+    "seller/returns/": ("GET", "/seller/returns/", "login 3xx 3xx 200 200 3xx"),
+    "seller/returns/<int:return_id>/": (
+        "GET",
+        "/seller/returns/{return_request}/",
+        "login 3xx 3xx 200 404 3xx",
+    ),
     "seller/returns/<int:return_id>/approve/": (
         "POST",
         "/seller/returns/{return_request}/approve/",
-        "login 3xx 3xx 3xx 3xx",
+        "login 3xx 3xx 3xx 404 3xx",
     ),
     "seller/returns/<int:return_id>/refuse/": (
         "POST",
         "/seller/returns/{return_request}/refuse/",
-        "login 3xx 3xx 400 3xx",
+        "login 3xx 3xx 400 404 3xx",
     ),
     "seller/returns/<int:return_id>/tracking/": (
         "POST",
         "/seller/returns/{return_request}/tracking/",
-        "login 3xx 3xx 3xx 3xx",
+        "login 3xx 3xx 3xx 404 3xx",
     ),
     "seller/returns/<int:return_id>/collect/": (
         "POST",
         "/seller/returns/{return_request}/collect/",
-        "login 3xx 3xx 3xx 3xx",
+        "login 3xx 3xx 3xx 404 3xx",
     ),
     "seller/returns/<int:return_id>/exchange-ship/": (
         "POST",
         "/seller/returns/{return_request}/exchange-ship/",
-        "login 3xx 3xx 400 3xx",
+        "login 3xx 3xx 400 404 3xx",
     ),
     "orders/<str:merchant_uid>/parcels/<int:shipment_id>/return/": (
         "GET",
         "/orders/{return_order}/parcels/{return_shipment}/return/",
-        "login 200 404 404 404",
+        "login 200 404 404 404 404",
     ),
     "orders/<str:merchant_uid>/returns/<int:return_id>/tracking/": (
         "POST",
         "/orders/{return_order}/returns/{return_request}/tracking/",
-        "login 3xx 404 404 404",
+        "login 3xx 404 404 404 404",
     ),
-    "restock-alerts/<int:option_id>/": ("POST", "/restock-alerts/{option}/", "login 3xx 3xx 3xx 3xx"),
+    "restock-alerts/<int:option_id>/": ("POST", "/restock-alerts/{option}/", "login 3xx 3xx 3xx 3xx 3xx"),
     # --- cart, checkout, orders, payments --------------------------------------------------------------
-    "cart/": ("GET", "/cart/", "200 200 200 200 200"),
-    "cart/add/": ("POST", "/cart/add/", "3xx 3xx 3xx 3xx 3xx"),
-    "cart/items/<int:option_id>/": ("POST", "/cart/items/{option}/", "3xx 3xx 3xx 3xx 3xx"),
-    "cart/items/<int:option_id>/remove/": ("POST", "/cart/items/{option}/remove/", "3xx 3xx 3xx 3xx 3xx"),
-    "checkout/": ("GET", "/checkout/", "login 200 3xx 3xx 3xx"),
+    "cart/": ("GET", "/cart/", "200 200 200 200 200 200"),
+    "cart/add/": ("POST", "/cart/add/", "3xx 3xx 3xx 3xx 3xx 3xx"),
+    "cart/items/<int:option_id>/": ("POST", "/cart/items/{option}/", "3xx 3xx 3xx 3xx 3xx 3xx"),
+    "cart/items/<int:option_id>/remove/": ("POST", "/cart/items/{option}/remove/", "3xx 3xx 3xx 3xx 3xx 3xx"),
+    "checkout/": ("GET", "/checkout/", "login 200 3xx 3xx 3xx 3xx"),
     # The tracking service's callback: a wrong secret is a 404 whoever asks.
-    "delivery-tracking/<str:secret>/": ("POST", "/delivery-tracking/wrong/", "404 404 404 404 404"),
-    "orders/": ("GET", "/orders/", "login 200 200 200 200"),
-    "orders/<str:merchant_uid>/": ("GET", "/orders/{order}/", "login 200 404 404 404"),
-    "orders/<str:merchant_uid>/cancel/": ("POST", "/orders/{order}/cancel/", "login 3xx 404 404 404"),
-    "orders/<str:merchant_uid>/confirm/": ("POST", "/orders/{order}/confirm/", "login 3xx 404 404 404"),
-    "payments/pay/<str:merchant_uid>/": ("GET", "/payments/pay/{order}/", "login 200 404 404 404"),
-    "payments/complete/": ("GET", "/payments/complete/?merchant_uid={order}", "login 3xx 404 404 404"),
+    "delivery-tracking/<str:secret>/": ("POST", "/delivery-tracking/wrong/", "404 404 404 404 404 404"),
+    "orders/": ("GET", "/orders/", "login 200 200 200 200 200"),
+    "orders/<str:merchant_uid>/": ("GET", "/orders/{order}/", "login 200 404 404 404 404"),
+    "orders/<str:merchant_uid>/cancel/": ("POST", "/orders/{order}/cancel/", "login 3xx 404 404 404 404"),
+    "orders/<str:merchant_uid>/confirm/": ("POST", "/orders/{order}/confirm/", "login 3xx 404 404 404 404"),
+    "payments/pay/<str:merchant_uid>/": ("GET", "/payments/pay/{order}/", "login 200 404 404 404 404"),
+    "payments/complete/": ("GET", "/payments/complete/?merchant_uid={order}", "login 3xx 404 404 404 404"),
     # Only PortOne's addresses (and loopback for the sandbox in tests): the body is then verified at the PG.
-    "payments/webhook/": ("POST", "/payments/webhook/", "400 400 400 400 400"),
+    "payments/webhook/": ("POST", "/payments/webhook/", "400 400 400 400 400 400"),
     # --- live -----------------------------------------------------------------------------------------
-    "live/": ("GET", "/live/", "200 200 200 200 200"),
-    "live/<int:pk>/": ("GET", "/live/{broadcast}/", "200 200 200 200 200"),
-    "live/<int:pk>/status/": ("GET", "/live/{broadcast}/status/", "200 200 200 200 200"),
-    "live/<int:pk>/alarm/": ("POST", "/live/{broadcast}/alarm/", "login 3xx 3xx 3xx 3xx"),
-    "live/<int:pk>/buy/": ("POST", "/live/{broadcast}/buy/", "401 4xx 4xx 4xx 4xx"),
+    "live/": ("GET", "/live/", "200 200 200 200 200 200"),
+    "live/<int:pk>/": ("GET", "/live/{broadcast}/", "200 200 200 200 200 200"),
+    "live/<int:pk>/status/": ("GET", "/live/{broadcast}/status/", "200 200 200 200 200 200"),
+    "live/<int:pk>/alarm/": ("POST", "/live/{broadcast}/alarm/", "login 3xx 3xx 3xx 3xx 3xx"),
+    "live/<int:pk>/buy/": ("POST", "/live/{broadcast}/buy/", "401 4xx 4xx 4xx 4xx 4xx"),
     "live/<int:pk>/coupons/<int:coupon_id>/claim/": (
         "POST",
         "/live/{broadcast}/coupons/999999/claim/",
-        "401 4xx 4xx 4xx 4xx",
+        "401 4xx 4xx 4xx 4xx 4xx",
     ),
-    "live/studio/": ("GET", "/live/studio/", "login 403 403 200 200"),
-    "live/<int:pk>/studio/": ("GET", "/live/{broadcast}/studio/", "login 404 404 200 200"),
-    "live/<int:pk>/studio/console/": ("GET", "/live/{broadcast}/studio/console/", "login 404 404 200 200"),
-    "live/<int:pk>/studio/key/": ("POST", "/live/{broadcast}/studio/key/", "login 404 404 3xx 3xx"),
-    "live/<int:pk>/studio/end/": ("POST", "/live/{broadcast}/studio/end/", "login 404 404 3xx 3xx"),
-    "live/<int:pk>/studio/products/": ("POST", "/live/{broadcast}/studio/products/", "login 404 404 3xx 3xx"),
+    "live/studio/": ("GET", "/live/studio/", "login 403 403 200 200 200"),
+    "live/<int:pk>/studio/": ("GET", "/live/{broadcast}/studio/", "login 404 404 200 404 200"),
+    "live/<int:pk>/studio/console/": (
+        "GET",
+        "/live/{broadcast}/studio/console/",
+        "login 404 404 200 404 200",
+    ),
+    "live/<int:pk>/studio/key/": ("POST", "/live/{broadcast}/studio/key/", "login 404 404 3xx 404 3xx"),
+    "live/<int:pk>/studio/end/": ("POST", "/live/{broadcast}/studio/end/", "login 404 404 3xx 404 3xx"),
+    "live/<int:pk>/studio/products/": (
+        "POST",
+        "/live/{broadcast}/studio/products/",
+        "login 404 404 3xx 404 3xx",
+    ),
     "live/<int:pk>/studio/products/<int:item_id>/<slug:action>/": (
         "POST",
         "/live/{broadcast}/studio/products/{item}/pin/",
-        "login 404 404 3xx 3xx",
+        "login 404 404 3xx 404 3xx",
     ),
     "live/<int:pk>/studio/moderators/<slug:action>/": (
         "POST",
         "/live/{broadcast}/studio/moderators/add/",
-        "login 404 404 3xx 3xx",
+        "login 404 404 3xx 404 3xx",
     ),
-    "live/<int:pk>/studio/report/": ("GET", "/live/{broadcast}/studio/report/", "login 404 404 200 200"),
+    "live/<int:pk>/studio/report/": ("GET", "/live/{broadcast}/studio/report/", "login 404 404 200 404 200"),
     # The question queue: the seller's and staff's. Posting without a text is refused (409), and the group
     # the seller closed first is closed for staff (409).
     "live/<int:pk>/studio/questions/": (
         "GET",
         "/live/{broadcast}/studio/questions/",
-        "login 404 404 200 200",
+        "login 404 404 200 404 200",
     ),
     "live/<int:pk>/studio/questions/<int:question_id>/answer/": (
         "POST",
         "/live/{broadcast}/studio/questions/{question}/answer/",
-        "login 404 404 4xx 4xx",
+        "login 404 404 4xx 404 4xx",
     ),
     "live/<int:pk>/studio/questions/<int:question_id>/done/": (
         "POST",
         "/live/{broadcast}/studio/questions/{question}/done/",
-        "login 404 404 200 4xx",
+        "login 404 404 200 404 4xx",
     ),
-    "live/<int:pk>/studio/health/": ("GET", "/live/{broadcast}/studio/health/", "login 404 404 200 200"),
+    "live/<int:pk>/studio/health/": ("GET", "/live/{broadcast}/studio/health/", "login 404 404 200 404 200"),
     # The media server's callbacks: a wrong secret is refused whoever asks.
     "live/media-server/<str:secret>/publish/": (
         "POST",
         "/live/media-server/wrong/publish/",
-        "403 403 403 403 403",
+        "403 403 403 403 403 403",
     ),
     "live/media-server/<str:secret>/publish-done/": (
         "POST",
         "/live/media-server/wrong/publish-done/",
-        "403 403 403 403 403",
+        "403 403 403 403 403 403",
     ),
     "live/media-server/<str:secret>/record-done/": (
         "POST",
         "/live/media-server/wrong/record-done/",
-        "403 403 403 403 403",
+        "403 403 403 403 403 403",
     ),
     # --- reports (staff) --------------------------------------------------------------------------------
-    "staff/dashboard/": ("GET", "/staff/dashboard/", "login 403 403 403 200"),
+    "staff/dashboard/": ("GET", "/staff/dashboard/", "login 403 403 403 403 200"),
     "staff/dashboard/<slug:table>.csv": (
         "GET",
         "/staff/dashboard/user-statistics.csv",
-        "login 403 403 403 2xx",
+        "login 403 403 403 403 2xx",
     ),
-    "staff/runtime-settings.json": ("GET", "/staff/runtime-settings.json", "login 403 403 403 200"),
+    "staff/runtime-settings.json": ("GET", "/staff/runtime-settings.json", "login 403 403 403 403 200"),
     # Loopback may scrape (the test client is 127.0.0.1); the gateway never exposes /metrics.
-    "metrics": ("GET", "/metrics", "200 200 200 200 200"),
+    "metrics": ("GET", "/metrics", "200 200 200 200 200 200"),
     # --- accounts (ours) ------------------------------------------------------------------------------
-    "accounts/signup/": ("GET", "/accounts/signup/", "200 3xx 3xx 3xx 3xx"),
+    "accounts/signup/": ("GET", "/accounts/signup/", "200 3xx 3xx 3xx 3xx 3xx"),
     "accounts/signup/check-username/": (
         "GET",
         "/accounts/signup/check-username/?username=x",
-        "200 200 200 200 200",
+        "200 200 200 200 200 200",
     ),
-    "accounts/verify/": ("GET", "/accounts/verify/", "login login login login login"),
-    "accounts/login/": ("GET", "/accounts/login/", "200 3xx 3xx 3xx 3xx"),
-    "accounts/logout/": ("POST", "/accounts/logout/", "3xx 3xx 3xx 3xx 3xx"),
-    "accounts/find-id/": ("GET", "/accounts/find-id/", "200 200 200 200 200"),
-    "accounts/password/reset/": ("GET", "/accounts/password/reset/", "200 200 200 200 200"),
-    "accounts/social/connect/": ("GET", "/accounts/social/connect/", "login login login login login"),
-    "accounts/me/": ("GET", "/accounts/me/", "login 200 200 200 200"),
-    "accounts/me/profile/": ("GET", "/accounts/me/profile/", "login 200 200 200 200"),
-    "accounts/me/password/": ("GET", "/accounts/me/password/", "login 200 200 200 200"),
-    "accounts/me/addresses/": ("GET", "/accounts/me/addresses/", "login 200 200 200 200"),
-    "accounts/me/addresses/new/": ("GET", "/accounts/me/addresses/new/", "login 200 200 200 200"),
+    "accounts/verify/": ("GET", "/accounts/verify/", "login login login login login login"),
+    "accounts/login/": ("GET", "/accounts/login/", "200 3xx 3xx 3xx 3xx 3xx"),
+    "accounts/logout/": ("POST", "/accounts/logout/", "3xx 3xx 3xx 3xx 3xx 3xx"),
+    "accounts/find-id/": ("GET", "/accounts/find-id/", "200 200 200 200 200 200"),
+    "accounts/password/reset/": ("GET", "/accounts/password/reset/", "200 200 200 200 200 200"),
+    "accounts/social/connect/": ("GET", "/accounts/social/connect/", "login login login login login login"),
+    "accounts/me/": ("GET", "/accounts/me/", "login 200 200 200 200 200"),
+    "accounts/me/profile/": ("GET", "/accounts/me/profile/", "login 200 200 200 200 200"),
+    "accounts/me/password/": ("GET", "/accounts/me/password/", "login 200 200 200 200 200"),
+    "accounts/me/addresses/": ("GET", "/accounts/me/addresses/", "login 200 200 200 200 200"),
+    "accounts/me/addresses/new/": ("GET", "/accounts/me/addresses/new/", "login 200 200 200 200 200"),
     "accounts/me/addresses/<int:address_id>/edit/": (
         "GET",
         "/accounts/me/addresses/{address}/edit/",
-        "login 200 404 404 404",
+        "login 200 404 404 404 404",
     ),
     "accounts/me/addresses/<int:address_id>/delete/": (
         "POST",
         "/accounts/me/addresses/{address}/delete/",
-        "login 3xx 404 404 404",
+        "login 3xx 404 404 404 404",
     ),
     "accounts/me/addresses/<int:address_id>/default/": (
         "POST",
         "/accounts/me/addresses/{address}/default/",
-        "login 3xx 404 404 404",
+        "login 3xx 404 404 404 404",
     ),
-    "accounts/me/withdraw/": ("GET", "/accounts/me/withdraw/", "login 200 200 200 200"),
+    "accounts/me/withdraw/": ("GET", "/accounts/me/withdraw/", "login 200 200 200 200 200"),
     # Staff add or remove the TOTP device the admin's login then asks a code of.
-    "accounts/staff/2fa/": ("GET", "/accounts/staff/2fa/", "login 403 403 403 200"),
+    "accounts/staff/2fa/": ("GET", "/accounts/staff/2fa/", "login 403 403 403 403 200"),
     # allauth pages done TriMarket's way: redirects to the my page.
-    "accounts/email/": ("GET", "/accounts/email/", "3xx 3xx 3xx 3xx 3xx"),
-    "accounts/password/change/": ("GET", "/accounts/password/change/", "3xx 3xx 3xx 3xx 3xx"),
-    "accounts/password/set/": ("GET", "/accounts/password/set/", "3xx 3xx 3xx 3xx 3xx"),
-    "accounts/3rdparty/": ("GET", "/accounts/3rdparty/", "3xx 3xx 3xx 3xx 3xx"),
+    "accounts/email/": ("GET", "/accounts/email/", "3xx 3xx 3xx 3xx 3xx 3xx"),
+    "accounts/password/change/": ("GET", "/accounts/password/change/", "3xx 3xx 3xx 3xx 3xx 3xx"),
+    "accounts/password/set/": ("GET", "/accounts/password/set/", "3xx 3xx 3xx 3xx 3xx 3xx"),
+    "accounts/3rdparty/": ("GET", "/accounts/3rdparty/", "3xx 3xx 3xx 3xx 3xx 3xx"),
     # --- allauth's own (the ones shadowed by ours above resolve to ours) -------------------------------
-    "accounts/inactive/": ("GET", "/accounts/inactive/", "200 200 200 200 200"),
-    "accounts/reauthenticate/": ("GET", "/accounts/reauthenticate/", "login 200 200 200 200"),
-    "accounts/confirm-email/": ("GET", "/accounts/confirm-email/", "200 200 200 200 200"),
-    "accounts/login/code/confirm/": ("GET", "/accounts/login/code/confirm/", "login 3xx 3xx 3xx 3xx"),
+    "accounts/inactive/": ("GET", "/accounts/inactive/", "200 200 200 200 200 200"),
+    "accounts/reauthenticate/": ("GET", "/accounts/reauthenticate/", "login 200 200 200 200 200"),
+    "accounts/confirm-email/": ("GET", "/accounts/confirm-email/", "200 200 200 200 200 200"),
+    "accounts/login/code/confirm/": ("GET", "/accounts/login/code/confirm/", "login 3xx 3xx 3xx 3xx 3xx"),
     "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": (
         "GET",
         "/accounts/confirm-email/bogus-key/",
-        "200 200 200 200 200",
+        "200 200 200 200 200 200",
     ),
-    "accounts/password/reset/key/done/": ("GET", "/accounts/password/reset/key/done/", "200 200 200 200 200"),
+    "accounts/password/reset/key/done/": (
+        "GET",
+        "/accounts/password/reset/key/done/",
+        "200 200 200 200 200 200",
+    ),
     "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": (
         "GET",
         "/accounts/password/reset/key/1-bogus/",
-        "200 200 200 200 200",
+        "200 200 200 200 200 200",
     ),
-    "accounts/password/reset/done/": ("GET", "/accounts/password/reset/done/", "200 200 200 200 200"),
+    "accounts/password/reset/done/": ("GET", "/accounts/password/reset/done/", "200 200 200 200 200 200"),
     "accounts/3rdparty/login/cancelled/": (
         "GET",
         "/accounts/3rdparty/login/cancelled/",
-        "200 200 200 200 200",
+        "200 200 200 200 200 200",
     ),
-    "accounts/3rdparty/login/error/": ("GET", "/accounts/3rdparty/login/error/", "401 401 401 401 401"),
-    "accounts/3rdparty/signup/": ("GET", "/accounts/3rdparty/signup/", "login login login login login"),
-    "accounts/social/login/cancelled/": ("GET", "/accounts/social/login/cancelled/", "3xx 3xx 3xx 3xx 3xx"),
-    "accounts/social/login/error/": ("GET", "/accounts/social/login/error/", "3xx 3xx 3xx 3xx 3xx"),
-    "accounts/social/signup/": ("GET", "/accounts/social/signup/", "3xx 3xx 3xx 3xx 3xx"),
-    "accounts/social/connections/": ("GET", "/accounts/social/connections/", "3xx 3xx 3xx 3xx 3xx"),
+    "accounts/3rdparty/login/error/": ("GET", "/accounts/3rdparty/login/error/", "401 401 401 401 401 401"),
+    "accounts/3rdparty/signup/": ("GET", "/accounts/3rdparty/signup/", "login login login login login login"),
+    "accounts/social/login/cancelled/": (
+        "GET",
+        "/accounts/social/login/cancelled/",
+        "3xx 3xx 3xx 3xx 3xx 3xx",
+    ),
+    "accounts/social/login/error/": ("GET", "/accounts/social/login/error/", "3xx 3xx 3xx 3xx 3xx 3xx"),
+    "accounts/social/signup/": ("GET", "/accounts/social/signup/", "3xx 3xx 3xx 3xx 3xx 3xx"),
+    "accounts/social/connections/": ("GET", "/accounts/social/connections/", "3xx 3xx 3xx 3xx 3xx 3xx"),
     # Kakao/Naver without a configured client: nothing to start.
-    "accounts/kakao/login/": ("GET", "/accounts/kakao/login/", "404 404 404 404 404"),
-    "accounts/kakao/login/callback/": ("GET", "/accounts/kakao/login/callback/", "404 404 404 404 404"),
-    "accounts/naver/login/": ("GET", "/accounts/naver/login/", "404 404 404 404 404"),
-    "accounts/naver/login/callback/": ("GET", "/accounts/naver/login/callback/", "404 404 404 404 404"),
+    "accounts/kakao/login/": ("GET", "/accounts/kakao/login/", "404 404 404 404 404 404"),
+    "accounts/kakao/login/callback/": ("GET", "/accounts/kakao/login/callback/", "404 404 404 404 404 404"),
+    "accounts/naver/login/": ("GET", "/accounts/naver/login/", "404 404 404 404 404 404"),
+    "accounts/naver/login/callback/": ("GET", "/accounts/naver/login/callback/", "404 404 404 404 404 404"),
     # --- API -------------------------------------------------------------------------------------------
-    "api/auth/token/": ("POST", "/api/auth/token/", "400 400 400 400 400"),
-    "api/auth/token/refresh/": ("POST", "/api/auth/token/refresh/", "400 400 400 400 400"),
-    "api/auth/logout/": ("POST", "/api/auth/logout/", "400 400 400 400 400"),
+    "api/auth/token/": ("POST", "/api/auth/token/", "400 400 400 400 400 400"),
+    "api/auth/token/refresh/": ("POST", "/api/auth/token/refresh/", "400 400 400 400 400 400"),
+    "api/auth/logout/": ("POST", "/api/auth/logout/", "400 400 400 400 400 400"),
     # Session-authenticated: the test client skips CSRF, the browser's page sends it.
-    "api/auth/session-token/": ("POST", "/api/auth/session-token/", "403 201 201 201 201"),
-    "api/me/": ("GET", "/api/me/", "401 200 200 200 200"),
-    "api/schema/": ("GET", "/api/schema/", "200 200 200 200 200"),
-    "api/docs/": ("GET", "/api/docs/", "200 200 200 200 200"),
-    "i18n/setlang/": ("POST", "/i18n/setlang/", "3xx 3xx 3xx 3xx 3xx"),
+    "api/auth/session-token/": ("POST", "/api/auth/session-token/", "403 201 201 201 201 201"),
+    "api/me/": ("GET", "/api/me/", "401 200 200 200 200 200"),
+    "api/schema/": ("GET", "/api/schema/", "200 200 200 200 200 200"),
+    "api/docs/": ("GET", "/api/docs/", "200 200 200 200 200 200"),
+    "i18n/setlang/": ("POST", "/i18n/setlang/", "3xx 3xx 3xx 3xx 3xx 3xx"),
     # --- admin (staff only; every model's pages are summarised by its changelist below) -----------------
-    "admin/": ("GET", "/admin/", "admin admin admin admin 200"),
-    "admin/login/": ("GET", "/admin/login/", "200 200 200 200 3xx"),
-    "admin/logout/": ("POST", "/admin/logout/", "3xx 3xx 3xx 3xx 200"),
-    "admin/password_change/": ("GET", "/admin/password_change/", "admin admin admin admin 200"),
-    "admin/password_change/done/": ("GET", "/admin/password_change/done/", "admin admin admin admin 200"),
-    "admin/jsi18n/": ("GET", "/admin/jsi18n/", "admin admin admin admin 200"),
-    "admin/autocomplete/": ("GET", "/admin/autocomplete/", "admin admin admin admin 4xx"),
+    "admin/": ("GET", "/admin/", "admin admin admin admin admin 200"),
+    "admin/login/": ("GET", "/admin/login/", "200 200 200 200 200 3xx"),
+    "admin/logout/": ("POST", "/admin/logout/", "3xx 3xx 3xx 3xx 3xx 200"),
+    "admin/password_change/": ("GET", "/admin/password_change/", "admin admin admin admin admin 200"),
+    "admin/password_change/done/": (
+        "GET",
+        "/admin/password_change/done/",
+        "admin admin admin admin admin 200",
+    ),
+    "admin/jsi18n/": ("GET", "/admin/jsi18n/", "admin admin admin admin admin 200"),
+    "admin/autocomplete/": ("GET", "/admin/autocomplete/", "admin admin admin admin admin 4xx"),
     "admin/r/<path:content_type_id>/<path:object_id>/": (
         "GET",
         "/admin/r/1/1/",
-        "admin admin admin admin 4xx",
+        "admin admin admin admin admin 4xx",
     ),
-    "admin/^(?P<app_label>{apps})/$": ("GET", "/admin/catalog/", "admin admin admin admin 200"),
-    "admin/(?P<url>.*)$": ("GET", "/admin/no-such-page/", "admin admin admin admin 404"),
+    "admin/^(?P<app_label>{apps})/$": ("GET", "/admin/catalog/", "admin admin admin admin admin 200"),
+    "admin/(?P<url>.*)$": ("GET", "/admin/no-such-page/", "admin admin admin admin admin 404"),
 }
 
 # Every ModelAdmin's pages (changelist, add, history, delete, change) behave alike: staff only.
@@ -398,7 +430,7 @@ ADMIN_MODELS = {
     "token_blacklist/blacklistedtoken",
     "token_blacklist/outstandingtoken",
 }
-ADMIN_MODEL_ROW = "admin admin admin admin 200"
+ADMIN_MODEL_ROW = "admin admin admin admin admin 200"
 ADMIN_MODEL_PREFIX = re.compile(r"^admin/(?P<model>[a-z_]+/[a-z_]+)/")
 
 
@@ -485,7 +517,8 @@ def world(db, portone):
         reason="defective",
         quantities={returned.lines.get().pk: 1},
     )
-    users = {"a": shopper_a, "b": shopper_b, "seller": seller, "staff": staff, "anon": None}
+    rival = SellerFactory(username="seller_rival")
+    users = {"a": shopper_a, "b": shopper_b, "seller": seller, "rival": rival, "staff": staff, "anon": None}
     placeholders = {
         "return_order": returned.merchant_uid,
         "return_shipment": return_request.shipment_id,

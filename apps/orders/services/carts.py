@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.catalog.models import Product, ProductOption
 from apps.core.events import publish
+from apps.core.personal import personal_changed
 from apps.orders.constants import CART_ITEM_ADDED, GUEST_CART_SESSION_KEY, MAX_QUANTITY, cart_count_key
 from apps.orders.models import Cart, CartItem
 from apps.orders.pricing import option_prices
@@ -19,6 +20,7 @@ from apps.sellers.selectors import NOT_SELLING_MESSAGE, seller_may_sell
 
 def _cart_changed(user_id: int) -> None:
     transaction.on_commit(lambda: cache.delete(cart_count_key(user_id)))
+    personal_changed(user_id)
 
 
 def _option_for_cart(option_id: int) -> ProductOption:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Product, ProductOption
 from apps.core.events import publish
+from apps.core.personal import personal_changed
 from apps.orders.constants import LIMIT_COUNTED_STATUSES, ORDER_PLACED
 from apps.orders.models import (
     Order,
@@ -164,6 +165,7 @@ def order_place(
     order.full_clean()
     order.save()
     OrderStatusChange.objects.create(order=order, to_status=order.status, actor=user.username)
+    personal_changed(user.pk)  # the products ordered are in the member's bag (apps/orders/personal.py)
     # The stock is taken last, just before the commit: from that UPDATE to the commit the option rows stay
     # locked, and in a live drop every buyer waits for that lock. The lines and reservations go in first, which
     # works because their option and product columns carry no database constraint (an insert checking one

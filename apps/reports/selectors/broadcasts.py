@@ -4,6 +4,7 @@ and the stored reports the dashboard shows."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from apps.core.db_router import replica_reads
 from apps.live import selectors as live_selectors
 from apps.live.models import Broadcast, BroadcastPin, BroadcastViewerSample, ChatMessage
 from apps.orders.models import OrderLine
@@ -21,6 +22,7 @@ class Audience:
     likes: int = 0
 
 
+@replica_reads()
 def broadcast_audience(*, broadcast_id: int) -> Audience:
     """Viewers, chat messages and likes of a broadcast, as the live module counts them.
 
@@ -63,6 +65,7 @@ class BroadcastFigures:
     pins: list[PinWindow]
 
 
+@replica_reads()
 def broadcast_figures(*, broadcast_id: int) -> BroadcastFigures | None:
     """A broadcast's report, or None before it has been on air and ended.
 
@@ -126,6 +129,7 @@ def broadcast_figures(*, broadcast_id: int) -> BroadcastFigures | None:
     )
 
 
+@replica_reads()
 def broadcasts_ended_in(*, period: Period) -> list[int]:
     start, end = period_bounds(period)
     return list(
@@ -149,6 +153,7 @@ class BroadcastRow:
     add_to_carts: int = 0
 
 
+@replica_reads()
 def broadcast_performance(*, limit: int = 20) -> list[BroadcastRow]:
     """The newest broadcast reports (``live.broadcast_report``), newest first."""
     return [

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import F, Max, QuerySet, Sum
 from django.utils import timezone
 
+from apps.core.db_router import replica_reads
 from apps.orders.models import OrderLine
 from apps.reports.models import JobRun, Settlement
 
@@ -51,6 +52,7 @@ def _sales_rows(rows: QuerySet, labels: list[tuple[date, str]]) -> list[SalesRow
     return [_sales_row(label, totals.get(start, {})) for start, label in labels]
 
 
+@replica_reads()
 def sales_daily(*, days: int = 30, today: date | None = None) -> list[SalesRow]:
     """Sales per day of the last ``days`` days up to yesterday (oldest first), from the daily settlement;
     nothing when no day of them was settled yet (the dashboard's empty state)."""
@@ -70,6 +72,7 @@ def _month_back(month: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+@replica_reads()
 def sales_monthly(*, months: int = 12, today: date | None = None) -> list[SalesRow]:
     """Sales per month of the last ``months`` months from the monthly settlement (oldest first), then this
     month so far from the daily settlement ("진행 중"); nothing when none of them was settled yet."""
@@ -97,6 +100,7 @@ class TopProductRow:
     revenue: int
 
 
+@replica_reads()
 def top_products(*, days: int = 30, limit: int = 10) -> list[TopProductRow]:
     """Best sellers of the last ``days`` days by revenue: lines of orders paid in them, less the lines since
     cancelled or refunded."""

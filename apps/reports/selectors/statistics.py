@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.db_router import replica_reads
 from apps.orders.models import Order
 from apps.reports.models import UserStatisticsDay
 from apps.reports.registry import Period
@@ -17,18 +18,21 @@ def _by_channel(queryset: QuerySet) -> dict[str, int]:
     return {row["join_channel"]: row["n"] for row in queryset.values("join_channel").annotate(n=Count("id"))}
 
 
+@replica_reads()
 def signups_by_channel(*, period: Period) -> dict[str, int]:
     """Accounts created in the period (pending ones included), by join channel."""
     start, end = period_bounds(period)
     return _by_channel(User.objects.filter(date_joined__gte=start, date_joined__lt=end).order_by())
 
 
+@replica_reads()
 def active_users_by_channel(*, period: Period) -> dict[str, int]:
     """Members whose last login fell in the period, by join channel."""
     start, end = period_bounds(period)
     return _by_channel(User.objects.filter(last_login__gte=start, last_login__lt=end).order_by())
 
 
+@replica_reads()
 def buyers_by_channel(*, period: Period) -> dict[str, int]:
     """Members with an order paid in the period (its payment confirmed that day), by join channel."""
     start, end = period_bounds(period)
@@ -50,6 +54,7 @@ class UserStatisticsRow:
         return round(self.buyers * 100 / self.active_users, 1) if self.active_users else None
 
 
+@replica_reads()
 def user_statistics_daily(*, days: int = 30, today: date | None = None) -> list[UserStatisticsRow]:
     """One row per day of the last ``days`` days (oldest first), zeros where nothing was computed."""
     today = today or timezone.localdate()
