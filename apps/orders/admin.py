@@ -346,3 +346,7 @@ class StockReservationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+# Returns and exchanges have their own admin file (size rule); importing it registers them.
+from apps.orders import admin_returns  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """Demo orders for `make run`: the demo shopper's past orders, one delivered so a review can be written, and
-orders waiting in each demo shop's seller center (신규주문, one 배송준비중, one order of two shops).
+orders waiting in each demo shop's seller center (신규주문, one 배송준비중, one order of two shops, and a
+delivered order of the demo seller's with a return request waiting).
 
 Idempotent and quick: nothing happens once the shopper has an order. Orders are placed and moved through
 the same services the site uses (the payment is recorded as the PG sandbox would have confirmed it).
@@ -9,10 +10,11 @@ from django.contrib.auth import get_user_model
 
 from apps.accounts import services as accounts_services
 from apps.catalog.models import Product, ProductOption
-from apps.orders.models import Order
+from apps.orders.models import Order, ReturnRequest, Shipment
 from apps.orders.services.fulfilment import order_status_advance
 from apps.orders.services.payment_outcomes import order_mark_paid_demo
 from apps.orders.services.placing import Delivery, Orderer, order_place
+from apps.orders.services.returns import return_request
 from apps.orders.services.shipments import shipment_acknowledge, shipment_ship
 
 ORDER = 30
@@ -98,3 +100,27 @@ def _orders_to_ship(paid) -> None:
         firsts.extend(options[:1])
     if len(firsts) >= 2:
         paid({firsts[0].pk: 1, firsts[1].pk: 1})
+    if firsts:
+        _return_waiting(paid, firsts[0])
+
+
+def _return_waiting(paid, option) -> None:
+    """A delivered order of the demo seller's with the shopper's return of one unit waiting for an answer."""
+    order = paid({option.pk: 2})
+    shipment = order.shipments.get()
+    shipment_ship(
+        shipment=shipment,
+        seller_id=shipment.seller_id,
+        carrier="cj",
+        tracking_number=f"6{order.pk:011d}",
+        actor="demo",
+    )
+    order_status_advance(order=Order.objects.get(pk=order.pk), to_status=Order.Status.DELIVERED, actor="demo")
+    return_request(
+        shipment=Shipment.objects.get(pk=shipment.pk),
+        user=order.user,
+        kind=ReturnRequest.Kind.RETURN,
+        reason=ReturnRequest.Reason.DEFECTIVE,
+        detail="소매 박음질이 풀려 있어요",
+        quantities={order.lines.get().pk: 1},
+    )

@@ -13,13 +13,19 @@ Published (payload: ``order_id``, ``merchant_uid``, ``user_id``, ``from_status``
 - ``cart.item_added`` (``product_id``, ``option_id``, ``user_id`` or None for a guest, ``quantity``,
   ``added_at``): an option went into a cart; reports counts these in its broadcast reports.
 
+- ``order.return_requested``, ``order.return_approved``, ``order.return_refused`` (``reason``),
+  ``order.return_sent_back``, ``order.return_collected``, ``order.return_refunded``, ``order.exchange_shipped``
+  (``return_id``): the steps of a return or exchange (``services.returns``).
+
 Subscribed: every status event mails the shopper; ``order.paid``, ``order.cancelled`` and ``order.refunded``
 bring the catalog's sales figures in line (outside the payment's transaction); ``account.withdrawn`` empties
-the withdrawn member's cart.
+the withdrawn member's cart; each return step mails (``notifications_returns``) and ``order.refunded`` closes
+the returns it refunded.
 """
 
 from apps.core.events import subscribe
-from apps.orders import notifications
+from apps.orders import notifications, notifications_returns
+from apps.orders.services import returns
 from apps.orders.services.carts import cart_empty
 from apps.orders.services.sales import order_sales_sync
 from apps.orders.services.tracking import shipment_tracking_register
@@ -63,6 +69,24 @@ def cart_empty_on_withdrawal(*, event: str, payload: dict) -> None:
 @subscribe("order.refunded")
 def sales_sync_on_payment_or_refund(*, event: str, payload: dict) -> None:
     order_sales_sync(order_id=payload["order_id"])
+
+
+@subscribe("order.return_requested")
+@subscribe("order.return_approved")
+@subscribe("order.return_refused")
+@subscribe("order.return_sent_back")
+@subscribe("order.return_collected")
+@subscribe("order.exchange_shipped")
+def return_step_mail(*, event: str, payload: dict) -> None:
+    """Each step of a return or exchange mails the shopper (a new request, the seller too). The refund's own
+    ``order.refunded`` mail tells the shopper the money is back."""
+    notifications_returns.return_mail_send(return_id=payload["return_id"], event=event)
+
+
+@subscribe("order.refunded")
+def returns_close_on_refund(*, event: str, payload: dict) -> None:
+    """A return whose lines are now refunded is done (환불 완료)."""
+    returns.returns_refund_recorded(order_id=payload["order_id"])
 
 
 @subscribe("shipment.shipped")

@@ -427,3 +427,12 @@ class StockHold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.option_id} × {self.quantity} ({self.state})"
+
+
+# Returns and exchanges live in their own file (size rule); Django finds them through this import.
+from apps.orders.models_returns import (  # noqa: E402, F401
+    RETURN_OPEN_STATUSES,
+    ReturnLine,
+    ReturnPhoto,
+    ReturnRequest,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.orders import views
+from apps.orders import views, views_returns
 
 app_name = "orders"
 
@@ -15,4 +15,14 @@ urlpatterns = [
     path("orders/<str:merchant_uid>/", views.order_detail, name="detail"),
     path("orders/<str:merchant_uid>/cancel/", views.order_cancel, name="cancel"),
     path("orders/<str:merchant_uid>/confirm/", views.order_confirm, name="confirm"),
+    path(
+        "orders/<str:merchant_uid>/parcels/<int:shipment_id>/return/",
+        views_returns.return_new,
+        name="return-new",
+    ),
+    path(
+        "orders/<str:merchant_uid>/returns/<int:return_id>/tracking/",
+        views_returns.return_tracking,
+        name="return-tracking",
+    ),
 ]

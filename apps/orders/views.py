@@ -24,9 +24,11 @@ from apps.accounts.selectors import address_list_for_user
 from apps.catalog.models import ProductOption
 from apps.core import ratelimit
 from apps.orders import hooks, selectors, tasks
+from apps.orders.carriers import CARRIER_CHOICES
 from apps.orders.constants import DIRECT_CHECKOUT_SESSION_KEY, FULFILMENT_FLOW
 from apps.orders.forms import DELIVERY_REQUESTS, CancelForm, CartAddForm, CheckoutForm, QuantityForm
 from apps.orders.models import Order
+from apps.orders.selectors import returns as return_selectors
 from apps.orders.services import cancels, carts, fulfilment, payment_outcomes, placing, tracking
 
 ORDERS_PER_PAGE = 20
@@ -304,13 +306,17 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def order_detail(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     order = selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
     lines = list(order.lines.all())
+    parcels = selectors.order_parcels(order)
+    open_return = return_selectors.parcels_returns_attach(order=order, parcels=parcels)
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
             "lines": lines,
-            "parcels": selectors.order_parcels(order),
+            "parcels": parcels,
+            "open_return": open_return,
+            "carrier_choices": CARRIER_CHOICES,
             "history": list(order.history.all()),
             "progress_steps": _progress_steps(order),
             "partial_cancel": order.status in (Order.Status.PAID, Order.Status.PREPARING)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
 
 from apps.accounts.models import User
+from apps.orders.selectors.returns import returns_waiting_count
 from apps.reports.exports import STATEMENT_HEADERS, csv_row, statement_cells
 from apps.reports.selectors.broadcasts import broadcast_performance
 from apps.reports.selectors.dashboard import (
@@ -197,6 +198,7 @@ def dashboard(request):
             "active_7d": sum(row.active_users for row in recent),
             "buyers_7d": sum(row.buyers for row in recent),
             "signups_yesterday": stats[-1].signups if stats else 0,
+            "returns_waiting": returns_waiting_count(),
         },
         "channel_labels": CHANNEL_LABELS,
         "sales_daily": daily,

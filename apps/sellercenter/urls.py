@@ -4,7 +4,7 @@ Every view is wrapped in ``access.seller_center_view``; the studio stays with li
 
 from django.urls import path
 
-from apps.sellercenter.views import dashboard, orders, products, statements
+from apps.sellercenter.views import dashboard, orders, products, returns, statements
 
 app_name = "sellercenter"
 
@@ -49,4 +49,11 @@ urlpatterns = [
         orders.cancel_request_refuse,
         name="cancel-request-refuse",
     ),
+    path("returns/", returns.return_list, name="returns"),
+    path("returns/<int:return_id>/", returns.return_detail, name="return-detail"),
+    path("returns/<int:return_id>/approve/", returns.return_approve, name="return-approve"),
+    path("returns/<int:return_id>/refuse/", returns.return_refuse, name="return-refuse"),
+    path("returns/<int:return_id>/tracking/", returns.return_tracking, name="return-tracking"),
+    path("returns/<int:return_id>/collect/", returns.return_collect, name="return-collect"),
+    path("returns/<int:return_id>/exchange-ship/", returns.return_exchange_ship, name="return-exchange-ship"),
 ]

@@ -573,6 +573,16 @@ CONSTANCE_CONFIG = {
         _("자동 구매확정(일): 배송완료 후 이 기간 동안 구매확정하지 않은 주문은 자동으로 구매확정"),
         int,
     ),
+    "ORDERS_RETURN_DAYS": (
+        7,
+        _("반품·교환 신청 기간(일): 배송완료일로부터 이 일수까지 고객이 반품·교환을 신청할 수 있음"),
+        int,
+    ),
+    "ORDERS_RETURN_SHIPPING_FEE": (
+        3000,
+        _("반품 배송비(원): 단순 변심 반품·교환 시 고객 부담 (무료배송 주문은 왕복으로 2배)"),
+        int,
+    ),
     "SELLER_COMMISSION_RATE": (
         Decimal("5.0"),
         _("판매 수수료율(%): 구매확정된 판매금액(배송비 제외)에서 셀러 정산 시 떼는 플랫폼 수수료"),
@@ -616,7 +626,13 @@ CONSTANCE_CONFIG = {
 }
 # Fieldset titles are dict keys, hashed at import: plain strings, not lazy translations.
 CONSTANCE_CONFIG_FIELDSETS = {
-    "주문·배송": ("FREE_SHIPPING_THRESHOLD", "RESERVATION_HOLD_MINUTES", "REFUND_ALERT_MINUTES"),
+    "주문·배송": (
+        "FREE_SHIPPING_THRESHOLD",
+        "RESERVATION_HOLD_MINUTES",
+        "REFUND_ALERT_MINUTES",
+        "ORDERS_RETURN_DAYS",
+        "ORDERS_RETURN_SHIPPING_FEE",
+    ),
     "라이브 채팅": ("CHAT_RATE_LIMIT_COUNT", "CHAT_RATE_LIMIT_SECONDS", "CHAT_SLOW_MODE_SECONDS"),
     "플레이어": ("PLAYER_LATENCY_PRESET",),
     "셀러 정산": (

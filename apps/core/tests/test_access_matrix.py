@@ -31,6 +31,7 @@ from apps.live.models import Broadcast, ChatQuestion
 from apps.live.tests.factories import BroadcastFactory, BroadcastProductFactory, SellerFactory
 from apps.orders import services as order_services
 from apps.orders.models import CancelRequest, CartItem
+from apps.orders.services import returns
 from apps.orders.tests.factories import order_make
 from apps.reports.models import SellerStatement
 
@@ -130,6 +131,49 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "POST",
         "/seller/orders/{shipment}/cancel-requests/{cancel_request}/refuse/",
         "login 3xx 3xx 400 404 3xx",
+    ),
+    # Returns: the world's seller has a delivered parcel of A's with a request waiting (placeholders
+    # return_order, return_shipment, return_request); the rival shop gets 404 on each.
+    "seller/returns/": ("GET", "/seller/returns/", "login 3xx 3xx 200 200 3xx"),
+    "seller/returns/<int:return_id>/": (
+        "GET",
+        "/seller/returns/{return_request}/",
+        "login 3xx 3xx 200 404 3xx",
+    ),
+    "seller/returns/<int:return_id>/approve/": (
+        "POST",
+        "/seller/returns/{return_request}/approve/",
+        "login 3xx 3xx 3xx 404 3xx",
+    ),
+    "seller/returns/<int:return_id>/refuse/": (
+        "POST",
+        "/seller/returns/{return_request}/refuse/",
+        "login 3xx 3xx 400 404 3xx",
+    ),
+    "seller/returns/<int:return_id>/tracking/": (
+        "POST",
+        "/seller/returns/{return_request}/tracking/",
+        "login 3xx 3xx 3xx 404 3xx",
+    ),
+    "seller/returns/<int:return_id>/collect/": (
+        "POST",
+        "/seller/returns/{return_request}/collect/",
+        "login 3xx 3xx 3xx 404 3xx",
+    ),
+    "seller/returns/<int:return_id>/exchange-ship/": (
+        "POST",
+        "/seller/returns/{return_request}/exchange-ship/",
+        "login 3xx 3xx 400 404 3xx",
+    ),
+    "orders/<str:merchant_uid>/parcels/<int:shipment_id>/return/": (
+        "GET",
+        "/orders/{return_order}/parcels/{return_shipment}/return/",
+        "login 200 404 404 404 404",
+    ),
+    "orders/<str:merchant_uid>/returns/<int:return_id>/tracking/": (
+        "POST",
+        "/orders/{return_order}/returns/{return_request}/tracking/",
+        "login 3xx 404 404 404 404",
     ),
     "restock-alerts/<int:option_id>/": ("POST", "/restock-alerts/{option}/", "login 3xx 3xx 3xx 3xx 3xx"),
     # --- cart, checkout, orders, payments --------------------------------------------------------------
@@ -419,6 +463,7 @@ ADMIN_MODELS = {
     "orders/cart",
     "orders/order",
     "orders/orderline",
+    "orders/returnrequest",
     "orders/stockreservation",
     "otp_totp/totpdevice",
     "payments/paymentattempt",
@@ -506,9 +551,29 @@ def world(db, portone):
     shipment = sold.shipments.get()
     order_services.shipment_acknowledge(shipment=shipment, seller_id=seller.seller.pk, actor=seller.username)
     order_services.order_cancel(order=sold, actor=shopper_a.username)
+    returned = order_services.order_mark_paid_demo(
+        order=order_make(
+            user=shopper_a, option=ProductOptionFactory(product=ProductFactory(seller=seller.seller))
+        ),
+        imp_uid="imp_matrix_returned",
+    )
+    for step in ("preparing", "shipping", "delivered"):
+        order_services.order_status_advance(
+            order=returned, to_status=step, actor="staff", tracking_number="601234567890"
+        )
+    return_request = returns.return_request(
+        shipment=returned.shipments.get(),
+        user=shopper_a,
+        kind="return",
+        reason="defective",
+        quantities={returned.lines.get().pk: 1},
+    )
     rival = SellerFactory(username="seller_rival")
     users = {"a": shopper_a, "b": shopper_b, "seller": seller, "rival": rival, "staff": staff, "anon": None}
     placeholders = {
+        "return_order": returned.merchant_uid,
+        "return_shipment": return_request.shipment_id,
+        "return_request": return_request.pk,
         "shipment": shipment.pk,
         "cancel_request": CancelRequest.objects.get(shipment=shipment).pk,
         "category": product.category.slug,

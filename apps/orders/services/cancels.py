@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from apps.catalog import services as catalog_services
 from apps.core.events import publish
 from apps.orders.constants import CANCEL_REQUESTED, order_status_event
-from apps.orders.models import CancelRequest, Order, OrderLine, OrderStatusChange, Shipment
+from apps.orders.models import CancelRequest, Order, OrderLine, OrderStatusChange, ReturnRequest, Shipment
 from apps.orders.services.reservations import reservations_commit_or_retake, reservations_release
 from apps.orders.services.shipments import order_follow_shipments, shipments_close_emptied
 from apps.orders.services.statuses import OrderStateError, order_note_add, order_payload, order_status_set
@@ -62,10 +62,24 @@ def _refund_plan(*, order: Order, line_ids: Iterable[int]) -> tuple[int, list[Sh
             and getattr(lines.get(shipment.fee_refund_line_id), "status", "")
             == OrderLine.Status.CANCEL_REQUESTED
         )
+        in_flight += _kept_by_returns(order, lines)
         return max(order.refundable_amount - in_flight, 0), emptied
     amount = sum(line.amount for pk, line in lines.items() if pk in wanted)
     amount += sum(shipment.shipping_fee for shipment in emptied)
     return min(amount, order.refundable_amount), emptied
+
+
+def _kept_by_returns(order: Order, lines: dict[int, OrderLine]) -> int:
+    """What refunded returns kept (the shopper's return shipping): still in ``refundable_amount`` but never
+    the shopper's again. A return still under way is left out: its lines count in flight at full price."""
+    kept = 0
+    for request in ReturnRequest.objects.filter(shipment__order=order, kept_amount__gt=0).prefetch_related(
+        "lines"
+    ):
+        refunded = [lines.get(row.refund_line_id) for row in request.lines.all()]
+        if refunded and all(line and line.status == OrderLine.Status.REFUNDED for line in refunded):
+            kept += request.kept_amount
+    return kept
 
 
 def refund_amount_for(*, order: Order, line_ids: Iterable[int]) -> int:
@@ -113,7 +127,9 @@ def order_cancel(
         OrderLine.objects.filter(order=order).update(status=OrderLine.Status.CANCELLED)
         return order_status_set(order, Order.Status.CANCELLED, note=reason, actor=actor)
     if order.status not in (Order.Status.PAID, Order.Status.PREPARING):
-        raise OrderStateError(_("배송이 시작된 주문은 취소할 수 없어요. 반품은 고객센터로 문의해 주세요."))
+        raise OrderStateError(
+            _("배송이 시작된 주문은 취소할 수 없어요. 받은 뒤 주문 상세에서 반품·교환을 신청해 주세요.")
+        )
     lines = _active_lines(order, line_ids)
     parcels = {shipment.seller_id: shipment for shipment in order.shipments.all()}
     if any(parcels[line.seller_id].status not in _NOT_SENT for line in lines if line.seller_id in parcels):
@@ -198,13 +214,16 @@ def lines_refund_request(
     final_status: str,
     restock: bool,
     cancel_reason: str,
+    amount: int | None = None,
     refund_account: dict | None = None,
 ) -> Order:
     """Put these lines (of ``order``, locked by the caller) on the way to a refund: 취소요청, the amount worked
     out (``refund_amount_for``), each emptied parcel's fee marked as carried, ``order.cancel_requested`` published
-    (the whole order's status when no line stays ordered). Payments makes the refund at the PG."""
+    (the whole order's status when no line stays ordered). Payments makes the refund at the PG.
+    ``amount`` replaces the worked-out one when a return deducts the shopper's share of shipping."""
     line_ids = [line.pk for line in lines]
-    amount, fees = _refund_plan(order=order, line_ids=line_ids)
+    planned, fees = _refund_plan(order=order, line_ids=line_ids)
+    amount = planned if amount is None else min(amount, planned)
     for shipment in fees:
         shipment.fee_refund_line = next(line for line in lines if line.seller_id == shipment.seller_id)
         shipment.save(update_fields=["fee_refund_line"])

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from apps.orders.models import Order, OrderStatusChange
+from apps.orders.models import RETURN_OPEN_STATUSES, Order, OrderStatusChange
 from apps.orders.pricing import _runtime_setting
 from apps.orders.services.statuses import order_status_set
 
@@ -25,10 +25,17 @@ def auto_confirm_days() -> int:
 
 
 def _delivered_before(cutoff: datetime) -> list[int]:
-    """Orders in 배송완료 whose latest move to 배송완료 happened before ``cutoff`` (oldest first)."""
-    delivered = Order.objects.filter(status=Order.Status.DELIVERED).values_list("pk", flat=True)
+    """Orders in 배송완료 whose latest move to 배송완료 happened before ``cutoff`` (oldest first), but not one with
+    a return or exchange still open: it is confirmed once that is over (or refunded)."""
+    delivered = (
+        Order.objects.filter(status=Order.Status.DELIVERED)
+        .exclude(shipments__returns__status__in=RETURN_OPEN_STATUSES)
+        .values_list("pk", flat=True)
+    )
     return list(
+        # A note logged while delivered (a return's steps) is a row delivered → delivered: not a move.
         OrderStatusChange.objects.filter(order_id__in=delivered, to_status=Order.Status.DELIVERED)
+        .exclude(from_status=Order.Status.DELIVERED)
         .values("order_id")
         .annotate(last=Max("at"))
         .filter(last__lt=cutoff)

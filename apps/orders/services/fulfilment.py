@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.orders.constants import FULFILMENT_FLOW
-from apps.orders.models import Order, Shipment
+from apps.orders.models import RETURN_OPEN_STATUSES, Order, ReturnRequest, Shipment
 from apps.orders.services.shipments import shipment_tracking_set, shipments_follow_order
 from apps.orders.services.statuses import OrderStateError, order_status_set
 
@@ -68,4 +68,8 @@ def order_confirm(*, order: Order, user) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk, user=user)
     if not order.can_confirm:
         raise OrderStateError(_("배송 중이거나 배송이 끝난 주문만 구매 확정할 수 있어요."))
+    if ReturnRequest.objects.filter(shipment__order=order, status__in=RETURN_OPEN_STATUSES).exists():
+        raise OrderStateError(
+            _("진행 중인 반품·교환이 있어 구매 확정할 수 없어요. 반품·교환이 끝난 뒤 확정해 주세요.")
+        )
     return order_status_set(order, Order.Status.CONFIRMED, actor=user.username)

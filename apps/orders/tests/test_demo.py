@@ -3,7 +3,7 @@ import pytest
 from apps.accounts import demo as accounts_demo
 from apps.catalog import demo as catalog_demo
 from apps.orders import demo
-from apps.orders.models import Order, Shipment
+from apps.orders.models import Order, ReturnRequest, Shipment
 from apps.sellers import demo as sellers_demo
 
 
@@ -37,3 +37,6 @@ def test_demo_orders_leave_each_demo_shop_orders_to_ship_and_a_second_run_adds_n
     )
     shipped = Shipment.objects.filter(status=Shipment.Status.SHIPPED).first()
     assert shipped.tracking_url.startswith("https://www.cjlogistics.com/")
+    waiting_return = ReturnRequest.objects.get()
+    assert waiting_return.shipment.seller.user.username == "seller"
+    assert waiting_return.status == ReturnRequest.Status.REQUESTED
