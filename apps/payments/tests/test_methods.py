@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.catalog.models import ProductOption
+from apps.catalog.tests.factories import ProductFactory
 from apps.orders.models import Order, OrderLine, StockReservation
 from apps.orders.services import carts
 from apps.orders.tests.factories import ProductOptionFactory, UserFactory, order_make
@@ -270,8 +271,11 @@ def test_refunding_a_deposit_sends_the_buyers_refund_account_to_the_pg(
 def test_a_partial_cancel_sends_the_amount_and_the_checksum(
     client, portone, pg_sandbox, live_server, shopper
 ):
-    """A cancel of one line asks the PG for that line's amount, with what was refundable before as checksum."""
-    first, second = ProductOptionFactory(stock=5), ProductOptionFactory(stock=5)
+    """A cancel of one line asks the PG for that line's amount, with what was refundable before as checksum.
+
+    Both lines are of one shop, so the parcel keeps a line and its shipping fee is not given back."""
+    first = ProductOptionFactory(stock=5)
+    second = ProductOptionFactory(stock=5, product=ProductFactory(seller=first.product.seller))
     order = order_make(user=shopper, items={first.pk: 1, second.pk: 1})
     _pay_with(client, pg_sandbox, live_server, order, "kakaopay")
     order.refresh_from_db()
