@@ -129,8 +129,13 @@ class RoomListener:
         from apps.live.room import publish
 
         self.client = redis.Redis.from_url(settings.REDIS_URL)
-        self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        self.pubsub = self.client.pubsub()
         self.pubsub.subscribe(publish.room_channel(broadcast_id))
+        # Wait for Redis to confirm the subscription: an event published before it would never be heard.
+        confirmation = self.pubsub.get_message(timeout=5)
+        assert confirmation is not None, "Redis did not confirm the subscription"
+        assert confirmation["type"] == "subscribe", confirmation
+        self.pubsub.ignore_subscribe_messages = True
 
     def events(self, *, wait: float = 0.3) -> list[dict]:
         """Every event published since the last call (waiting ``wait`` seconds for stragglers)."""
