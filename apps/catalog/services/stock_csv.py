@@ -26,9 +26,9 @@ from django.http import Http404
 from import_export import fields, resources
 from import_export.results import RowResult
 
+import apps.catalog.services.seller_products as seller_products
 from apps.catalog import selectors
 from apps.catalog.models import Product, ProductOption
-from apps.catalog.services import seller_products
 from apps.catalog.services.stock_csv_format import (
     COLUMNS,
     FIELD_COLUMNS,
