@@ -303,14 +303,20 @@ class Ledger:
             self._save()
             return json.loads(json.dumps(payment))
 
+    def _vbank_waiting(self, imp_uid: str, refusal: str) -> dict:
+        """The 가상계좌 payment still waiting for its deposit (``ready``); NotFound or ``refusal`` otherwise.
+        Called under ``self.lock``."""
+        payment = self.payments.get(imp_uid)
+        if payment is None:
+            raise NotFound
+        if payment["pay_method"] != "vbank" or payment["status"] != "ready":
+            raise Refused(refusal)
+        return payment
+
     def deposit(self, imp_uid: str) -> dict:
         """The shopper deposited into the 가상계좌: ready → paid (refused once vbank_date has passed)."""
         with self.lock:
-            payment = self.payments.get(imp_uid)
-            if payment is None:
-                raise NotFound
-            if payment["pay_method"] != "vbank" or payment["status"] != "ready":
-                raise Refused("입금 대기 중인 가상계좌가 아닙니다.")
+            payment = self._vbank_waiting(imp_uid, "입금 대기 중인 가상계좌가 아닙니다.")
             now = int(time.time())
             if payment["vbank_date"] <= now:
                 raise Refused(VBANK_CLOSED_MESSAGE)
@@ -321,11 +327,7 @@ class Ledger:
     def vbank_revoke(self, imp_uid: str) -> dict:
         """DELETE /vbanks/{imp_uid}: close a 가상계좌 before its deposit (cancelled; no deposit taken after)."""
         with self.lock:
-            payment = self.payments.get(imp_uid)
-            if payment is None:
-                raise NotFound
-            if payment["pay_method"] != "vbank" or payment["status"] != "ready":
-                raise Refused("입금 전 가상계좌만 말소할 수 있습니다.")
+            payment = self._vbank_waiting(imp_uid, "입금 전 가상계좌만 말소할 수 있습니다.")
             now = int(time.time())
             payment.update(status="cancelled", cancelled_at=now, cancel_reason="가상계좌 말소")
             self._save()
@@ -334,11 +336,7 @@ class Ledger:
     def vbank_expire(self, imp_uid: str) -> dict:
         """The deposit deadline passes now: the account takes no deposit any more (the payment stays ready)."""
         with self.lock:
-            payment = self.payments.get(imp_uid)
-            if payment is None:
-                raise NotFound
-            if payment["pay_method"] != "vbank" or payment["status"] != "ready":
-                raise Refused("입금 대기 중인 가상계좌가 아닙니다.")
+            payment = self._vbank_waiting(imp_uid, "입금 대기 중인 가상계좌가 아닙니다.")
             payment["vbank_date"] = int(time.time()) - 1
             self._save()
             return json.loads(json.dumps(payment))
