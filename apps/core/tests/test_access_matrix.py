@@ -404,6 +404,17 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/api/v1/orders/{order}/confirm/",
         "401 400 404 404 404 404",
     ),
+    "api/v1/orders/<str:merchant_uid>/returns/": (
+        "GET",
+        "/api/v1/orders/{return_order}/returns/",
+        "401 200 404 404 404 404",
+    ),
+    # An empty body: the owner hears what is missing (400), anyone else that there is no such return.
+    "api/v1/orders/<str:merchant_uid>/returns/<int:return_id>/tracking/": (
+        "POST",
+        "/api/v1/orders/{return_order}/returns/{return_request}/tracking/",
+        "401 400 404 404 404 404",
+    ),
     "api/v1/payments/prepare/": ("POST", "/api/v1/payments/prepare/", "401 400 400 400 400 400"),
     "api/v1/payments/verify/": ("POST", "/api/v1/payments/verify/", "401 400 400 400 400 400"),
     "api/v1/broadcasts/": ("GET", "/api/v1/broadcasts/?tab=scheduled", "200 200 200 200 200 200"),

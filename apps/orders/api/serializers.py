@@ -60,6 +60,9 @@ class OrderLineSerializer(serializers.Serializer):
 
 
 class ParcelSerializer(serializers.Serializer):
+    shipment_id = serializers.IntegerField(
+        source="shipment.pk", allow_null=True, help_text="반품·교환 신청에 쓰는 배송 번호"
+    )
     shop_id = serializers.IntegerField(source="shipment.seller_id", allow_null=True)
     status = serializers.CharField(source="shipment.status", allow_null=True)
     status_label = serializers.CharField(source="shipment.get_status_display", allow_null=True)

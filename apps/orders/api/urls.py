@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.orders.api import views
+from apps.orders.api import returns, views
 
 # Mounted at /api/v1/.
 urlpatterns = [
@@ -11,4 +11,14 @@ urlpatterns = [
     path("orders/<str:merchant_uid>/", views.OrderDetailView.as_view(), name="api-v1-order"),
     path("orders/<str:merchant_uid>/cancel/", views.OrderCancelView.as_view(), name="api-v1-order-cancel"),
     path("orders/<str:merchant_uid>/confirm/", views.OrderConfirmView.as_view(), name="api-v1-order-confirm"),
+    path(
+        "orders/<str:merchant_uid>/returns/",
+        returns.OrderReturnListView.as_view(),
+        name="api-v1-order-returns",
+    ),
+    path(
+        "orders/<str:merchant_uid>/returns/<int:return_id>/tracking/",
+        returns.OrderReturnTrackingView.as_view(),
+        name="api-v1-order-return-tracking",
+    ),
 ]
