@@ -191,7 +191,8 @@ def test_waiting_reports_are_counted_per_broadcast(room):
     quiet, other = make_live(BroadcastFactory()), make_live(BroadcastFactory())
     _report(broadcast, message)
     _report(broadcast)
-    handled = _report(broadcast, reason=ViewerReport.Reason.SPAM)
+    second = room_services.chat_message_post(broadcast_id=broadcast.pk, user=UserFactory(), text="광고")
+    handled = _report(broadcast, second, reason=ViewerReport.Reason.SPAM)
     _report(other)
     services.report_handle(report_id=handled.pk, actor=staff, action="dismiss")
     assert selectors.reports_waiting_by_broadcast([broadcast.pk, quiet.pk, other.pk]) == {
