@@ -89,3 +89,14 @@ def member_ban_active(user) -> AccountBan | None:
     if not bans:
         return None
     return max(bans, key=lambda ban: (ban.until is None, ban.until or ban.created_at))
+
+
+def bans_in_force(*, limit: int = 200) -> list[AccountBan]:
+    """Every ban in force now, latest first, with the member and who banned them (the staff's list)."""
+    now = timezone.now()
+    bans = AccountBan.objects.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gt=now))
+    return list(bans.select_related("user", "created_by").order_by("-created_at", "-id")[:limit])
+
+
+def member_get(*, user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id).first()

@@ -41,6 +41,7 @@ urlpatterns = [
     path(
         "staff/moderation/<int:pk>/<slug:action>/", moderation.staff_report_action, name="staff-report-action"
     ),
+    path("staff/moderation/bans/<int:user_id>/lift/", moderation.staff_ban_lift, name="staff-ban-lift"),
     # The media server's callbacks (nginx-rtmp notify, form POST); the secret in the path is theirs only.
     path("live/media-server/<str:secret>/publish/", callbacks.media_publish, name="media-publish"),
     path(

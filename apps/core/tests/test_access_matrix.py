@@ -273,6 +273,11 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/staff/moderation/999999/dismiss/",
         "login 403 403 403 403 404",
     ),
+    "staff/moderation/bans/<int:user_id>/lift/": (
+        "POST",
+        "/staff/moderation/bans/999999/lift/",
+        "login 403 403 403 403 404",
+    ),
     "staff/dashboard/<slug:table>.csv": (
         "GET",
         "/staff/dashboard/user-statistics.csv",

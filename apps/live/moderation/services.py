@@ -154,5 +154,10 @@ def member_unban(*, user, actor, reason: str = "") -> int:
     """Lift a member's platform ban and log it; returns how many bans were lifted."""
     lifted = account_services.ban_lift(user=user, actor=actor)
     if lifted:
-        action_log(actor=actor, action=ModerationAction.Action.UNBAN, target_user_id=user.pk, reason=reason)
+        action_log(
+            actor=actor,
+            action=ModerationAction.Action.UNBAN,
+            target_user_id=user.pk,
+            reason=_clean(reason, 200),
+        )
     return lifted

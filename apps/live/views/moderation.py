@@ -2,8 +2,8 @@
 
 - ``report_create``: a viewer's report from the room (a message, or the broadcast), JSON for the room script;
 - ``staff_reports``: the staff queue (waiting, handled, the moderation log) at ``/staff/moderation/``;
-- ``staff_report_action``: dismiss, delete, mute or ban from the queue; every act goes through
-  ``apps.live.moderation.services`` and is logged there.
+- ``staff_report_action``: dismiss, delete, mute or ban from the queue; ``staff_ban_lift``: lift a ban; every
+  act goes through ``apps.live.moderation.services`` and is logged there.
 """
 
 from collections.abc import Callable
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.accounts import selectors as account_selectors
 from apps.core import ratelimit
 from apps.live import selectors
 from apps.live.models import ViewerReport
@@ -30,7 +31,7 @@ ACTION_DONE = {
     "mute": "이 방송에서 채팅을 금지했어요.",
     "ban": "플랫폼 이용을 제한했어요.",
 }
-TABS = {"waiting": ViewerReport.Status.WAITING, "done": None, "log": None}
+TABS = ("waiting", "done", "bans", "log")
 
 
 def _error(code: str, message: str, status: int, fields: dict | None = None, **extra) -> JsonResponse:
@@ -95,7 +96,7 @@ def staff_reports(request):
     tab = request.GET.get("tab", "waiting")
     if tab not in TABS:
         tab = "waiting"
-    rows, log = [], []
+    rows, log, bans = [], [], []
     if tab == "waiting":
         rows = moderation_selectors.report_queue(status=ViewerReport.Status.WAITING)
     elif tab == "done":
@@ -103,6 +104,8 @@ def staff_reports(request):
             status=ViewerReport.Status.ACTIONED
         ) + moderation_selectors.report_queue(status=ViewerReport.Status.DISMISSED)
         rows.sort(key=lambda row: row.report.handled_at, reverse=True)
+    elif tab == "bans":
+        bans = account_selectors.bans_in_force()
     else:
         log = moderation_selectors.moderation_log()
     return render(
@@ -112,6 +115,7 @@ def staff_reports(request):
             "tab": tab,
             "rows": rows,
             "log": log,
+            "bans": bans,
             "counts": moderation_selectors.report_counts(),
             "ban_days": moderation.BAN_DAYS_CHOICES,
         },
@@ -141,3 +145,17 @@ def staff_report_action(request, pk: int, action: str):
     else:
         messages.success(request, ACTION_DONE[action])
     return redirect(reverse("live:staff-reports") + f"#report-{report.pk}")
+
+
+@staff_required
+@require_POST
+def staff_ban_lift(request, user_id: int):
+    """Lift a member's platform ban (logged with who and when); back to the list of bans."""
+    member = account_selectors.member_get(user_id=user_id)
+    if member is None:
+        raise Http404("회원을 찾을 수 없어요.")
+    if moderation.member_unban(user=member, actor=request.user, reason=request.POST.get("reason", "")):
+        messages.success(request, f"{member} 님의 이용 제한을 해제했어요.")
+    else:
+        messages.error(request, "이미 해제된 이용 제한이에요.")
+    return redirect(reverse("live:staff-reports") + "?tab=bans")

@@ -67,6 +67,9 @@ def test_staff_queue_shows_reports_and_bans_from_them(page, live_server, screens
     ban = member_ban_active(spammer)
     assert ban.reason == "외부 거래 유도 광고"
     assert ban.until > timezone.now() + datetime.timedelta(days=6)
+    page.get_by_test_id("tab-bans").click()
+    page.get_by_test_id("ban").get_by_text("외부 거래 유도 광고").wait_for()
+    screenshot(page, "staff-bans")
     page.get_by_test_id("tab-log").click()
     page.get_by_test_id("moderation-log").get_by_text("외부 거래 유도 광고").wait_for()
     screenshot(page, "staff-moderation-log")

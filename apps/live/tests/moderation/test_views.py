@@ -104,3 +104,23 @@ def test_the_queue_is_staff_only(room):
     assert member.post(f"/staff/moderation/{report.pk}/dismiss/").status_code == 403
     report.refresh_from_db()
     assert report.status == ViewerReport.Status.WAITING
+
+
+def test_staff_lift_a_ban_from_the_list_and_it_is_logged(room):
+    """이용 제한 중 lists the ban; 해제 lifts it, logs who, and the member chats again."""
+    broadcast, sender, message = room
+    report = services.report_create(
+        reporter=UserFactory(), broadcast_id=broadcast.pk, message_id=message.pk, reason="abuse"
+    )
+    staff_user = UserFactory(is_staff=True)
+    services.report_handle(report_id=report.pk, actor=staff_user, action="ban", reason="욕설", days=7)
+    staff = _client(staff_user)
+    assert "욕설" in staff.get("/staff/moderation/?tab=bans").content.decode()
+    done = staff.post(f"/staff/moderation/bans/{sender.pk}/lift/", follow=True)
+    assert "이용 제한을 해제했어요" in done.content.decode()
+    assert member_ban_active(sender) is None
+    assert ModerationAction.objects.filter(action="unban", actor=staff_user, target_user=sender).exists()
+    assert (
+        "이미 해제된" in staff.post(f"/staff/moderation/bans/{sender.pk}/lift/", follow=True).content.decode()
+    )
+    room_services.chat_message_post(broadcast_id=broadcast.pk, user=sender, text="다시 왔어요")
