@@ -129,3 +129,50 @@ class PolicyConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} ({self.agreed_at:%Y-%m-%d})"
+
+
+class AccountBan(models.Model):
+    """A platform ban: while active the member may not chat in any room nor go live.
+
+    Active while ``lifted_at`` is empty and ``until`` is empty (for good) or still ahead. Written only by
+    ``apps.accounts.services.bans``; the live module's moderation logs who banned whom and from which report.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bans", verbose_name=_("회원")
+    )
+    reason = models.CharField(_("사유"), max_length=200)
+    until = models.DateTimeField(
+        _("제한 기한"), null=True, blank=True, help_text=_("비워 두면 영구 제한이에요.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("처리한 사람"),
+    )
+    created_at = models.DateTimeField(_("처리 시각"), auto_now_add=True)
+    lifted_at = models.DateTimeField(_("해제 시각"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("해제한 사람"),
+    )
+
+    class Meta:
+        verbose_name = _("이용 제한")
+        verbose_name_plural = _("이용 제한")
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["user", "lifted_at"], name="accounts_ban_active")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.reason[:30]}"
+
+    @property
+    def is_permanent(self) -> bool:
+        return self.until is None

@@ -1,11 +1,11 @@
 """Reads about users and their addresses. ``*_get_for_user`` never returns another user's row."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from apps.accounts.models import EmailVerification, ShippingAddress, User
+from apps.accounts.models import AccountBan, EmailVerification, ShippingAddress, User
 
 
 def username_is_taken(*, username: str) -> bool:
@@ -71,3 +71,32 @@ def email_change_pending(*, user: User) -> EmailVerification | None:
     if user.status != User.Status.ACTIVE:
         return None
     return EmailVerification.objects.filter(user=user, expires_at__gt=timezone.now()).first()
+
+
+def bans_active(*, user_id) -> QuerySet[AccountBan]:
+    """The member's bans in force now (``user_id`` may be an ``OuterRef``: live checks it inside the one
+    query a chat message costs)."""
+    return AccountBan.objects.filter(user_id=user_id, lifted_at__isnull=True).filter(
+        Q(until__isnull=True) | Q(until__gt=timezone.now())
+    )
+
+
+def member_ban_active(user) -> AccountBan | None:
+    """The ban that keeps ``user`` out of chat and off the air now, the longest first; None when free."""
+    if not (user and getattr(user, "pk", None)):
+        return None
+    bans = list(bans_active(user_id=user.pk))
+    if not bans:
+        return None
+    return max(bans, key=lambda ban: (ban.until is None, ban.until or ban.created_at))
+
+
+def bans_in_force(*, limit: int = 200) -> list[AccountBan]:
+    """Every ban in force now, latest first, with the member and who banned them (the staff's list)."""
+    now = timezone.now()
+    bans = AccountBan.objects.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gt=now))
+    return list(bans.select_related("user", "created_by").order_by("-created_at", "-id")[:limit])
+
+
+def member_get(*, user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id).first()

@@ -297,3 +297,11 @@ LIVE_HOLD = Rate(
     per_user=10,
     message="구매 요청이 너무 많아요. %(wait)s 후에 다시 시도해 주세요.",
 )
+LIVE_REPORT = Rate(
+    name="live-report",
+    seconds=10 * 60,
+    # A report costs staff a look: a viewer may flag what they see in a busy room, not flood the queue.
+    per_ip=60,
+    per_user=10,
+    message="신고가 너무 많아요. %(wait)s 후에 다시 신고해 주세요.",
+)

@@ -4,7 +4,15 @@ services, so a broadcast changed here behaves exactly as one changed by its sell
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.live.models import Broadcast, BroadcastAlarm, BroadcastPart, BroadcastPin, BroadcastProduct
+from apps.live.models import (
+    Broadcast,
+    BroadcastAlarm,
+    BroadcastPart,
+    BroadcastPin,
+    BroadcastProduct,
+    ModerationAction,
+    ViewerReport,
+)
 from apps.live.services import broadcasts, replay
 
 
@@ -98,3 +106,58 @@ class BroadcastAlarmAdmin(admin.ModelAdmin):
     list_filter = ("notified_at",)
     search_fields = ("broadcast__title", "user__username")
     autocomplete_fields = ("broadcast", "user")
+
+
+@admin.register(ViewerReport)
+class ViewerReportAdmin(admin.ModelAdmin):
+    """Viewers' reports as a record; they are handled in the report queue (/staff/moderation/), where each
+    act goes through the services and is logged."""
+
+    list_display = (
+        "created_at",
+        "target",
+        "reason",
+        "status",
+        "broadcast",
+        "reported_user",
+        "reporter",
+        "action",
+    )
+    list_filter = ("status", "target", "reason", "action", "created_at")
+    search_fields = (
+        "message_text",
+        "detail",
+        "reported_user__username",
+        "reporter__username",
+        "broadcast__title",
+    )
+    date_hierarchy = "created_at"
+    list_select_related = ("broadcast", "reported_user", "reporter")
+    readonly_fields = [field.name for field in ViewerReport._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The moderation log: who did what to whom, when. Written by the acts themselves, never by hand."""
+
+    list_display = ("created_at", "actor", "action", "target_user", "broadcast", "reason", "until")
+    list_filter = ("action", "created_at")
+    search_fields = ("actor__username", "target_user__username", "reason", "broadcast__title")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor", "target_user", "broadcast")
+    readonly_fields = [field.name for field in ModerationAction._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

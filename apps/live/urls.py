@@ -1,7 +1,7 @@
 from django.urls import path
 
 from apps.live.media import callbacks
-from apps.live.views import health, pages, questions, room, studio
+from apps.live.views import health, moderation, pages, questions, room, studio
 
 app_name = "live"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("live/<int:pk>/alarm/", pages.alarm_set, name="alarm"),
     path("live/<int:pk>/buy/", room.onair_hold, name="onair-hold"),
     path("live/<int:pk>/coupons/<int:coupon_id>/claim/", room.coupon_claim, name="coupon-claim"),
+    path("live/<int:pk>/report/", moderation.report_create, name="report"),
     path("live/studio/", studio.studio_index, name="studio-index"),
     path("live/<int:pk>/studio/", studio.studio, name="studio"),
     path("live/<int:pk>/studio/console/", studio.studio_console, name="studio-console"),
@@ -35,6 +36,12 @@ urlpatterns = [
         name="studio-question-done",
     ),
     path("live/<int:pk>/studio/health/", health.studio_health, name="studio-health"),
+    # Staff: the report queue and its actions.
+    path("staff/moderation/", moderation.staff_reports, name="staff-reports"),
+    path(
+        "staff/moderation/<int:pk>/<slug:action>/", moderation.staff_report_action, name="staff-report-action"
+    ),
+    path("staff/moderation/bans/<int:user_id>/lift/", moderation.staff_ban_lift, name="staff-ban-lift"),
     # The media server's callbacks (nginx-rtmp notify, form POST); the secret in the path is theirs only.
     path("live/media-server/<str:secret>/publish/", callbacks.media_publish, name="media-publish"),
     path(

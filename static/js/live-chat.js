@@ -52,10 +52,11 @@
     const name = el("span", "room__name", m.name);
     if (m.seller) name.prepend(el("span", "room__badge", "셀러"));
     item.append(name, el("span", "room__text", m.text));
-    if (me.moderator && !m.seller) {
+    const mayReport = me.user_id && m.user_id !== me.user_id;
+    if ((me.moderator && !m.seller) || mayReport) {
       const menu = el("button", "room__more", "⋯");
       menu.type = "button";
-      menu.setAttribute("aria-label", "메시지 관리");
+      menu.setAttribute("aria-label", me.moderator ? "메시지 관리" : "메시지 신고");
       menu.dataset.testid = "message-menu";
       menu.addEventListener("click", () => openMenu(item, m));
       item.append(menu);
@@ -70,14 +71,23 @@
   function openMenu(item, m) {
     root.querySelectorAll(".room__menu").forEach((node) => node.remove());
     const menu = el("div", "room__menu");
-    const del = el("button", "", "메시지 삭제");
-    del.type = "button";
-    del.dataset.testid = "message-delete";
-    del.addEventListener("click", () => { moderate({ action: "delete", id: m.id }); menu.remove(); });
-    const mute = el("button", "", `${m.name} 채팅 금지`);
-    mute.type = "button";
-    mute.addEventListener("click", () => { moderate({ action: "mute", user_id: m.user_id }); menu.remove(); });
-    menu.append(del, mute);
+    if (me.moderator && !m.seller) {
+      const del = el("button", "", "메시지 삭제");
+      del.type = "button";
+      del.dataset.testid = "message-delete";
+      del.addEventListener("click", () => { moderate({ action: "delete", id: m.id }); menu.remove(); });
+      const mute = el("button", "", `${m.name} 채팅 금지`);
+      mute.type = "button";
+      mute.addEventListener("click", () => { moderate({ action: "mute", user_id: m.user_id }); menu.remove(); });
+      menu.append(del, mute);
+    }
+    if (m.user_id !== me.user_id) {
+      const report = el("button", "room__menu-report", "신고하기");
+      report.type = "button";
+      report.dataset.testid = "message-report";
+      report.addEventListener("click", () => { menu.remove(); openReport(m); });
+      menu.append(report);
+    }
     item.append(menu);
   }
 
@@ -147,6 +157,7 @@
           $("[data-room-coupon]").hidden = true;
         }
         if (me.moderator) showModBar();
+        if (me.banned) closeForBan(me.banned);
         break;
       case "pin": renderPin(data); break;
       case "unpin": renderPin(null); break;
@@ -164,6 +175,14 @@
         else if (data.status === "live" && root.dataset.status !== "live") window.location.reload();
         break;
     }
+  }
+
+  // A member under a platform ban reads on; the page says why and until when instead of a chat box.
+  function closeForBan(text) {
+    const notice = $("[data-room-banned]");
+    if (notice) { notice.textContent = text; notice.hidden = false; }
+    if (input) { input.disabled = true; input.placeholder = "채팅이 제한된 계정이에요"; }
+    if (sendButton) sendButton.disabled = true;
   }
 
   function setViewers(data) {
@@ -288,6 +307,45 @@
     else showError(data.message || "쿠폰을 받지 못했어요.");
   });
 
+  // ---- Reports: a message (from its menu) or the broadcast (the 신고 button by the title) -------------------
+
+  const reportDialog = document.querySelector("[data-report-dialog]");
+  let reportTarget = null;
+
+  function openReport(m) {
+    if (root.dataset.authenticated !== "1") { window.location.href = root.dataset.loginUrl; return; }
+    if (!reportDialog) return;
+    reportTarget = m;
+    const form = reportDialog.querySelector("form");
+    form.reset();
+    reportDialog.querySelector("[data-report-error]").hidden = true;
+    const quote = reportDialog.querySelector("[data-report-quote]");
+    quote.hidden = !m;
+    quote.textContent = m ? `${m.name}: ${m.text}` : "";
+    reportDialog.querySelector("[data-report-title]").textContent = m ? "채팅 메시지 신고" : "방송 신고";
+    reportDialog.showModal();
+  }
+
+  if (reportDialog) {
+    const form = reportDialog.querySelector("form");
+    reportDialog.querySelector("[data-report-cancel]").addEventListener("click", () => reportDialog.close());
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      if (reportTarget) data.append("message", reportTarget.id);
+      const submit = form.querySelector("[type=submit]");
+      submit.disabled = true;
+      const { status, data: answer } = await post(root.dataset.reportUrl, data);
+      submit.disabled = false;
+      if (status === 201) { reportDialog.close(); addNotice(answer.message); return; }
+      if (status === 401 && answer.error && answer.error.login_url) { window.location.href = answer.error.login_url; return; }
+      const box = reportDialog.querySelector("[data-report-error]");
+      box.textContent = (answer.error && answer.error.message) || "신고하지 못했어요. 잠시 후 다시 시도해 주세요.";
+      box.hidden = false;
+    });
+  }
+  document.querySelectorAll("[data-report-broadcast]").forEach((button) => button.addEventListener("click", () => openReport(null)));
+
   // ---- Moderators ------------------------------------------------------------------------------------------
 
   function showModBar() {
@@ -332,7 +390,7 @@
     list.replaceChildren();
     client.subscribe(`/topic/live.${id}.events`, onEvent);
     client.subscribe(`/topic/live.${id}.chat`, onChat);
-    if (input && root.dataset.status !== "ended") { input.disabled = false; sendButton.disabled = false; }
+    if (input && root.dataset.status !== "ended" && !me.banned) { input.disabled = false; sendButton.disabled = false; }
     root.dataset.connected = "1";
   };
   client.onWebSocketClose = () => {

@@ -562,6 +562,12 @@ CONSTANCE_CONFIG = {
         ),
         int,
     ),
+    "LIVE_REPORTS_SPIKE_COUNT": (
+        5,
+        _("신고 급증 기준(건): 한 방송에 아래 기간 안에 이만큼 신고가 들어오면 운영 모니터에 급증으로 표시"),
+        int,
+    ),
+    "LIVE_REPORTS_SPIKE_MINUTES": (5, _("신고 급증 기준 기간(분)"), int),
     "PLAYER_LATENCY_PRESET": ("low", _("플레이어 지연 설정: 저지연 또는 일반"), "latency_preset"),
     "REFUND_ALERT_MINUTES": (
         30,
@@ -642,6 +648,7 @@ CONSTANCE_CONFIG_FIELDSETS = {
         "SELLER_PAYOUT_DAYS",
     ),
     "라이브 쇼핑": ("LIVE_COUPON_MAX_AMOUNT", "LIVE_RECONNECT_GRACE_SECONDS"),
+    "라이브 신고": ("LIVE_REPORTS_SPIKE_COUNT", "LIVE_REPORTS_SPIKE_MINUTES"),
     "사업자 정보": (
         "BUSINESS_NAME",
         "BUSINESS_REPRESENTATIVE",

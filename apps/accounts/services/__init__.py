@@ -8,6 +8,7 @@ from apps.accounts.services.addresses import (
     address_set_default,
     address_update,
 )
+from apps.accounts.services.bans import ban_lift, ban_platform
 from apps.accounts.services.codes import EMAIL_CODE_MAX_ATTEMPTS, EMAIL_CODE_RESEND_INTERVAL, EMAIL_CODE_TTL
 from apps.accounts.services.demo import user_ensure_demo
 from apps.accounts.services.email_change import (
@@ -55,6 +56,8 @@ __all__ = [
     "address_delete",
     "address_set_default",
     "address_update",
+    "ban_lift",
+    "ban_platform",
     "email_change_cancel",
     "email_change_confirm",
     "email_change_request",

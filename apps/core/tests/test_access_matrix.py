@@ -203,6 +203,8 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/live/{broadcast}/coupons/999999/claim/",
         "401 4xx 4xx 4xx 4xx 4xx",
     ),
+    # Any member may report a broadcast (the seller not their own: 400); anonymous viewers are told to log in.
+    "live/<int:pk>/report/": ("POST", "/live/{broadcast}/report/", "401 4xx 4xx 4xx 4xx 4xx"),
     "live/studio/": ("GET", "/live/studio/", "login 403 403 200 200 200"),
     "live/<int:pk>/studio/": ("GET", "/live/{broadcast}/studio/", "login 404 404 200 404 200"),
     "live/<int:pk>/studio/console/": (
@@ -264,6 +266,18 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     ),
     # --- reports (staff) --------------------------------------------------------------------------------
     "staff/dashboard/": ("GET", "/staff/dashboard/", "login 403 403 403 403 200"),
+    # The report queue: staff only; an unknown report is 404 to staff, never reached by anyone else.
+    "staff/moderation/": ("GET", "/staff/moderation/", "login 403 403 403 403 200"),
+    "staff/moderation/<int:pk>/<slug:action>/": (
+        "POST",
+        "/staff/moderation/999999/dismiss/",
+        "login 403 403 403 403 404",
+    ),
+    "staff/moderation/bans/<int:user_id>/lift/": (
+        "POST",
+        "/staff/moderation/bans/999999/lift/",
+        "login 403 403 403 403 404",
+    ),
     "staff/dashboard/<slug:table>.csv": (
         "GET",
         "/staff/dashboard/user-statistics.csv",
@@ -450,6 +464,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
 # Every ModelAdmin's pages (changelist, add, history, delete, change) behave alike: staff only.
 ADMIN_MODELS = {
     "account/emailaddress",
+    "accounts/accountban",
     "accounts/emailverification",
     "accounts/shippingaddress",
     "accounts/user",
@@ -471,6 +486,8 @@ ADMIN_MODELS = {
     "django_celery_beat/solarschedule",
     "live/broadcast",
     "live/broadcastalarm",
+    "live/moderationaction",
+    "live/viewerreport",
     "orders/cart",
     "orders/order",
     "orders/orderline",

@@ -25,6 +25,7 @@ from apps.live.models.chat import (
     LiveCoupon,
     LiveCouponClaim,
 )
+from apps.live.models.reports import ModerationAction, ViewerReport
 
 __all__ = [
     "Broadcast",
@@ -41,4 +42,6 @@ __all__ = [
     "ChatRoomSettings",
     "LiveCoupon",
     "LiveCouponClaim",
+    "ModerationAction",
+    "ViewerReport",
 ]

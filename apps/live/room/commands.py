@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from apps.catalog.selectors import product_options
 from apps.core import ratelimit
 from apps.live.models import BroadcastProduct
-from apps.live.room.services import UNAVAILABLE_MESSAGE, ChatRefused
+from apps.live.room.services import UNAVAILABLE_MESSAGE, ChatRefused, ban_refuse
 from apps.live.services import claims
 from apps.live.services.holds import HOLD_MAX_QUANTITY
 
@@ -111,11 +111,12 @@ def option_match(options: list, typed: str, *, code: str):
 def chat_command_run(*, broadcast_id: int, user, text: str) -> None:
     """Act on a chat command and tell the viewer alone what happened; never raises for what they wrote.
 
-    Raises ``ChatRefused`` only for what the room refuses any message for (not logged in), so the consumer
-    answers it as it answers a refused message.
+    Raises ``ChatRefused`` only for what the room refuses any message for (not logged in, a platform ban), so
+    the consumer answers it as it answers a refused message.
     """
     if not (user and user.is_authenticated and user.is_active):
         raise ChatRefused("login-required", "로그인하고 주문해 주세요.")
+    ban_refuse(user)
     try:
         hint = _run(broadcast_id=broadcast_id, user=user, text=text)
     except Exception:

@@ -33,6 +33,8 @@ from channels.db import database_sync_to_async
 from django.db import DatabaseError
 from django.http import Http404
 
+from apps.accounts.bans import ban_message
+from apps.accounts.selectors import member_ban_active
 from apps.core import ratelimit
 from apps.live import selectors
 from apps.live.room import auth, commands, publish, questions
@@ -165,12 +167,15 @@ def _json_of(frame: stomp.Frame) -> dict:
 
 def _identity(user, broadcast) -> dict:
     if not (user and user.is_authenticated):
-        return {"user_id": None, "name": "", "seller": False, "moderator": False}
+        return {"user_id": None, "name": "", "seller": False, "moderator": False, "banned": ""}
+    ban = member_ban_active(user)
     return {
         "user_id": user.pk,
         "name": room_selectors.display_name_of(user),
         "seller": broadcast.seller_id == user.pk,
         "moderator": room_selectors.may_moderate(user=user, broadcast=broadcast),
+        # The page says why the chat is closed to them before they type (the SEND is refused all the same).
+        "banned": ban_message(ban) if ban else "",
     }
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from apps.accounts.selectors import bans_active
 from apps.catalog.models import ProductOption
 from apps.catalog.selectors import product_cards, product_options, product_stock, products_visible
 from apps.live.models import (
@@ -141,14 +142,15 @@ def room_settings(*, broadcast_id: int) -> ChatRoomSettings:
 
 def broadcast_for_sender(*, broadcast_id: int, user) -> tuple[Broadcast, ChatRoomSettings] | None:
     """The broadcast a member sends a chat message to, and its room's settings, in one query (a busy room
-    takes many messages a second): the broadcast carries ``sender_muted`` and ``sender_moderates``
-    (``may_moderate``)."""
+    takes many messages a second): the broadcast carries ``sender_muted``, ``sender_banned`` (a platform ban
+    in force) and ``sender_moderates`` (``may_moderate``)."""
     broadcast = (
         Broadcast.objects.filter(pk=broadcast_id)
         .select_related("chat_settings")
         .annotate(
             sender_muted=Exists(ChatMute.objects.filter(broadcast=OuterRef("pk"), user=user)),
             sender_appointed=Exists(BroadcastModerator.objects.filter(broadcast=OuterRef("pk"), user=user)),
+            sender_banned=Exists(bans_active(user_id=user.pk)),
         )
         .first()
     )

@@ -21,6 +21,8 @@ from django.db.models import F
 from django.utils import timezone
 from django_redis.exceptions import ConnectionInterrupted
 
+from apps.accounts.bans import ban_message
+from apps.accounts.selectors import member_ban_active
 from apps.core import ratelimit
 from apps.core.metrics import CHAT_MESSAGES
 from apps.live.models import (
@@ -33,7 +35,9 @@ from apps.live.models import (
     ChatRoomSettings,
     LiveCoupon,
     LiveCouponClaim,
+    ModerationAction,
 )
+from apps.live.moderation.log import action_log
 from apps.live.room import selectors as room_selectors
 from apps.live.room.publish import room_publish
 
@@ -114,7 +118,8 @@ def _slow_mode_check(*, broadcast_id: int, user_id: int, seconds: int) -> None:
 def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
     """Accept a viewer's message: checks, then persist; the room sees it after commit.
 
-    Raises ``ChatRefused`` for an anonymous or inactive sender, an ended or unknown broadcast, an empty or
+    Raises ``ChatRefused`` for an anonymous or inactive sender, an ended or unknown broadcast, a member under a
+    platform ban (``banned``: the reason and until when), an empty or
     too long text, a banned word, a muted sender, the rate limit (``CHAT_RATE_LIMIT_*``) or slow mode, and
     (``unavailable``) while Redis, which keeps the limits, is unreachable.
     The seller, staff and moderators are held to neither the rate limit nor slow mode.
@@ -127,6 +132,8 @@ def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
     broadcast, settings_row = found
     if broadcast.is_ended:
         raise ChatRefused("ended", "방송이 끝나 채팅이 닫혔어요.")
+    if broadcast.sender_banned:
+        ban_refuse(user)
     text = text_clean(text)
     if not text:
         raise ChatRefused("empty", "메시지를 입력해 주세요.")
@@ -166,6 +173,13 @@ def chat_message_post(*, broadcast_id: int, user, text: str) -> ChatMessage:
     return message
 
 
+def ban_refuse(user) -> None:
+    """Raise ``ChatRefused("banned")`` telling the member why and until when, if a platform ban holds them."""
+    ban = member_ban_active(user)
+    if ban is not None:
+        raise ChatRefused("banned", ban_message(ban))
+
+
 # ---- Moderation ----------------------------------------------------------------------------------------
 
 
@@ -180,8 +194,11 @@ def _settings_locked(broadcast: Broadcast) -> ChatRoomSettings:
 
 
 @transaction.atomic
-def chat_message_delete(*, broadcast: Broadcast, message_id: int, actor) -> ChatMessage:
-    """Hide a message for everyone: the room is told to remove it; it never shows on joining again."""
+def chat_message_delete(*, broadcast: Broadcast, message_id: int, actor, logged: bool = True) -> ChatMessage:
+    """Hide a message for everyone: the room is told to remove it; it never shows on joining again.
+
+    Logged as a ``ModerationAction`` unless the caller logs the act itself (``logged=False``: the staff queue).
+    """
     _moderator_required(broadcast=broadcast, actor=actor)
     message = ChatMessage.objects.select_for_update().filter(pk=message_id, broadcast=broadcast).first()
     if message is None:
@@ -191,12 +208,23 @@ def chat_message_delete(*, broadcast: Broadcast, message_id: int, actor) -> Chat
         message.deleted_by = actor
         message.save(update_fields=["deleted_at", "deleted_by"])
         room_publish(broadcast_id=broadcast.pk, topic="chat", payload={"type": "deleted", "id": message.pk})
+        if logged:
+            action_log(
+                actor=actor,
+                action=ModerationAction.Action.DELETE,
+                target_user_id=message.user_id,
+                broadcast_id=broadcast.pk,
+                message_id=message.pk,
+            )
     return message
 
 
 @transaction.atomic
-def chat_user_mute(*, broadcast: Broadcast, user_id: int, actor, on: bool = True) -> bool:
-    """Mute (or unmute) a member in this room; the seller and staff cannot be muted."""
+def chat_user_mute(
+    *, broadcast: Broadcast, user_id: int, actor, on: bool = True, logged: bool = True
+) -> bool:
+    """Mute (or unmute) a member in this room; the seller and staff cannot be muted. Logged as a
+    ``ModerationAction`` unless the caller logs the act itself (``logged=False``)."""
     _moderator_required(broadcast=broadcast, actor=actor)
     if user_id == broadcast.seller_id:
         raise ChatRefused("forbidden", "셀러는 채팅 금지할 수 없어요.")
@@ -204,6 +232,13 @@ def chat_user_mute(*, broadcast: Broadcast, user_id: int, actor, on: bool = True
         ChatMute.objects.get_or_create(broadcast=broadcast, user_id=user_id, defaults={"muted_by": actor})
     else:
         ChatMute.objects.filter(broadcast=broadcast, user_id=user_id).delete()
+    if logged:
+        action_log(
+            actor=actor,
+            action=ModerationAction.Action.MUTE if on else ModerationAction.Action.UNMUTE,
+            target_user_id=user_id,
+            broadcast_id=broadcast.pk,
+        )
     room_publish(
         broadcast_id=broadcast.pk, topic="chat", payload={"type": "muted", "user_id": user_id, "on": on}
     )

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.selectors import member_ban_active
 from apps.core.events import publish
 from apps.live.models import Broadcast, BroadcastPart
 from apps.live.services.cards import cards_changed
@@ -141,7 +142,7 @@ def broadcast_publish_start(*, public_name: str, key: str, client_id: str = "") 
     Accepted: the right key of a broadcast that is scheduled, or live (an encoder reconnecting inside the
     grace window, or before the media server reported its old connection closed). Refused: an unknown name,
     a wrong or replaced key, an ended broadcast (its key is never good again), a broadcast whose grace ran
-    out (it ends now, at its drop), a seller who may no longer broadcast. Each accepted publish is a
+    out (it ends now, at its drop), a seller who may no longer broadcast or is under a platform ban. Each accepted publish is a
     ``BroadcastPart``.
     """
     with transaction.atomic():
@@ -162,6 +163,8 @@ def _publish_start(*, public_name: str, key: str, client_id: str) -> tuple[Broad
         return broadcast, "broadcast ended"
     if not may_broadcast(broadcast.seller):
         return broadcast, "seller may not broadcast"
+    if member_ban_active(broadcast.seller) is not None:
+        return broadcast, "seller banned"
     now = timezone.now()
     if _grace_over(broadcast, now):
         _end(broadcast, at=broadcast.publisher_dropped_at)

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.bans import ban_message
+from apps.accounts.selectors import member_ban_active
 from apps.live import hooks, selectors
 from apps.live.forms import BroadcastForm, ProductAddForm
 from apps.live.media.server import KEYFRAME_INTERVAL_SECONDS
@@ -52,11 +54,14 @@ def studio(request, pk: int):
     health = selectors.studio_stream_health(broadcast=broadcast)
     checklist = selectors.studio_checklist(broadcast=broadcast, items=items, health=health)
     member_query = request.GET.get("member", "")[:50]
+    # The publish gate refuses a banned seller; the studio says so before they try (and why, until when).
+    ban = member_ban_active(broadcast.seller)
     return render(
         request,
         "live/studio.html",
         {
             "broadcast": broadcast,
+            "ban_message": ban_message(ban, doing="방송") if ban else "",
             "items": items,
             "pins": broadcast.pins.select_related("product").order_by("-offset_seconds")[:20],
             "product_choices": selectors.studio_product_choices(broadcast=broadcast),
