@@ -9,6 +9,7 @@ import pytest
 from constance.test import override_config
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
 from apps.catalog.tests.factories import UserFactory
@@ -136,7 +137,7 @@ def test_the_page_polls_numbers_as_json(staff_client):
 
 
 def test_staff_stop_a_broadcast_with_a_reason_the_seller_reads_in_mail_and_studio(
-    staff_client, client, django_capture_on_commit_callbacks
+    staff_client, django_capture_on_commit_callbacks
 ):
     """The show ends, the seller is mailed the reason in Korean, and the studio shows it."""
     show = _on_air("무허가 건강식품 라이브")
@@ -157,6 +158,7 @@ def test_staff_stop_a_broadcast_with_a_reason_the_seller_reads_in_mail_and_studi
     assert reason in mail.outbox[0].body
     assert f"/live/{show.pk}/studio/" in mail.outbox[0].body
 
+    client = Client()
     client.force_login(show.seller)
     studio = client.get(f"/live/{show.pk}/studio/").content.decode()
     assert "운영자가 이 방송을 중지했어요" in studio

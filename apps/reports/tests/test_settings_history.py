@@ -70,7 +70,7 @@ def test_a_change_outside_a_request_has_no_member_and_an_unchanged_write_is_not_
     change = RuntimeSettingChange.objects.get()
     assert change.actor is None
     assert change.actor_name == ""
-    assert change.old_was_default is True
+    assert change.old_value == '{"__type__": "default", "__value__": 50000}'
 
 
 def test_staff_restore_an_earlier_value_and_the_restore_is_kept(client):

@@ -37,7 +37,7 @@ def _messages(broadcast, count: int, seconds_ago: int) -> None:
 
 
 def _paid(option, seconds_ago: int, *, placed_seconds_ago: int | None = None) -> Order:
-    order = order_make(items={option.pk: 1})
+    order = order_make(user=UserFactory(), items={option.pk: 1})
     placed = seconds_ago + 20 if placed_seconds_ago is None else placed_seconds_ago
     Order.objects.filter(pk=order.pk).update(
         created_at=NOW - datetime.timedelta(seconds=placed),
