@@ -6,7 +6,12 @@ from apps.accounts.services import WITHDRAWN_NAME
 from apps.core.events import subscribe
 from apps.live.room import services as room_services
 from apps.live.services import alarms, claims, replay
-from apps.live.services.broadcasts import BROADCAST_ENDED, BROADCAST_STARTED
+from apps.live.services.broadcasts import (
+    BROADCAST_ENDED,
+    BROADCAST_STARTED,
+    BROADCAST_STOPPED,
+    broadcast_stop_notify,
+)
 from apps.orders import selectors as orders_selectors
 from apps.orders import services as orders_services
 from apps.orders.models import Order
@@ -16,6 +21,12 @@ from apps.orders.models import Order
 def alarms_notify_on_start(*, event: str, payload: dict) -> None:
     """Mail every "알림 받기" subscriber once (a retried handler skips those already mailed)."""
     alarms.broadcast_alarms_notify(broadcast_id=payload["broadcast_id"])
+
+
+@subscribe(BROADCAST_STOPPED)
+def stop_notice_mail(*, event: str, payload: dict) -> None:
+    """The seller learns by mail why staff took the show off the air (the studio shows it too)."""
+    broadcast_stop_notify(broadcast_id=payload["broadcast_id"])
 
 
 @subscribe(BROADCAST_ENDED)

@@ -10,6 +10,7 @@ from apps.reports.models import (
     BroadcastReport,
     BroadcastReportPin,
     JobRun,
+    RuntimeSettingChange,
     SellerStatement,
     Settlement,
     UserStatisticsDay,
@@ -186,3 +187,30 @@ class SellerStatementAdmin(_ReadOnlyAdmin):
                 csv_row([row.seller_id, row.seller.business_name, *statement_cells(row), row.paid_by or ""])
             )
         return response
+
+
+@admin.register(RuntimeSettingChange)
+class RuntimeSettingChangeAdmin(_ReadOnlyAdmin):
+    """Read-only: rows are written by constance's signal; restoring is the staff page's button (it writes
+    through constance, so the restore is recorded too)."""
+
+    list_display = ("changed_at", "key", "old_shown", "new_shown", "actor_shown", "restored_from")
+    list_filter = ("key", "changed_at")
+    search_fields = ("key", "actor_name", "actor__username")
+    date_hierarchy = "changed_at"
+
+    @admin.display(description=_("이전 값"))
+    def old_shown(self, obj):
+        from apps.reports.settings_history import value_decode, value_label
+
+        return value_label(value_decode(obj.old_value)) + (" (기본값)" if obj.old_was_default else "")
+
+    @admin.display(description=_("새 값"))
+    def new_shown(self, obj):
+        from apps.reports.settings_history import value_decode, value_label
+
+        return value_label(value_decode(obj.new_value))
+
+    @admin.display(description=_("변경한 사람"))
+    def actor_shown(self, obj):
+        return (obj.actor.get_username() if obj.actor else obj.actor_name) or "시스템"

@@ -14,6 +14,12 @@ class ReportsConfig(AppConfig):
         from apps.reports.selectors.broadcasts import broadcast_report_for_studio
 
         install_database_metrics()
+        from constance.signals import config_updated
+
+        from apps.reports.settings_history import runtime_setting_change_record
+
+        # Every runtime-setting write, from admin or a service, is kept with who, when, old and new value.
+        config_updated.connect(runtime_setting_change_record, dispatch_uid="reports.runtime_setting_history")
         # The studio's broadcast report is computed here, where the job's figures are (live cannot import us).
         live_hooks.broadcast_report_register(broadcast_report_for_studio)
         # After every migrate (and every test-database flush) each registered job has its beat schedule.

@@ -272,3 +272,45 @@ class BroadcastReportPin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_name} {self.pinned_from:%H:%M}~{self.pinned_until:%H:%M}"
+
+
+class RuntimeSettingChange(models.Model):
+    """One change of a runtime setting (django-constance), whoever made it and however: admin → 운영 설정,
+    a restore from this history, a service or a command. Written only by
+    ``apps.reports.settings_history.runtime_setting_change_record``, from constance's ``config_updated``.
+
+    Values are kept in constance's own encoding (``constance.codecs.dumps``), so a restore writes back exactly
+    the value and type that was in force (a ``Decimal`` stays a ``Decimal``). ``old_was_default``: the setting
+    had never been stored, so its declared default was in force before.
+    """
+
+    key = models.CharField(_("설정"), max_length=100, db_index=True)
+    old_value = models.TextField(_("이전 값"))
+    new_value = models.TextField(_("새 값"))
+    old_was_default = models.BooleanField(_("이전 값은 기본값"), default=False)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("변경한 사람"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("변경한 사람 (기록 당시)"), max_length=150, blank=True)
+    restored_from = models.ForeignKey(
+        "self",
+        verbose_name=_("되돌린 기록"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="restorations",
+    )
+    changed_at = models.DateTimeField(_("변경 시각"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("운영 설정 변경 기록")
+        verbose_name_plural = _("운영 설정 변경 기록")
+        ordering = ("-changed_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.changed_at:%Y-%m-%d %H:%M}"

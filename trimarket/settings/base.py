@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who changed a runtime setting: constance's signal knows the values, this knows the member.
+    "apps.core.actor.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -604,6 +606,22 @@ CONSTANCE_CONFIG = {
         _("정산 지급일(일): 구매확정일로부터 이 일수 뒤에 셀러에게 정산 금액을 지급"),
         int,
     ),
+    # The staff's live monitor (/staff/live/) flags a show whose chat runs well above its own recent pace.
+    "LIVE_MONITOR_SPIKE_FACTOR": (
+        Decimal("3.0"),
+        _("채팅 급증 배수: 최근 1분 채팅이 이 방송의 평소(기준 구간 분당 평균)의 몇 배 이상이면 알림"),
+        Decimal,
+    ),
+    "LIVE_MONITOR_SPIKE_MIN_MESSAGES": (
+        30,
+        _("채팅 급증 최소 메시지 수(분당): 이보다 적으면 배수를 넘어도 알리지 않음"),
+        int,
+    ),
+    "LIVE_MONITOR_BASELINE_MINUTES": (
+        10,
+        _("채팅 급증 기준 구간(분): 최근 1분 직전 이 시간 동안의 분당 평균을 평소로 봄"),
+        int,
+    ),
     # What the footer of every page shows (전자상거래법 §10: who runs the shop) and the privacy policy names.
     "BUSINESS_NAME": ("(주)트라이마켓", _("상호"), str),
     "BUSINESS_REPRESENTATIVE": ("김트라이", _("대표자"), str),
@@ -649,6 +667,11 @@ CONSTANCE_CONFIG_FIELDSETS = {
     ),
     "라이브 쇼핑": ("LIVE_COUPON_MAX_AMOUNT", "LIVE_RECONNECT_GRACE_SECONDS"),
     "라이브 신고": ("LIVE_REPORTS_SPIKE_COUNT", "LIVE_REPORTS_SPIKE_MINUTES"),
+    "라이브 모니터": (
+        "LIVE_MONITOR_SPIKE_FACTOR",
+        "LIVE_MONITOR_SPIKE_MIN_MESSAGES",
+        "LIVE_MONITOR_BASELINE_MINUTES",
+    ),
     "사업자 정보": (
         "BUSINESS_NAME",
         "BUSINESS_REPRESENTATIVE",

@@ -284,6 +284,18 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "login 403 403 403 403 2xx",
     ),
     "staff/runtime-settings.json": ("GET", "/staff/runtime-settings.json", "login 403 403 403 403 200"),
+    # The live monitor and its actions: staff only. Stopping the seller's broadcast with no reason is refused
+    # with a message and back to the monitor (3xx); the broadcast stays on air for the cells after it.
+    "staff/live/": ("GET", "/staff/live/", "login 403 403 403 403 200"),
+    "staff/live/figures.json": ("GET", "/staff/live/figures.json", "login 403 403 403 403 200"),
+    "staff/live/<int:pk>/stop/": ("POST", "/staff/live/{broadcast}/stop/", "login 403 403 403 403 3xx"),
+    # Runtime settings history; a restore of a change that does not exist is a message on the page (3xx).
+    "staff/settings/": ("GET", "/staff/settings/", "login 403 403 403 403 200"),
+    "staff/settings/changes/<int:change_id>/restore/": (
+        "POST",
+        "/staff/settings/changes/999999/restore/",
+        "login 403 403 403 403 3xx",
+    ),
     # Loopback may scrape (the test client is 127.0.0.1); the gateway never exposes /metrics.
     "metrics": ("GET", "/metrics", "200 200 200 200 200 200"),
     # --- accounts (ours) ------------------------------------------------------------------------------
@@ -498,6 +510,7 @@ ADMIN_MODELS = {
     "payments/refund",
     "reports/broadcastreport",
     "reports/jobrun",
+    "reports/runtimesettingchange",
     "reports/sellerstatement",
     "reports/settlement",
     "reports/userstatisticsday",

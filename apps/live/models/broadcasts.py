@@ -74,6 +74,17 @@ class Broadcast(models.Model):
     likes = models.PositiveIntegerField(
         _("좋아요"), default=0, editable=False, help_text=_("방송 중 시청자가 누른 하트의 합계")
     )
+    # Set only when staff stopped the broadcast from the live monitor: the seller reads it in the studio.
+    stop_reason = models.TextField(_("운영자 중지 사유"), blank=True, editable=False)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("중지한 운영자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     products = models.ManyToManyField(
         "catalog.Product", through="BroadcastProduct", related_name="broadcasts", verbose_name=_("판매 상품")
     )
@@ -99,6 +110,10 @@ class Broadcast(models.Model):
     def is_reconnecting(self) -> bool:
         """Live, but the encoder dropped and the grace window for its reconnect is running."""
         return self.status == self.Status.LIVE and self.publisher_dropped_at is not None
+
+    @property
+    def was_stopped_by_staff(self) -> bool:
+        return bool(self.stop_reason)
 
     @property
     def is_scheduled(self) -> bool:

@@ -2,7 +2,7 @@
 package re-exports the names that other modules, the room transport and the tests use.
 
 - ``broadcasts``: schedule, edit, stream key, the media server's publish gate, the reconnect grace, end,
-  reopen
+  staff's stop with a reason (and the seller's mail), reopen
 - ``replay``: each publish's closed recording and the VOD replay joined from them
 - ``onair``: products on air, pins, 품절
 - ``holds``: the on-air hold (바로 구매 pressed in the room)
@@ -24,6 +24,8 @@ from apps.live.services.broadcasts import (
     broadcast_publish_stop,
     broadcast_reopen,
     broadcast_save,
+    broadcast_stop,
+    broadcast_stop_notify,
     broadcast_stream_key_regenerate,
     broadcasts_grace_sweep,
     may_broadcast,
@@ -58,6 +60,8 @@ __all__ = [
     "broadcast_reopen",
     "broadcast_replay_make",
     "broadcast_save",
+    "broadcast_stop",
+    "broadcast_stop_notify",
     "broadcast_stream_key_regenerate",
     "broadcast_viewers_sample",
     "broadcasts_grace_sweep",

@@ -16,13 +16,18 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.selectors import member_ban_active
 from apps.core.events import publish
 from apps.live.models import Broadcast, BroadcastPart
+from apps.live.room.publish import room_publish
 from apps.live.services.cards import cards_changed
 from apps.live.services.replay import replay_schedule_if_ready, replays_schedule_overdue
 from apps.sellers.selectors import seller_for_user, seller_may_sell
@@ -31,6 +36,8 @@ STREAM_KEY_BYTES = 24
 PUBLIC_NAME_BYTES = 8
 BROADCAST_STARTED = "live.broadcast_started"
 BROADCAST_ENDED = "live.broadcast_ended"
+BROADCAST_STOPPED = "live.broadcast_stopped_by_staff"
+STOP_REASON_MAX_CHARS = 500
 RECONNECT_GRACE_DEFAULT_SECONDS = 60
 
 logger = logging.getLogger(__name__)
@@ -282,6 +289,58 @@ def broadcast_end(*, broadcast: Broadcast) -> Broadcast:
 
 
 @transaction.atomic
+def broadcast_stop(*, broadcast: Broadcast, actor, reason: str) -> Broadcast:
+    """Staff take a show off the air (the live monitor's 방송 중지), with a reason the seller is told.
+
+    The reason is kept on the broadcast (the studio shows it), the room hears ``status: ended`` after the
+    commit (every viewer's page closes the chat and reloads to the ended page), and ``BROADCAST_STOPPED``'s
+    subscriber mails the seller. Raises ``PermissionDenied`` for anyone but active staff and
+    ``ValidationError`` (Korean) for an empty or too long reason or a broadcast not on air.
+    """
+    if not (actor and actor.is_active and actor.is_staff):
+        raise PermissionDenied("운영자만 방송을 중지할 수 있어요.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "중지 사유를 적어 주세요. 셀러에게 그대로 전달돼요."})
+    if len(reason) > STOP_REASON_MAX_CHARS:
+        raise ValidationError({"reason": f"중지 사유는 {STOP_REASON_MAX_CHARS}자까지 적을 수 있어요."})
+    broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
+    if broadcast.status != Broadcast.Status.LIVE:
+        raise ValidationError("방송 중인 방송만 중지할 수 있어요.")
+    broadcast.stop_reason = reason
+    broadcast.stopped_by = actor
+    broadcast.save(update_fields=["stop_reason", "stopped_by"])
+    _end(broadcast, at=broadcast.publisher_dropped_at)
+    # The ticker would tell the room within its next tick; staff stopping a show want it gone now.
+    room_publish(broadcast_id=broadcast.pk, topic="events", payload={"type": "status", "status": "ended"})
+    publish(BROADCAST_STOPPED, {"broadcast_id": broadcast.pk})
+    logger.info("broadcast %s stopped by staff member %s", broadcast.pk, actor.pk)
+    return broadcast
+
+
+def broadcast_stop_notify(*, broadcast_id: int) -> bool:
+    """Mail the seller why staff stopped their broadcast (``BROADCAST_STOPPED``'s subscriber); False when the
+    seller has no email. A retried handler may mail twice: a repeated notice beats a lost one."""
+    broadcast = Broadcast.objects.select_related("seller").get(pk=broadcast_id)
+    seller = broadcast.seller
+    if not broadcast.stop_reason or not seller.email:
+        return False
+    context = {
+        "broadcast": broadcast,
+        "seller": seller,
+        "studio_url": settings.SITE_URL.rstrip("/") + reverse("live:studio", kwargs={"pk": broadcast.pk}),
+        "stopped_at": timezone.localtime(broadcast.ended_at),
+    }
+    send_mail(
+        subject=render_to_string("live/email/broadcast_stopped_subject.txt", context).strip(),
+        message=render_to_string("live/email/broadcast_stopped.txt", context),
+        from_email=None,
+        recipient_list=[seller.email],
+    )
+    return True
+
+
+@transaction.atomic
 def broadcast_reopen(*, broadcast: Broadcast, scheduled_at: datetime | None = None) -> Broadcast:
     """Put an ended broadcast back on the schedule with its key (staff's tool; the demo's always-live one).
 
@@ -293,6 +352,7 @@ def broadcast_reopen(*, broadcast: Broadcast, scheduled_at: datetime | None = No
     broadcast.started_at = broadcast.ended_at = broadcast.publisher_dropped_at = None
     broadcast.recording_path = broadcast.replay_path = ""
     broadcast.replay_status = Broadcast.ReplayStatus.NONE
+    broadcast.stop_reason, broadcast.stopped_by = "", None
     broadcast.full_clean()
     broadcast.save()
     broadcast.pins.all().delete()

@@ -411,13 +411,17 @@ def stock_holds_open_count(*, user_id: int) -> int:
     ).count()
 
 
-def paid_line_sales(*, product_ids, placed_from) -> list[tuple[int, object, int]]:
+def paid_line_sales(*, product_ids, placed_from, paid_from=None) -> list[tuple[int, object, int]]:
     """(order id, paid at, amount) of every paid line of these products in orders placed from ``placed_from``
-    on: what a live broadcast's console counts as its sales as they come in (a refund later is the report's
-    and the settlement's business)."""
-    rows = OrderLine.objects.filter(
+    on (and paid after ``paid_from``, when given): what a live broadcast's console and the staff's live
+    monitor count as its sales as they come in (a refund later is the report's and the settlement's
+    business)."""
+    lines = OrderLine.objects.filter(
         product_id__in=list(product_ids), order__created_at__gte=placed_from, order__paid_at__isnull=False
-    ).values_list("order_id", "order__paid_at", "unit_price", "quantity")
+    )
+    if paid_from is not None:
+        lines = lines.filter(order__paid_at__gt=paid_from)
+    rows = lines.values_list("order_id", "order__paid_at", "unit_price", "quantity")
     return [(order_id, paid_at, unit_price * quantity) for order_id, paid_at, unit_price, quantity in rows]
 
 

@@ -3,6 +3,7 @@
 import pytest
 from celery.schedules import crontab
 
+from apps.live.tests.conftest import live_media, media_server, publisher  # noqa: F401  (the monitor's stream)
 from apps.payments.testing import pg_sandbox, pg_sandbox_server, portone  # noqa: F401  (orders paid in the PG sandbox)
 from apps.reports import registry
 
