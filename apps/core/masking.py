@@ -32,3 +32,10 @@ def mask_account(number: str | None) -> str:
         return ""
     digits = re.sub(r"\D", "", number)
     return "****" + digits[-VISIBLE_DIGITS:]
+
+
+def mask_refund_account(account: dict | None) -> str:
+    """A refund account ({bank, account, holder}) as staff see it: bank code, last four digits, holder."""
+    if not account or not account.get("account"):
+        return "-"
+    return f"{account.get('bank', '')} {mask_account(str(account['account']))} ({account.get('holder', '')})"

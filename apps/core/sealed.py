@@ -55,6 +55,19 @@ def unseal(token: str) -> str:
         raise SealedValueUnreadable("no key in FIELD_ENCRYPTION_KEYS opens this value") from error
 
 
+def seal_json(value: dict) -> str:
+    """A small JSON object as one token: for a personal number carried in an event's payload, which the outbox
+    keeps in a row per subscriber and shows staff."""
+    return seal(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def unseal_json(value: str | dict | None) -> dict:
+    """What ``seal_json`` sealed; a dict (published before payloads were sealed) is returned as it is."""
+    if isinstance(value, str) and value:
+        return json.loads(unseal(value))
+    return value or {}
+
+
 def is_sealed(raw: str | None) -> bool:
     return bool(raw) and raw.startswith(TOKEN_PREFIX)
 
@@ -205,6 +218,30 @@ def reseal_model(model, *, using: str = "default", dry_run: bool = False, batch:
                             f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",
                             [new, row[0], raw],
                         )
+
+
+def reseal_event_payloads(*, dry_run: bool = False) -> dict[str, int]:
+    """Move the tokens ``seal_json`` put in outbox payloads (top-level values) to the newest key."""
+    from apps.core.models import EventDelivery
+
+    counts = {"moved": 0, "unreadable": 0}
+    for delivery in EventDelivery.objects.extra(where=["payload LIKE %s"], params=[f"%{TOKEN_PREFIX}%"]):
+        changed = False
+        for key, value in delivery.payload.items():
+            if not (isinstance(value, str) and is_sealed(value)):
+                continue
+            try:
+                new = resealed(value)
+            except SealedValueUnreadable:
+                counts["unreadable"] += 1
+                continue
+            if new is not None:
+                counts["moved"] += 1
+                delivery.payload[key] = new
+                changed = True
+        if changed and not dry_run:
+            EventDelivery.objects.filter(pk=delivery.pk).update(payload=delivery.payload)
+    return counts
 
 
 def reseal_migration(app_label: str, model_name: str):
