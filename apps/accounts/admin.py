@@ -4,12 +4,33 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import services
 from apps.accounts.models import AccountBan, EmailVerification, PolicyConsent, ShippingAddress, User
+from apps.core.masking import mask_phone
 
 
-class ShippingAddressInline(admin.TabularInline):
+class PhoneMasked:
+    @admin.display(description=_("연락처"))
+    def phone_masked(self, obj) -> str:
+        """Staff recognise a member's number by its last digits; only the member sees (and edits) it whole."""
+        return mask_phone(obj.phone)
+
+
+class ShippingAddressInline(PhoneMasked, admin.TabularInline):
     model = ShippingAddress
     extra = 0
-    fields = ("label", "recipient", "phone", "postcode", "road_address", "detail_address", "is_default")
+    fields = (
+        "label",
+        "recipient",
+        "phone_masked",
+        "postcode",
+        "road_address",
+        "detail_address",
+        "is_default",
+    )
+    readonly_fields = ("phone_masked",)
+
+    # An address needs its phone, which staff do not type: members add their own.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class PolicyConsentInline(admin.TabularInline):
@@ -40,12 +61,12 @@ class AccountBanInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PhoneMasked, DjangoUserAdmin):
     list_display = (
         "username",
         "name",
         "email",
-        "phone",
+        "phone_masked",
         "status",
         "join_channel",
         "is_seller",
@@ -53,13 +74,21 @@ class UserAdmin(DjangoUserAdmin):
         "date_joined",
     )
     list_filter = ("status", "join_channel", "is_seller", "is_staff", "date_joined", "withdrawn_at")
-    search_fields = ("username", "name", "email", "phone")
+    # The phone is sealed (apps.core.sealed) and cannot be searched.
+    search_fields = ("username", "name", "email")
     # Who may sell is decided by reviewing the seller's application (admin → 판매자), which keeps this in step.
-    readonly_fields = ("email_verified_at", "withdrawn_at", "last_login", "date_joined", "is_seller")
+    readonly_fields = (
+        "email_verified_at",
+        "withdrawn_at",
+        "last_login",
+        "date_joined",
+        "is_seller",
+        "phone_masked",
+    )
     inlines = [ShippingAddressInline, PolicyConsentInline, AccountBanInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("회원 정보"), {"fields": ("name", "email", "phone", "email_verified_at")}),
+        (_("회원 정보"), {"fields": ("name", "email", "phone_masked", "email_verified_at")}),
         (_("상태"), {"fields": ("status", "join_channel", "is_seller", "withdrawn_at", "is_active")}),
         (_("관리 권한"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("주요 일시"), {"fields": ("last_login", "date_joined")}),
@@ -67,11 +96,24 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ShippingAddress)
-class ShippingAddressAdmin(admin.ModelAdmin):
-    list_display = ("recipient", "user", "postcode", "road_address", "is_default", "created_at")
+class ShippingAddressAdmin(PhoneMasked, admin.ModelAdmin):
+    list_display = (
+        "recipient",
+        "user",
+        "phone_masked",
+        "postcode",
+        "road_address",
+        "is_default",
+        "created_at",
+    )
     list_filter = ("is_default", "created_at")
-    search_fields = ("recipient", "user__username", "user__name", "road_address", "phone")
+    search_fields = ("recipient", "user__username", "user__name", "road_address")
     raw_id_fields = ("user",)
+    exclude = ("phone",)
+    readonly_fields = ("phone_masked",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(EmailVerification)

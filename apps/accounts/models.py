@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.sealed import SealedCharField
+
 phone_validator = RegexValidator(
     r"^01[016789]-?\d{3,4}-?\d{4}$", _("휴대폰 번호를 010-1234-5678 형식으로 입력해 주세요.")
 )
@@ -28,7 +30,7 @@ class User(AbstractUser):
         WITHDRAWN = "withdrawn", _("탈퇴")
 
     name = models.CharField(_("이름"), max_length=50, blank=True)
-    phone = models.CharField(_("휴대폰 번호"), max_length=20, blank=True)
+    phone = SealedCharField(_("휴대폰 번호"), max_length=20, blank=True)
     join_channel = models.CharField(
         _("가입 경로"), max_length=16, choices=JoinChannel.choices, default=JoinChannel.PASSWORD
     )
@@ -63,7 +65,7 @@ class ShippingAddress(models.Model):
     )
     label = models.CharField(_("배송지 이름"), max_length=30, blank=True)
     recipient = models.CharField(_("받는 분"), max_length=50)
-    phone = models.CharField(_("연락처"), max_length=20, validators=[phone_validator])
+    phone = SealedCharField(_("연락처"), max_length=20, validators=[phone_validator])
     postcode = models.CharField(_("우편번호"), max_length=5, validators=[postcode_validator])
     road_address = models.CharField(_("도로명 주소"), max_length=200)
     detail_address = models.CharField(_("상세 주소"), max_length=200, blank=True)

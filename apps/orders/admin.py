@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.masking import mask_phone
 from apps.orders.models import (
     Cart,
     CartItem,
@@ -22,9 +23,9 @@ from apps.orders.services import cancels, fulfilment, shipments
 
 ORDER_FIELDS_SNAPSHOT = (
     "merchant_uid", "user", "status", "status_note", "cancel_reason", "items_amount", "discount_amount",
-    "shipping_fee", "total_amount", "refunded_amount", "imp_uid", "paid_at", "recipient", "recipient_phone",
-    "postcode", "road_address", "detail_address", "delivery_request", "orderer_name", "orderer_phone",
-    "orderer_email", "from_cart", "created_at", "updated_at",
+    "shipping_fee", "total_amount", "refunded_amount", "imp_uid", "paid_at", "recipient", "recipient_phone_masked",
+    "postcode", "road_address", "detail_address", "delivery_request", "orderer_name",
+    "orderer_phone_masked", "orderer_email", "from_cart", "created_at", "updated_at",
 )  # fmt: skip
 
 
@@ -122,7 +123,6 @@ class OrderAdmin(admin.ModelAdmin):
         "imp_uid",
         "user__username",
         "orderer_name",
-        "orderer_phone",
         "recipient",
         "shipments__tracking_number",
     )
@@ -151,7 +151,7 @@ class OrderAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "recipient",
-                    "recipient_phone",
+                    "recipient_phone_masked",
                     "postcode",
                     "road_address",
                     "detail_address",
@@ -164,7 +164,7 @@ class OrderAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "orderer_name",
-                    "orderer_phone",
+                    "orderer_phone_masked",
                     "orderer_email",
                     "from_cart",
                     "created_at",
@@ -190,6 +190,15 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    # Staff recognise a contact by its last digits; the whole number is the seller's, for the parcel.
+    @admin.display(description=_("받는 분 연락처"))
+    def recipient_phone_masked(self, order: Order) -> str:
+        return mask_phone(order.recipient_phone)
+
+    @admin.display(description=_("주문자 연락처"))
+    def orderer_phone_masked(self, order: Order) -> str:
+        return mask_phone(order.orderer_phone)
 
     def save_model(self, request, obj, form, change) -> None:
         # The order's own fields are read-only here; its shipments' tracking numbers are saved below.

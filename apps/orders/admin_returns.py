@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.masking import mask_refund_account
 from apps.orders.models import ReturnLine, ReturnPhoto, ReturnRequest
 from apps.orders.selectors.returns import STAFF_WAITING_STATUSES
 from apps.orders.services import returns
@@ -62,9 +63,16 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = (ReturnLineInline, ReturnPhotoInline)
     # Only the refusal's reason is typed here (then the 거부 action); everything else moves through the steps.
-    readonly_fields = tuple(
-        field.name for field in ReturnRequest._meta.fields if field.name not in ("id", "refuse_reason")
+    # The buyer's refund account is shown by its last four digits only (docs/security.md).
+    readonly_fields = (
+        *(
+            f.name
+            for f in ReturnRequest._meta.fields
+            if f.name not in ("id", "refuse_reason", "refund_account")
+        ),
+        "refund_account_masked",
     )
+    exclude = ("refund_account",)
     actions = ("approve", "refuse", "collect")
 
     def has_add_permission(self, request) -> bool:
@@ -80,6 +88,10 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("판매자"))
     def seller(self, obj: ReturnRequest) -> str:
         return str(obj.shipment.seller)
+
+    @admin.display(description=_("환불 계좌"))
+    def refund_account_masked(self, obj: ReturnRequest) -> str:
+        return mask_refund_account(obj.refund_account)
 
     def _each(self, request, queryset, step, done: str, kwargs) -> None:
         for found in queryset:

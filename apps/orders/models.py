@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Product, ProductOption
+from apps.core.sealed import SealedCharField
 from apps.orders.carriers import CARRIER_CHOICES, carrier_get
 
 
@@ -85,12 +86,12 @@ class Order(models.Model):
     refunded_amount = models.PositiveIntegerField(_("환불 금액"), default=0)
     # Shipping address and orderer contact, copied at checkout.
     recipient = models.CharField(_("받는 분"), max_length=50)
-    recipient_phone = models.CharField(_("받는 분 연락처"), max_length=20)
+    recipient_phone = SealedCharField(_("받는 분 연락처"), max_length=20)
     postcode = models.CharField(_("우편번호"), max_length=5)
     road_address = models.CharField(_("주소"), max_length=200)
     detail_address = models.CharField(_("상세 주소"), max_length=200, blank=True)
     orderer_name = models.CharField(_("주문자"), max_length=50)
-    orderer_phone = models.CharField(_("주문자 연락처"), max_length=20)
+    orderer_phone = SealedCharField(_("주문자 연락처"), max_length=20)
     orderer_email = models.EmailField(_("주문자 이메일"), blank=True)
     delivery_request = models.CharField(_("배송 요청사항"), max_length=100, blank=True)
     from_cart = models.BooleanField(_("장바구니 주문"), default=True)

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import ProductOption
+from apps.core.sealed import SealedJSONField
 from apps.orders.carriers import CARRIER_CHOICES, carrier_get
 
 
@@ -62,7 +63,7 @@ class ReturnRequest(models.Model):
     )
     exchange_tracking_number = models.CharField(_("교환 발송 송장번호"), max_length=40, blank=True)
     # A 가상계좌 deposit goes back to an account the buyer names ({bank, account, holder}); empty otherwise.
-    refund_account = models.JSONField(_("환불 계좌"), default=dict, blank=True)
+    refund_account = SealedJSONField(_("환불 계좌"), default=dict, blank=True)
     refuse_reason = models.CharField(_("거부 사유"), max_length=200, blank=True)
     requested_by = models.CharField(_("요청자"), max_length=60, blank=True)
     answered_by = models.CharField(_("처리자"), max_length=60, blank=True)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from apps.core.masking import mask_refund_account
 from apps.payments.models import PaymentAttempt, Refund
 
 
@@ -45,8 +46,4 @@ class RefundAdmin(_ReadOnly):
     @admin.display(description="환불 계좌")
     def refund_account_masked(self, obj: Refund) -> str:
         """The buyer's account, all but its last four digits hidden: staff need to recognise it, not copy it."""
-        account = obj.refund_account or {}
-        if not account.get("account"):
-            return "-"
-        number = str(account["account"])
-        return f"{account.get('bank', '')} {'*' * max(len(number) - 4, 0)}{number[-4:]} ({account.get('holder', '')})"
+        return mask_refund_account(obj.refund_account)

@@ -3,6 +3,7 @@
 from constance import config
 
 from apps.core.events import subscribe
+from apps.core.sealed import unseal_json
 from apps.orders.models import Order
 from apps.payments import escrow, notifications, services, vbanks
 
@@ -27,7 +28,7 @@ def refund_on_cancel_request(*, event: str, payload: dict) -> None:
         final_status=payload["final_status"],
         restock=payload["restock"],
         cancel_reason=payload.get("cancel_reason", ""),
-        refund_account=payload.get("refund_account") or {},
+        refund_account=unseal_json(payload.get("refund_account")),
     )
 
 

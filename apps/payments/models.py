@@ -7,6 +7,7 @@ staff can follow a payment in admin and reconciliation knows what to ask about.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.sealed import SealedJSONField
 from apps.orders.models import Order
 
 
@@ -72,7 +73,7 @@ class Refund(models.Model):
     reason = models.CharField(_("사유"), max_length=255)
     # A 가상계좌 payment is refunded to the account the buyer gave ({bank, account, holder, tel}); kept until
     # the PG answers, since a refund left pending is sent again.
-    refund_account = models.JSONField(_("환불 계좌"), default=dict, blank=True)
+    refund_account = SealedJSONField(_("환불 계좌"), default=dict, blank=True)
     status = models.CharField(_("상태"), max_length=8, choices=Status.choices)
     message = models.CharField(_("PG 응답"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("요청"), auto_now_add=True)

@@ -33,7 +33,7 @@ class SellerAdmin(admin.ModelAdmin):
         "reviewed_at",
     )
     list_filter = ("status", "applied_at", "reviewed_at", "bank")
-    search_fields = ("business_name", "representative", "business_number", "user__username", "email", "phone")
+    search_fields = ("business_name", "representative", "business_number", "user__username", "email")
     list_select_related = ("user",)
     date_hierarchy = "applied_at"
     autocomplete_fields = ("user",)

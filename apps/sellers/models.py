@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.sealed import SealedCharField
 from apps.sellers.validators import (
     account_number_validate,
     business_number_format,
@@ -61,10 +62,10 @@ class Seller(models.Model):
         _("통신판매업 신고번호"), max_length=40, validators=[mail_order_number_validate]
     )
     address = models.CharField(_("사업장 주소"), max_length=200)
-    phone = models.CharField(_("고객 문의 전화"), max_length=20, validators=[phone_validate])
+    phone = SealedCharField(_("고객 문의 전화"), max_length=20, validators=[phone_validate])
     email = models.EmailField(_("고객 문의 이메일"))
     bank = models.CharField(_("정산 은행"), max_length=16, choices=Bank.choices)
-    account_number = models.CharField(_("계좌번호"), max_length=20, validators=[account_number_validate])
+    account_number = SealedCharField(_("계좌번호"), max_length=20, validators=[account_number_validate])
     account_holder = models.CharField(_("예금주"), max_length=30)
     introduction = models.CharField(_("한 줄 소개"), max_length=120, blank=True)
     status = models.CharField(_("상태"), max_length=16, choices=Status.choices, default=Status.PENDING)

@@ -21,6 +21,10 @@ if (BASE_DIR / ".env").exists():
 
 SECRET_KEY = env("SECRET_KEY", default="dev-insecure-trimarket-key-change-me-in-production-0123456789")
 DEBUG = env.bool("DEBUG", default=False)
+# Keys sealing phone and bank account numbers at rest (apps.core.sealed), newest first: the first seals, all open.
+# The default is a fixed development key (base64 of "trimarket-dev-field-key-not-prod"); prod refuses it.
+DEV_FIELD_ENCRYPTION_KEY = "dHJpbWFya2V0LWRldi1maWVsZC1rZXktbm90LXByb2Q="
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[DEV_FIELD_ENCRYPTION_KEY])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

@@ -4,12 +4,15 @@ A missing one stops the start with its name (Django's ImproperlyConfigured), and
 that would take payments through the PG sandbox: a shop that looks open but charges nobody.
 """
 
+import base64
+import binascii
 from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from trimarket.settings.base import DEV_FIELD_ENCRYPTION_KEY
 from trimarket.settings.serving import *  # noqa: F403
 from trimarket.settings.serving import PORTONE_API_URL, PORTONE_IMP_KEY, required
 
@@ -29,6 +32,27 @@ REPORTS_ARCHIVE_DIR = Path(required("REPORTS_ARCHIVE_DIR"))
 required("PORTONE_IMP_KEY")
 PORTONE_IMP_SECRET = required("PORTONE_IMP_SECRET")
 PORTONE_IMP_CODE = required("PORTONE_IMP_CODE")
+
+# Phone and bank account numbers are sealed with these (newest first; docs/security.md: rotation). A key lost
+# is every sealed value lost, so production never falls back to the development key everyone can read.
+FIELD_ENCRYPTION_KEYS = [key.strip() for key in required("FIELD_ENCRYPTION_KEYS").split(",") if key.strip()]
+
+
+def _field_key_reason(keys: list[str]) -> str:
+    """Why these keys cannot seal production's rows, or "" when each is a Fernet key of its own."""
+    for position, key in enumerate(keys, start=1):
+        if key == DEV_FIELD_ENCRYPTION_KEY:
+            return f"key {position} is the development key, which is in the repository"
+        try:
+            if len(base64.urlsafe_b64decode(key.encode())) != 32:
+                raise ValueError
+        except (binascii.Error, ValueError):
+            return f"key {position} is not a Fernet key (32 bytes, url-safe base64)"
+    return ""
+
+
+if reason := _field_key_reason(FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS: {reason}. Make one with `manage.py field_key`.")
 
 
 def _sandbox_reason(*, api_url: str, imp_key: str) -> str:

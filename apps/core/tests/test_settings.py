@@ -19,6 +19,7 @@ PROD_REQUIRED = (
     "PORTONE_IMP_KEY",
     "PORTONE_IMP_SECRET",
     "PORTONE_IMP_CODE",
+    "FIELD_ENCRYPTION_KEYS",
 )
 PROD_ENV = {
     key: value
@@ -38,6 +39,7 @@ PROD_VARIABLES = {
     "PORTONE_IMP_KEY": "1234567890123456",
     "PORTONE_IMP_SECRET": "portone-secret-from-the-console",
     "PORTONE_IMP_CODE": "imp12345678",
+    "FIELD_ENCRYPTION_KEYS": "UHJvZHVjdGlvbi1maWVsZC1rZXktb2YtdGhlLXNob3A=,b2xkZXItcHJvZHVjdGlvbi1maWVsZC1rZXktb2Ytc2g=",
 }
 
 
@@ -123,3 +125,19 @@ def test_prod_serves_the_addresses_and_archive_it_was_given():
         "https://api.iamport.kr/",
         "False",
     ]
+
+
+@pytest.mark.parametrize(
+    ("keys", "says"),
+    [
+        (settings.DEV_FIELD_ENCRYPTION_KEY, "key 1 is the development key"),
+        ("UHJvZHVjdGlvbi1maWVsZC1rZXktb2YtdGhlLXNob3A=,not-a-key", "key 2 is not a Fernet key"),
+    ],
+)
+def test_prod_refuses_the_development_or_a_malformed_field_key(keys, says):
+    """Sealing production's phone and account numbers with the repository's key, or a broken one, stops the start."""
+    result = _check_deploy(**{**PROD_VARIABLES, "FIELD_ENCRYPTION_KEYS": keys})
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+    assert says in result.stderr

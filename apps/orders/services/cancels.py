@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.catalog import services as catalog_services
 from apps.core.events import publish
+from apps.core.sealed import seal_json
 from apps.orders.constants import CANCEL_REQUESTED, order_status_event
 from apps.orders.models import CancelRequest, Order, OrderLine, OrderStatusChange, ReturnRequest, Shipment
 from apps.orders.services.reservations import reservations_commit_or_retake, reservations_release
@@ -237,7 +238,8 @@ def lines_refund_request(
         "cancel_reason": cancel_reason,
     }
     if refund_account:
-        payload["refund_account"] = refund_account
+        # Sealed: the outbox keeps the payload in a row per subscriber, and staff read those rows.
+        payload["refund_account"] = seal_json(refund_account)
     whole = not any(line.is_active and line.pk not in line_ids for line in order.lines.all())
     if whole:
         return order_status_set(order, Order.Status.CANCEL_REQUESTED, note=reason, actor=actor, **payload)

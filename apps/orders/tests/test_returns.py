@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
 from apps.catalog.models import ProductOption
 from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
+from apps.core.sealed import unseal_json
 from apps.live.tests.factories import SellerFactory
 from apps.orders import services as order_services
 from apps.orders.models import Order, OrderLine, ReturnRequest, Shipment
@@ -356,5 +358,10 @@ def test_a_deposit_return_needs_the_refund_account_and_sends_it_with_the_refund(
     returns.return_collect(request=request, seller_id=None, actor="staff")
 
     assert ReturnRequest.objects.get(pk=request.pk).refund_account == account
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT refund_account FROM orders_returnrequest WHERE id = %s", [request.pk])
+        assert "12345678901" not in cursor.fetchone()[0]
     refund_event = EventDelivery.objects.filter(event="order.cancel_requested").latest("pk")
-    assert refund_event.payload["refund_account"] == account
+    # The outbox row carries it sealed: staff reading the row see no account number.
+    assert "12345678901" not in refund_event.payload["refund_account"]
+    assert unseal_json(refund_event.payload["refund_account"]) == account

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,7 +266,17 @@ def test_refunding_a_deposit_sends_the_buyers_refund_account_to_the_pg(
     assert sent["checksum"] == order.total_amount
     assert pg_sandbox.ledger.payment_get(result["imp_uid"])["status"] == "cancelled"
     assert order.status == Order.Status.CANCELLED
-    assert Refund.objects.get(order=order).status == Refund.Status.DONE
+    refund = Refund.objects.get(order=order)
+    assert refund.status == Refund.Status.DONE
+    # Sealed at rest: the refund's column and the outbox rows that carried it hold no account number.
+    assert refund.refund_account["account"] == "123456789012"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT refund_account FROM payments_refund WHERE id = %s", [refund.pk])
+        assert "6789012" not in cursor.fetchone()[0]
+        cursor.execute("SELECT payload FROM core_eventdelivery WHERE event = 'order.cancel_requested'")
+        payloads = [row[0] for row in cursor.fetchall()]
+    assert payloads
+    assert not any("6789012" in payload for payload in payloads)
 
 
 def test_a_partial_cancel_sends_the_amount_and_the_checksum(
@@ -305,7 +316,7 @@ def test_an_order_waiting_for_its_deposit_is_not_paid_a_second_way(
 
 
 def test_staff_see_a_refund_account_masked(admin_client, portone):
-    """The refund's admin page shows the buyer's account with all but its last four digits hidden."""
+    """The refund's admin page shows the buyer's account by its last four digits, not even its length."""
     order = order_make()
     refund = Refund.objects.create(
         order=order, imp_uid="imp_1", amount=1000, checksum=1000, reason="고객 요청 취소",
@@ -314,5 +325,5 @@ def test_staff_see_a_refund_account_masked(admin_client, portone):
 
     page = admin_client.get(reverse("admin:payments_refund_change", args=[refund.pk])).content.decode()
 
-    assert "********9012" in page
-    assert "123456789012" not in page
+    assert "004 ****9012 (김환불)" in page
+    assert "12345678" not in page

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.core.masking import mask_phone
 from apps.orders import selectors as order_selectors
 from apps.orders import services as order_services
 from apps.sellercenter.access import seller_center_view
@@ -253,7 +254,8 @@ def _ship_upload_confirm(request: HttpRequest) -> HttpResponse:
 
 @seller_center_view
 def orders_export(request: HttpRequest) -> HttpResponse:
-    """The parcels waiting to be sent, as a CSV for label printing; its 택배사 and 송장번호 columns, filled
+    """The parcels waiting to be sent, as a CSV for label printing (the recipient's phone by its last four digits; the whole number is on
+    the parcel's page); its 택배사 and 송장번호 columns, filled
     in, make the file the upload takes back. UTF-8 with a BOM, so Korean Excel opens it as it is."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"orders-to-ship-{timezone.localdate():%Y%m%d}.csv"
@@ -273,7 +275,8 @@ def orders_export(request: HttpRequest) -> HttpResponse:
                 order.merchant_uid,
                 timezone.localtime(order.paid_at).strftime("%Y-%m-%d %H:%M"),
                 _cell(order.recipient),
-                _cell(order.recipient_phone),
+                # A file travels (mail, shared drives): the whole number is on the parcel's page, not here.
+                mask_phone(order.recipient_phone),
                 order.postcode,
                 _cell(order.road_address),
                 _cell(order.detail_address),
