@@ -10,7 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.live import hooks, selectors
 from apps.live.forms import BroadcastForm, ProductAddForm
@@ -22,7 +22,7 @@ from apps.live.services import broadcasts, onair
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def studio_index(request):
     """A seller's broadcasts and the form to schedule a new one."""
     if not broadcasts.may_broadcast(request.user):
@@ -44,7 +44,7 @@ def studio_index(request):
 
 
 @login_required
-@require_GET
+@require_safe
 @never_cache
 def studio(request, pk: int):
     broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
@@ -84,7 +84,7 @@ def studio(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 @never_cache
 def studio_console(request, pk: int):
     """The console's numbers, stock and claims as JSON; the studio page polls it during the show."""
@@ -184,7 +184,7 @@ def studio_moderator(request, pk: int, action: str):
 
 
 @login_required
-@require_GET
+@require_safe
 @never_cache
 def studio_report(request, pk: int):
     """The broadcast's report after the show: audience over time, chat, likes, and each pinned window's sales."""
