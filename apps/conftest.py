@@ -19,6 +19,12 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# The accessibility gate: what axe-core checks on every screenshotted page, and which findings fail the test.
+AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_FAILING_IMPACTS = {"serious", "critical"}
+# Selectors axe skips because the markup is a third party's we cannot change (none at present).
+AXE_EXCLUDE: list[str] = []
 
 
 def _services_down() -> list[str]:
@@ -90,13 +96,43 @@ def page(browser, live_server):
     context.close()
 
 
+def axe_violations(page) -> list[str]:
+    """Run axe-core on the page as it is now; one line per serious or critical violation."""
+    if not AXE_SOURCE.exists():
+        pytest.fail(f"{AXE_SOURCE} is missing: run `make setup` (npm ci installs axe-core)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        # Through the DevTools protocol, so the page's Content-Security-Policy (no inline script) does not apply.
+        page.evaluate("() => {" + AXE_SOURCE.read_text() + "\n}")
+    results = page.evaluate(
+        """async ([tags, exclude]) => window.axe.run(
+            {include: [document], exclude: exclude.map((selector) => [selector])},
+            {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]},
+        )""",
+        [AXE_TAGS, AXE_EXCLUDE],
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} → "
+        + "; ".join(
+            f"{node['target']} {node['failureSummary'].splitlines()[-1].strip()}"
+            for node in violation["nodes"][:5]
+        )
+        for violation in results["violations"]
+        if violation["impact"] in AXE_FAILING_IMPACTS
+    ]
+
+
 @pytest.fixture
 def screenshot():
-    """Save the page at phone and desktop size under var/screenshots/<name>-{phone,desktop}.png."""
+    """Save the page at phone and desktop size under var/screenshots/<name>-{phone,desktop}.png.
+
+    Each size is also checked by axe-core (WCAG 2.1 A and AA): a serious or critical violation fails the test
+    once both screenshots are saved, so the picture of the failing page is there to look at.
+    """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
 
     def take(page, name: str) -> list[Path]:
         paths = []
+        violations = []
         for label, size in VIEWPORTS.items():
             page.set_viewport_size(size)
             # Lazy images load only near the viewport: walk down the page so the full-page shot shows them.
@@ -113,7 +149,9 @@ def screenshot():
             path = SCREENSHOT_DIR / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}-{label}.png"
             page.screenshot(path=str(path), full_page=True)
             paths.append(path)
+            violations.extend(f"{label} {page.url}: {line}" for line in axe_violations(page))
         page.set_viewport_size(VIEWPORTS["phone"])
+        assert not violations, "axe-core found accessibility violations:\n" + "\n".join(violations)
         return paths
 
     return take

@@ -129,7 +129,7 @@ class SignupForm(PolicyAgreementForm):
         label="휴대폰 번호",
         max_length=13,
         validators=[phone_validator],
-        widget=_input("010-1234-5678", inputmode="tel", autocomplete="tel"),
+        widget=_input("예: 010-1234-5678", inputmode="tel", autocomplete="tel"),
     )
     postcode = _postcode_field(required=False)
     road_address = _road_address_field(required=False)
@@ -229,7 +229,7 @@ class ProfileForm(forms.Form):
         label="휴대폰 번호",
         max_length=13,
         validators=[phone_validator],
-        widget=_input("010-1234-5678", inputmode="tel", autocomplete="tel"),
+        widget=_input("예: 010-1234-5678", inputmode="tel", autocomplete="tel"),
     )
 
 
@@ -244,7 +244,7 @@ class AddressForm(forms.ModelForm):
         widgets = {
             "label": _input("예: 집, 회사"),
             "recipient": _input("받는 분 이름", autocomplete="name"),
-            "phone": _input("010-1234-5678", inputmode="tel", autocomplete="tel"),
+            "phone": _input("예: 010-1234-5678", inputmode="tel", autocomplete="tel"),
         }
 
 
@@ -280,7 +280,7 @@ class SocialSignupForm(PolicyAgreementForm, AllauthSocialSignupForm):
         label="휴대폰 번호",
         max_length=13,
         validators=[phone_validator],
-        widget=_input("010-1234-5678", inputmode="tel", autocomplete="tel"),
+        widget=_input("예: 010-1234-5678", inputmode="tel", autocomplete="tel"),
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts import selectors, services, twofactor
 from apps.accounts.adapters import SOCIAL_CONNECT_SESSION_KEY
@@ -53,7 +53,7 @@ def _safe_next(request: HttpRequest, default: str = "/") -> str:
 # --- Signup and verification ----------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:me")
@@ -90,7 +90,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return ratelimit.too_many(response, limited) if limited else response
 
 
-@require_GET
+@require_safe
 def signup_check_username(request: HttpRequest) -> HttpResponse:
     """htmx: the answer shown under the ID field while the shopper types."""
     username = request.GET.get("username", "").strip()
@@ -98,7 +98,7 @@ def signup_check_username(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/_username_check.html", {"username": username, "problem": problem})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     user = selectors.user_pending_get(user_id=request.session.get(PENDING_USER_SESSION_KEY))
     if user is None:
@@ -137,7 +137,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 # --- Login, logout --------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
@@ -200,7 +200,7 @@ class PasswordResetView(AllauthPasswordResetView):
 # --- Find ID --------------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def find_id(request: HttpRequest) -> HttpResponse:
     """Name and email → the ID, masked here and whole in a mail; limited per IP and per typed email."""
     form = FindIdForm(request.POST or None)
@@ -221,7 +221,7 @@ def find_id(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def me(request: HttpRequest) -> HttpResponse:
     addresses = selectors.address_list_for_user(user=request.user)
     default_address = next((address for address in addresses if address.is_default), None)
@@ -233,7 +233,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={"name": user.name, "phone": user.phone})
@@ -249,7 +249,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -267,7 +267,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def email_change(request: HttpRequest) -> HttpResponse:
     """Step 1 mails a code to the new address; step 2 (while a change is pending) takes the code."""
     user = request.user
@@ -317,14 +317,14 @@ def email_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def address_list(request: HttpRequest) -> HttpResponse:
     addresses = selectors.address_list_for_user(user=request.user)
     return render(request, "accounts/address_list.html", {"addresses": addresses})
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def address_create(request: HttpRequest) -> HttpResponse:
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -339,7 +339,7 @@ def address_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
     address = selectors.address_get_for_user(user=request.user, address_id=address_id)
     form = AddressForm(request.POST or None, instance=address)
@@ -373,7 +373,7 @@ def address_make_default(request: HttpRequest, address_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request: HttpRequest) -> HttpResponse:
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -391,7 +391,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
 # --- Linking Kakao/Naver to an existing account -----------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def social_connect(request: HttpRequest) -> HttpResponse:
     """A first social login whose email belongs to an existing account: link only with that password."""
     pending = request.session.get(SOCIAL_CONNECT_SESSION_KEY)
@@ -433,7 +433,7 @@ def social_connect(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_two_factor(request: HttpRequest) -> HttpResponse:
     """Add a TOTP device (secret and QR shown until one code confirms it) or remove it (with a code)."""
     if not request.user.is_staff:

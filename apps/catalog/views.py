@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.catalog import caching, selectors, services
 from apps.catalog.forms import ListingForm, ReviewForm
@@ -67,7 +67,7 @@ def _home_sections_html() -> str:
     return mark_safe(html)
 
 
-@require_GET
+@require_safe
 def home(request):
     return render_shared(
         request,
@@ -82,12 +82,12 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def category_list(request):
     return render(request, "catalog/category_list.html", {"tree": selectors.category_tree()})
 
 
-@require_GET
+@require_safe
 def category_detail(request, slug: str):
     def scope() -> tuple[dict, dict]:
         tree, category = selectors.category_get_by_slug(slug=slug)  # 404 for an unknown slug
@@ -107,12 +107,12 @@ def category_detail(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def search(request):
     return _listing(request, template="catalog/search.html", scope=lambda: ({}, {}))
 
 
-@require_GET
+@require_safe
 def shop(request, pk: int):
     """A seller's shop: its visible products (sorted and filtered like a category), its broadcasts, and the
     business details 전자상거래법 asks a seller to show."""
@@ -129,7 +129,7 @@ def shop(request, pk: int):
     return _listing(request, template="catalog/shop.html", scope=scope)
 
 
-@require_GET
+@require_safe
 def product_detail(request, pk: int):
     def context(request) -> dict:
         # ``request`` is the one the page is rendered for: for the page all members share, nobody's.
@@ -159,7 +159,7 @@ def product_detail(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def product_reviews(request, pk: int):
     product = selectors.product_get(product_id=pk)
     page = Paginator(selectors.product_reviews(product_id=pk), selectors.REVIEWS_PER_PAGE).get_page(
@@ -193,7 +193,7 @@ def _next_or(request, default: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def wishlist(request):
     page = Paginator(selectors.wishlist_products(user=request.user), WISHLIST_PER_PAGE).get_page(
         request.GET.get("page")
@@ -217,7 +217,7 @@ def restock_alert(request, option_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_create(request, pk: int):
     product = selectors.product_get(product_id=pk)
     lines = selectors.reviewable_order_lines_for(user=request.user, product=product)
@@ -248,7 +248,7 @@ def review_create(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_edit(request, review_id: int):
     review = selectors.review_get_for_user(review_id=review_id, user=request.user)
     form = ReviewForm(request.POST or None, instance=review)

@@ -1,7 +1,9 @@
-from django.http import Http404, HttpResponse, JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found as django_page_not_found
 
 from apps.core import selectors
@@ -12,7 +14,7 @@ from apps.core.policytext import policy_html
 from apps.core.share import absolute_url
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     """200 when every part is up, 503 naming the parts that are down."""
@@ -22,7 +24,7 @@ def healthz(request):
     )
 
 
-@require_GET
+@require_safe
 def policy_page(request, kind: str, version: int | None = None):
     """이용약관 or 개인정보처리방침: the version in force, or the one named in the URL (older, or announced)."""
     current = selectors.policy_current(kind=kind)
@@ -45,11 +47,48 @@ def policy_page(request, kind: str, version: int | None = None):
 ROBOTS_DISALLOW = ("/seller/", "/admin/", "/accounts/", "/checkout/", "/orders/", "/staff/")
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Allow: /", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
     lines.append(f"Sitemap: {absolute_url('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """The address browsers and crawlers ask for before reading any page (static/icons/favicon.ico)."""
+    return FileResponse(open(finders.find("icons/favicon.ico"), "rb"), content_type="image/x-icon")
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def web_manifest(request):
+    """What a phone needs to add the shop to its home screen: name, colours and the brand mark's sizes."""
+    manifest = {
+        "name": "TriMarket 라이브 쇼핑",
+        "short_name": "TriMarket",
+        "description": "셀러의 라이브 방송을 보고, 채팅하고, 라이브 특가로 바로 구매하는 라이브 쇼핑.",
+        "lang": "ko",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#ffffff",
+        "icons": [
+            {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return JsonResponse(
+        manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def page_not_found(request, exception):

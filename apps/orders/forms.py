@@ -41,7 +41,7 @@ class CheckoutForm(forms.Form):
         max_length=20,
         required=False,
         validators=[phone_validator],
-        widget=_input("010-1234-5678", inputmode="tel", autocomplete="tel"),
+        widget=_input("예: 010-1234-5678", inputmode="tel", autocomplete="tel"),
     )
     postcode = forms.CharField(
         label="우편번호",
@@ -72,7 +72,7 @@ class CheckoutForm(forms.Form):
         label="휴대폰 번호",
         max_length=20,
         validators=[phone_validator],
-        widget=_input("010-1234-5678", inputmode="tel", autocomplete="tel"),
+        widget=_input("예: 010-1234-5678", inputmode="tel", autocomplete="tel"),
     )
     orderer_email = forms.EmailField(
         label="이메일",

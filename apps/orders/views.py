@@ -155,7 +155,7 @@ def _sold_out_answered_first(view):
 
 @_sold_out_answered_first
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
     # A machine without a beat scheduler still gives expired stock back before a checkout needs it.
     payment_outcomes.reservations_release_expired_now_and_then()

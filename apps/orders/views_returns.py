@@ -15,7 +15,7 @@ from apps.orders.services import returns
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def return_new(request: HttpRequest, merchant_uid: str, shipment_id: int) -> HttpResponse:
     order = selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
     context = return_selectors.return_form_for(order=order, shipment_id=shipment_id)

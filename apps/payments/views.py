@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.orders import selectors as order_selectors
 from apps.orders.models import Order
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 @login_required
-@require_GET
+@require_safe
 def pay(request: HttpRequest, merchant_uid: str) -> HttpResponse:
     """Pre-register the amount, then the page hands the order to the PG window (IMP.request_pay).
 
@@ -69,7 +69,7 @@ def pay(request: HttpRequest, merchant_uid: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def complete(request: HttpRequest) -> HttpResponse:
     """m_redirect_url: the browser is back from the PG window. The PG is asked; the query is only a hint.
 

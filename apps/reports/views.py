@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_prometheus.exports import ExportToDjangoView
 
 from apps.accounts.models import User
@@ -172,7 +172,7 @@ def _tables() -> dict[str, tuple[str, list[str], Callable[[], list[list]]]]:
     }
 
 
-@require_GET
+@require_safe
 @never_cache
 @staff_required
 def dashboard(request):
@@ -212,7 +212,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", context)
 
 
-@require_GET
+@require_safe
 @never_cache
 @staff_required
 def table_csv(request, table: str):
@@ -231,7 +231,7 @@ def table_csv(request, table: str):
     return response
 
 
-@require_GET
+@require_safe
 @never_cache
 @staff_required
 def runtime_settings(request):
@@ -253,7 +253,7 @@ def _metrics_allowed(request) -> bool:
     return any(address in ipaddress.ip_network(network) for network in settings.METRICS_ALLOWED_NETWORKS)
 
 
-@require_GET
+@require_safe
 @never_cache
 def metrics(request):
     """Prometheus exposition: loopback, the allowed networks, staff, or ``Authorization: Bearer METRICS_TOKEN``."""

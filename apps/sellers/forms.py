@@ -16,7 +16,7 @@ class SellerApplicationForm(forms.ModelForm):
         label="사업자등록번호",
         max_length=12,
         help_text="사업자등록증의 10자리 번호 (‘-’는 넣어도 되고 빼도 돼요)",
-        widget=_input("123-45-67890", inputmode="numeric"),
+        widget=_input("예: 123-45-67890", inputmode="numeric"),
     )
 
     class Meta:
@@ -31,9 +31,9 @@ class SellerApplicationForm(forms.ModelForm):
         widgets = {
             "business_name": _input("예: 트라이상회", autocomplete="organization"),
             "representative": _input("사업자등록증의 대표자 이름", autocomplete="name"),
-            "mail_order_number": _input("2024-서울강남-01234"),
+            "mail_order_number": _input("예: 2024-서울강남-01234"),
             "address": _input("사업장 주소 (도로명)", autocomplete="street-address"),
-            "phone": _input("02-1234-5678", inputmode="tel", autocomplete="tel"),
+            "phone": _input("예: 02-1234-5678", inputmode="tel", autocomplete="tel"),
             "email": forms.EmailInput(attrs={"placeholder": "cs@example.com", "autocomplete": "email"}),
             "account_number": _input("숫자와 ‘-’", inputmode="numeric"),
             "account_holder": _input("예금주"),

@@ -12,7 +12,7 @@ from apps.sellers.models import Seller
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def apply(request):
     seller = selectors.seller_for_user(user=request.user)
     may_apply = seller is None or seller.status in (Seller.Status.PENDING, Seller.Status.REJECTED)

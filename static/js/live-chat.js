@@ -212,6 +212,9 @@
     card.dataset.testid = "pin-card";
     const media = el("a", "pin-card__media");
     media.href = data.url;
+    // The picture repeats the name link: one tab stop (and one announcement) per product.
+    media.tabIndex = -1;
+    media.setAttribute("aria-hidden", "true");
     const img = el("img");
     img.src = data.image_url || "";
     img.alt = "";

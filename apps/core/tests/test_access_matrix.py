@@ -463,6 +463,8 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "admin/jsi18n/": ("GET", "/admin/jsi18n/", "admin admin admin admin admin 200"),
     "sitemap.xml": ("GET", "/sitemap.xml", "200 200 200 200 200 200"),
     "robots.txt": ("GET", "/robots.txt", "200 200 200 200 200 200"),
+    "favicon.ico": ("GET", "/favicon.ico", "200 200 200 200 200 200"),
+    "site.webmanifest": ("GET", "/site.webmanifest", "200 200 200 200 200 200"),
     "admin/autocomplete/": ("GET", "/admin/autocomplete/", "admin admin admin admin admin 4xx"),
     "admin/r/<path:content_type_id>/<path:object_id>/": (
         "GET",

@@ -9,6 +9,6 @@ def test_main_page_speaks_korean_in_the_frame(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="ko">' in html
-    assert "상품, 브랜드를 검색해 보세요" in html
+    assert 'placeholder="검색"' in html
     assert "지금 라이브" in html
     assert "사업자등록번호" in html

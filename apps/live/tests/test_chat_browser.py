@@ -62,7 +62,8 @@ def test_two_members_chat_anonymous_reads_script_is_text_and_moderation(open_tab
 
 
 def test_pin_shows_the_card_and_the_onair_hold_opens_checkout(open_tab, screenshot):
-    """The seller pins a product: the viewer's card appears with the live price; 바로 구매 opens checkout."""
+    """The seller pins a product: the viewer's card appears with the live price; 바로 구매, reached and pressed
+    with the keyboard alone, opens checkout."""
     broadcast = make_live(BroadcastFactory(title="타임딜 라이브"))
     item = BroadcastProductFactory(broadcast=broadcast, live_price=19900)
     catalog_services.product_image_add(product=item.product, image=image_upload("pin.png", colour="#f2b8c6"))
@@ -81,7 +82,11 @@ def test_pin_shows_the_card_and_the_onair_hold_opens_checkout(open_tab, screensh
     anon.get_by_text("지금 살게요!").wait_for()
     screenshot(tab, "live-chat-pinned")
 
-    tab.get_by_test_id("buy-now").click()
+    # Without a mouse: from the product's name the next Tab stop is 바로 구매, and Enter presses it.
+    tab.locator(".pin-card__name").focus()
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.dataset.testid") == "buy-now"
+    tab.keyboard.press("Enter")
     tab.wait_for_url("**/checkout/?hold=*")
     assert "19,900" in tab.content()
     anon.get_by_test_id("pin-stock").filter(has_text="4개 남았어요").wait_for()

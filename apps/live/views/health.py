@@ -4,13 +4,13 @@ stream and a Korean warning for each that is off the README's OBS settings. Owne
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from apps.live import selectors
 
 
 @login_required
-@require_GET
+@require_safe
 @never_cache
 def studio_health(request, pk: int):
     broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)

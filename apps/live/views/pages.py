@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.live import selectors
 from apps.live.services import alarms
 
 
-@require_GET
+@require_safe
 def broadcast_list(request):
     tab = request.GET.get("tab", selectors.DEFAULT_TAB)
     if tab not in selectors.TABS:
@@ -36,7 +36,7 @@ def broadcast_list(request):
     )
 
 
-@require_GET
+@require_safe
 def broadcast_detail(request, pk: int):
     broadcast = selectors.broadcast_get(pk=pk)
     return render(
@@ -55,7 +55,7 @@ def broadcast_detail(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 def broadcast_status(request, pk: int):
     """What the broadcast page polls to notice the start and the end without a reload, and, while live,

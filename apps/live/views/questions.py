@@ -7,7 +7,7 @@ Only the broadcast's seller (or staff) reaches these; anyone else gets a 404, as
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.live import selectors
 from apps.live.room import question_queue, questions
@@ -27,7 +27,7 @@ def _refused(refusal: ChatRefused) -> JsonResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @never_cache
 def studio_questions(request, pk: int):
     """The queue as the studio's panel renders it: ``open`` groups and the last few ``answered``."""

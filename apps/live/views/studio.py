@@ -10,7 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.bans import ban_message
 from apps.accounts.selectors import member_ban_active
@@ -24,7 +24,7 @@ from apps.live.services import broadcasts, onair
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def studio_index(request):
     """A seller's broadcasts and the form to schedule a new one."""
     if not broadcasts.may_broadcast(request.user):
@@ -46,7 +46,7 @@ def studio_index(request):
 
 
 @login_required
-@require_GET
+@require_safe
 @never_cache
 def studio(request, pk: int):
     broadcast = selectors.broadcast_get_for_user(pk=pk, user=request.user)
@@ -89,7 +89,7 @@ def studio(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 @never_cache
 def studio_console(request, pk: int):
     """The console's numbers, stock and claims as JSON; the studio page polls it during the show."""
@@ -189,7 +189,7 @@ def studio_moderator(request, pk: int, action: str):
 
 
 @login_required
-@require_GET
+@require_safe
 @never_cache
 def studio_report(request, pk: int):
     """The broadcast's report after the show: audience over time, chat, likes, and each pinned window's sales."""

@@ -192,7 +192,7 @@ def cancel_request_refuse(request: HttpRequest, shipment_id: int, request_id: in
 
 
 @seller_center_view
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ship_upload(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST with a file: every row checked and shown, nothing saved (the valid rows wait in
     the session under a token). POST with that token: the valid rows shipped in one transaction."""

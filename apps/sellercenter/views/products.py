@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.catalog import selectors, services
 from apps.sellercenter.access import seller_center_view
@@ -45,7 +45,7 @@ def _edit_url(product_id: int) -> str:
 
 
 @seller_center_view
-@require_GET
+@require_safe
 def product_list(request):
     query = request.GET.get("q", "").strip()[:100]
     state = request.GET.get("state", "")
@@ -288,7 +288,7 @@ def image_action(request, pk: int, image_id: int, action: str):
 
 
 @seller_center_view
-@require_GET
+@require_safe
 def products_export(request):
     data = services.products_csv_export(seller=request.seller)
     filename = f"products-{timezone.localdate():%Y%m%d}.csv"

@@ -9,7 +9,7 @@ from datetime import date
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from apps.payments.statements import LineKind
 from apps.reports.exports import STATEMENT_HEADERS, csv_row, statement_cells, statement_kind_label
@@ -40,7 +40,7 @@ def _month(request) -> date:
         return timezone.localdate().replace(day=1)
 
 
-@require_GET
+@require_safe
 @seller_center_view
 def statement_list(request):
     month = seller_statement_month(seller=request.seller, month=_month(request))
@@ -61,8 +61,8 @@ def statement_list(request):
 def statement_detail(request, pk: int):
     # Looked up before the method is checked, so another shop's statement is a 404 whatever the method.
     statement = seller_statement_get_for_seller(seller=request.seller, pk=pk)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     lines = [(line, LINE_KIND_LABELS[line.kind]) for line in seller_statement_lines(statement=statement)]
     days = (
         seller_statement_month_days(statement=statement)
@@ -83,7 +83,7 @@ def statement_detail(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 @seller_center_view
 def statement_export(request):
     """The month's statements as CSV (UTF-8 with a BOM, so Excel shows the Korean headers)."""
