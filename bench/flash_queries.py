@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -109,7 +110,8 @@ def _press(client_class, session_key: str, number: int) -> tuple[int, str]:
     }  # fmt: skip
     response = client.post(
         "/checkout/?now=1",
-        form,
+        urlencode(form),
+        content_type="application/x-www-form-urlencoded",
         HTTP_X_CSRFTOKEN=csrf,
         HTTP_ACCEPT="text/html",
         REMOTE_ADDR=f"127.2.{number // 250}.{number % 250 + 1}",
