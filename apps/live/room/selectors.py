@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from apps.accounts.selectors import bans_active
 from apps.catalog.models import ProductOption
-from apps.catalog.selectors import product_cards, product_options, product_stock, products_visible
+from apps.catalog.selectors import (
+    options_sold_out,
+    product_cards,
+    product_options,
+    product_stock,
+    products_visible,
+)
 from apps.live.models import (
     Broadcast,
     BroadcastModerator,
@@ -168,6 +174,11 @@ def broadcast_for_sender(*, broadcast_id: int, user) -> tuple[Broadcast, ChatRoo
 
 def item_stock(*, product_id: int) -> int:
     return product_stock(product_id=product_id)
+
+
+def option_known_sold_out(*, option_id: int) -> bool:
+    """Whether the option is known to have sold out, from the cache alone (False: only the database knows)."""
+    return option_id > 0 and bool(options_sold_out(option_ids=[option_id]))
 
 
 def item_option(*, product_id: int, option_id: int) -> ProductOption | None:

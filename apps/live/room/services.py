@@ -362,19 +362,27 @@ def coupon_claim(*, broadcast_id: int, coupon_id: int, user) -> LiveCouponClaim:
 
 
 def stock_announce(*, broadcast_id: int, item: BroadcastProduct) -> None:
-    """Tell the room (after commit) how many units of a product on air are left; 0 shows 품절 to all."""
-    stock = room_selectors.item_stock(product_id=item.product_id)
-    room_publish(
-        broadcast_id=broadcast_id,
-        topic="events",
-        payload={
-            "type": "stock",
-            "item_id": item.pk,
-            "product_id": item.product_id,
-            "stock": stock,
-            "sold_out": item.is_sold_out or stock == 0,
-        },
-    )
+    """Tell the room (after commit) how many units of a product on air are left; 0 shows 품절 to all.
+
+    The stock is read once the transaction has committed, not inside it: a hold's transaction keeps the option
+    row locked from its stock UPDATE to the commit, and in a drop every other buyer waits on that lock.
+    """
+
+    def announce() -> None:
+        stock = room_selectors.item_stock(product_id=item.product_id)
+        room_publish(
+            broadcast_id=broadcast_id,
+            topic="events",
+            payload={
+                "type": "stock",
+                "item_id": item.pk,
+                "product_id": item.product_id,
+                "stock": stock,
+                "sold_out": item.is_sold_out or stock == 0,
+            },
+        )
+
+    transaction.on_commit(announce, robust=True)
 
 
 def pin_announce(*, item: BroadcastProduct) -> None:

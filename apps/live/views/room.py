@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core import ratelimit
 from apps.live import selectors
+from apps.live.room import selectors as room_selectors
 from apps.live.room import services as room_services
 from apps.live.services import holds
 
@@ -36,6 +37,10 @@ def _int(value, default: int = 0) -> int:
 @require_POST
 def onair_hold(request, pk: int):
     """Hold the pinned product's units for this buyer now and answer the checkout URL of that hold."""
+    # In a drop most presses come after the last unit went: they are answered from the cache, before the login
+    # check's user query and the transaction (the room shows 품절 to everyone; the answer reveals nothing).
+    if room_selectors.option_known_sold_out(option_id=_int(request.POST.get("option"))):
+        return _refused(room_services.ChatRefused("sold-out", "품절된 상품이에요."))
     if not request.user.is_authenticated:
         return _login_needed(request)
     broadcast = selectors.broadcast_get(pk=pk)

@@ -63,7 +63,8 @@ def stock_hold_place(
         source=source[:40],
         expires_at=timezone.now() + datetime.timedelta(minutes=minutes),
     )
-    hold.full_clean()
+    # The member and the option were just read; checking their rows again is the database's job.
+    hold.full_clean(exclude=["user", "option", "order"])
     hold.save()
     return hold
 

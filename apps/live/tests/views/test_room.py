@@ -75,3 +75,21 @@ def test_a_member_with_the_most_open_holds_is_refused_another_until_one_is_relea
 
     client.force_login(UserFactory())
     assert client.post(url, form).status_code == 201
+
+
+def test_a_press_after_the_last_unit_went_is_answered_sold_out_without_the_database(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Once a hold took the last unit, the next 바로 구매 answers 409 sold-out from the cache, with no query."""
+    url, form, option = _on_air_item()
+    option.stock = 1
+    option.save(update_fields=["stock"])
+    client.force_login(UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, form).status_code == 201
+
+    client.force_login(UserFactory())
+    with django_assert_num_queries(0):
+        answer = client.post(url, form)
+    assert answer.status_code == 409
+    assert answer.json() == {"code": "sold-out", "message": "품절된 상품이에요."}
