@@ -50,7 +50,15 @@ from apps.catalog.models import Category
 from apps.live.room import services as room_services
 from apps.live.services import broadcasts
 from apps.live.models import Broadcast
+from apps.sellers.models import Seller
+from apps.sellers.tests.factories import business_number_for
 seller, _ = User.objects.get_or_create(username="bench-seller", defaults={"name": "벤치셀러", "is_seller": True})
+# Only a member with an approved shop may go live.
+if not Seller.objects.filter(user=seller).exists():
+    Seller.objects.create(user=seller, business_name="벤치상회", representative="김벤치",
+        business_number=business_number_for(90_001), mail_order_number="2026-서울성동-09001",
+        address="서울 성동구 성수이로 101", phone="02-123-4568", email="bench@example.com", bank="KB",
+        account_number="123-45-678902", account_holder="김벤치", status=Seller.Status.APPROVED)
 category = Category.objects.first() or Category.objects.create(name="벤치", slug="bench")
 broadcast = Broadcast.objects.filter(seller=seller).first() or broadcasts.broadcast_create(
     seller=seller, title="채팅 벤치", category=category, scheduled_at=timezone.now())
