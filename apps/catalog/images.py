@@ -1,4 +1,5 @@
-"""Pillow work: thumbnails made at upload, and the generated pictures of the demo catalog."""
+"""Pillow work: thumbnails made at upload, the WebP/AVIF renditions made after it, and the generated pictures
+of the demo catalog."""
 
 import colorsys
 import contextlib
@@ -8,12 +9,20 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps, features
 
 THUMBNAIL_SIZE = (480, 480)
 MAX_IMAGE_SIDE = 1600
 JPEG_QUALITY = 84
 DEMO_IMAGE_SIZE = 800
+# Square widths pages pick from with srcset: gallery thumbnails and live/order cards (64–96 CSS px at 1–2x),
+# grid cards (up to about 280 CSS px at 2x) and the product gallery (the phone's width at 2–3x, half a desktop).
+RENDITION_WIDTHS = (160, 320, 480, 640, 800, 1200)
+# Format name → Pillow's encoder options. AVIF only where this Pillow has the encoder (Pillow ≥ 11.3 wheels do).
+RENDITION_FORMATS = {
+    "avif": {"format": "AVIF", "quality": 55, "speed": 7},
+    "webp": {"format": "WEBP", "quality": 80, "method": 4},
+}
 BOLD_WEIGHT = 700
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "pretendard" / "woff2-dynamic-subset"
 
@@ -42,6 +51,32 @@ def image_normalise(source) -> ContentFile | None:
         image = ImageOps.exif_transpose(image)
         image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
         return ContentFile(_jpeg(image))
+
+
+def rendition_formats() -> list[str]:
+    """The rendition formats this Pillow can write, best first."""
+    return [name for name in RENDITION_FORMATS if name != "avif" or features.check("avif")]
+
+
+def renditions_encode(source) -> list[tuple[str, int, bytes]]:
+    """Square (centre-cropped) copies of an image file in each of ``rendition_formats()`` and each of
+    RENDITION_WIDTHS no wider than the picture's shorter side (one at that side when it is smaller than all):
+    [(format, width, bytes), …]. Never upscales, so a width listed in a srcset is a true one."""
+    source.seek(0)
+    with Image.open(source) as opened:
+        image = ImageOps.exif_transpose(opened)
+        image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    side = min(image.size)
+    square = ImageOps.fit(image, (side, side), method=Image.Resampling.LANCZOS)
+    widths = [width for width in RENDITION_WIDTHS if width <= side] or [side]
+    made = []
+    for width in widths:
+        resized = square if width == side else square.resize((width, width), Image.Resampling.LANCZOS)
+        for name in rendition_formats():
+            buffer = io.BytesIO()
+            resized.save(buffer, **RENDITION_FORMATS[name])
+            made.append((name, width, buffer.getvalue()))
+    return made
 
 
 @functools.cache
