@@ -1,19 +1,10 @@
 """WebP/AVIF renditions of product pictures: made once per picture, after its upload, by a task."""
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from apps.catalog import caching
-from apps.catalog.images import renditions_encode
+from apps.catalog.images import renditions_encode, renditions_store
 from apps.catalog.models import ProductImage
-
-
-def rendition_name(original: str, *, fmt: str, width: int) -> str:
-    """Where a rendition lives: beside the original, named after it (its extension kept in the name, so
-    ``a.png`` and ``a.jpg`` never share one): ``products/2026/12/a.jpg`` → ``products/2026/12/a_jpg.320w.webp``."""
-    folder, _slash, base = original.rpartition("/")
-    stem = base.replace(".", "_")
-    return f"{folder}/{stem}.{width}w.{fmt}" if folder else f"{stem}.{width}w.{fmt}"
 
 
 def product_image_renditions_make(*, image_id: int) -> dict:
@@ -29,12 +20,7 @@ def product_image_renditions_make(*, image_id: int) -> dict:
         return {}
     original = image.image.name
     with default_storage.open(original) as source:
-        made = renditions_encode(source)
-    renditions: dict[str, list] = {}
-    for fmt, width, data in made:
-        name = rendition_name(original, fmt=fmt, width=width)
-        default_storage.delete(name)
-        renditions.setdefault(fmt, []).append([width, default_storage.save(name, ContentFile(data))])
+        renditions = renditions_store(original, renditions_encode(source))
     recorded = ProductImage.objects.filter(pk=image_id, image=original).update(renditions=renditions)
     if not recorded:
         return {}

@@ -23,16 +23,16 @@ def _upload(product, size=(1000, 700)):
 
 
 def test_renditions_are_square_webp_and_avif_in_every_width_the_picture_allows():
-    """A 1000×700 upload gets square copies 160, 320, 480 and 640 wide (none wider than 700), each in WebP and
-    AVIF, stored as real files and recorded on the picture."""
+    """A 1000×700 upload gets square copies 160, 320, 480, 640 and 700 wide (the listed widths below its
+    shorter side, then that side), each in WebP and AVIF, stored as real files and recorded on the picture."""
     image = _upload(ProductFactory(), size=(1000, 700))
 
     renditions = services.product_image_renditions_make(image_id=image.pk)
 
     assert features.check("avif"), "Pillow ≥ 11.3 writes AVIF; pyproject pins one that does"
     assert sorted(renditions) == sorted(FORMATS)
-    expected = [width for width in RENDITION_WIDTHS if width <= 700]
-    assert expected == [160, 320, 480, 640]
+    expected = [width for width in RENDITION_WIDTHS if width < 700] + [700]
+    assert expected == [160, 320, 480, 640, 700]
     for fmt in FORMATS:
         assert [width for width, _name in renditions[fmt]] == expected
         for width, name in renditions[fmt]:
@@ -81,7 +81,7 @@ def test_an_upload_dispatches_the_renditions_task_once_it_commits(django_capture
         callback()
 
     image.refresh_from_db()
-    assert [width for width, _name in image.renditions["webp"]] == [160, 320, 480]
+    assert [width for width, _name in image.renditions["webp"]] == [160, 320, 480, 500]
 
 
 def test_a_replaced_picture_forgets_its_old_renditions_until_its_task_runs(
@@ -100,7 +100,7 @@ def test_a_replaced_picture_forgets_its_old_renditions_until_its_task_runs(
         callback()
 
     image.refresh_from_db()
-    assert [width for width, _name in image.renditions["webp"]] == [160]
+    assert [width for width, _name in image.renditions["webp"]] == [160, 300]
 
 
 def test_the_command_makes_the_missing_renditions_only():
@@ -215,7 +215,16 @@ def test_listing_cards_carry_the_main_pictures_renditions(client):
 
     card = re.search(r'<a class="product-card__media"(.*?)</a>', html, re.S).group(1)
     assert 'type="image/webp"' in card
-    assert "480w" in card
+    assert "500w" in card
     assert 'sizes="(min-width: 1100px) 220px' in card
     assert 'fetchpriority="high"' in card
     assert image.thumbnail.url in card
+
+
+def test_a_picture_larger_than_every_width_stops_at_the_largest():
+    """A 1600×1600 upload is not copied at 1600: its widths end at the largest listed one."""
+    image = _upload(ProductFactory(), size=(1600, 1600))
+
+    renditions = services.product_image_renditions_make(image_id=image.pk)
+
+    assert [width for width, _name in renditions["webp"]] == list(RENDITION_WIDTHS)
