@@ -1,6 +1,7 @@
 """Reads of product pictures for listings: the main picture's thumbnail and renditions as annotations, and the
 pictures still waiting for their renditions."""
 
+from django.core.files.storage import default_storage
 from django.db.models import JSONField, OuterRef, Subquery
 
 from apps.catalog.models import ProductImage
@@ -26,3 +27,9 @@ def main_renditions() -> Subquery:
 def product_image_ids_without_renditions() -> list[int]:
     """Pictures whose renditions were never made (uploaded before them, or their task was lost)."""
     return [pk for pk, renditions in ProductImage.objects.values_list("pk", "renditions") if not renditions]
+
+
+def renditions_srcset(renditions: dict | None, fmt: str) -> str:
+    """A ``srcset`` of one format's renditions ("/media/…160w.webp 160w, …"); "" when there are none."""
+    entries = (renditions or {}).get(fmt) or []
+    return ", ".join(f"{default_storage.url(name)} {width}w" for width, name in sorted(entries))

@@ -2,9 +2,10 @@
 thumbnail or the original while its renditions are not made yet (the page never waits for them)."""
 
 from django import template
-from django.core.files.storage import default_storage
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from apps.catalog.selectors.pictures import renditions_srcset
 
 register = template.Library()
 
@@ -14,10 +15,6 @@ SOURCE_TYPES = (("avif", "image/avif"), ("webp", "image/webp"))
 # likely LCP and is fetched first; the rest of a desktop's first row (up to five columns) is fetched at once.
 PRIORITY_RANKS = 2
 EAGER_RANKS = 5
-
-
-def _srcset(entries) -> str:
-    return ", ".join(f"{default_storage.url(name)} {width}w" for width, name in sorted(entries))
 
 
 def _attributes(attrs: dict) -> SafeString:
@@ -44,15 +41,17 @@ def picture(
     priority: bool = False,
     eager: bool = False,
     rank: int = 0,
+    below_fold: bool = False,
     **attrs,
 ) -> SafeString:
     """A picture ``width``×``height`` (its box, for the layout before it loads) shown at ``sizes``.
 
     ``priority``: the page's LCP picture (eager, ``fetchpriority="high"``); ``eager``: above the fold;
-    ``rank``: a card's place in its list (see PRIORITY_RANKS, EAGER_RANKS). Otherwise lazy and decoded off
-    the main thread. Other keywords become attributes of the ``<img>``.
+    ``rank``: a card's place in its list (see PRIORITY_RANKS, EAGER_RANKS), unless the whole list is
+    ``below_fold``. Otherwise lazy and decoded off the main thread. Other keywords become attributes of the
+    ``<img>``.
     """
-    if rank:
+    if rank and not below_fold:
         priority = priority or rank <= PRIORITY_RANKS
         eager = eager or rank <= EAGER_RANKS
     loading = mark_safe(
@@ -68,7 +67,9 @@ def picture(
         _attributes(attrs),
     )
     renditions = renditions or {}
-    sources = [(mime, _srcset(renditions[fmt]), sizes) for fmt, mime in SOURCE_TYPES if renditions.get(fmt)]
+    sources = [
+        (mime, renditions_srcset(renditions, fmt), sizes) for fmt, mime in SOURCE_TYPES if renditions.get(fmt)
+    ]
     if not sources:
         return img
     return format_html(

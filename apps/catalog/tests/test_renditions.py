@@ -228,3 +228,11 @@ def test_a_picture_larger_than_every_width_stops_at_the_largest():
     renditions = services.product_image_renditions_make(image_id=image.pk)
 
     assert [width for width, _name in renditions["webp"]] == list(RENDITION_WIDTHS)
+
+
+def test_a_list_below_the_fold_loads_every_card_lazily():
+    """``below_fold`` (the main page's sections) overrides the rank: even the first card is lazy."""
+    html = _render('{% picture "/m.jpg" sizes="1px" width=1 height=1 rank=1 below_fold=True %}')
+
+    assert 'loading="lazy"' in html
+    assert "fetchpriority" not in html
