@@ -230,6 +230,8 @@ class ReviewPhoto(models.Model):
     )
     image = models.ImageField(_("사진"), upload_to="reviews/%Y/%m/")
     position = models.PositiveSmallIntegerField(_("순서"), default=0)
+    # Small square WebP/AVIF copies for the review list, as ``ProductImage.renditions``; {} until made.
+    renditions = models.JSONField(_("변환 이미지"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("리뷰 사진")

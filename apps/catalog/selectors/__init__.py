@@ -29,7 +29,10 @@ from apps.catalog.models import (
     Wishlist,
 )
 from apps.catalog.selectors import pictures
-from apps.catalog.selectors.pictures import product_image_ids_without_renditions  # noqa: F401
+from apps.catalog.selectors.pictures import (  # noqa: F401
+    product_image_ids_without_renditions,
+    review_photo_ids_without_renditions,
+)
 from apps.catalog.selectors.shopper import (  # noqa: F401  (re-exported: the API reads them from here)
     option_get,
     restock_alerts_for_user,

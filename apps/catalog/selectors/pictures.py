@@ -4,7 +4,7 @@ pictures still waiting for their renditions."""
 from django.core.files.storage import default_storage
 from django.db.models import JSONField, OuterRef, Subquery
 
-from apps.catalog.models import ProductImage
+from apps.catalog.models import ProductImage, ReviewPhoto
 
 
 def _main_image(field: str, **kwargs) -> Subquery:
@@ -27,6 +27,11 @@ def main_renditions() -> Subquery:
 def product_image_ids_without_renditions() -> list[int]:
     """Pictures whose renditions were never made (uploaded before them, or their task was lost)."""
     return [pk for pk, renditions in ProductImage.objects.values_list("pk", "renditions") if not renditions]
+
+
+def review_photo_ids_without_renditions() -> list[int]:
+    """Review photos whose renditions were never made."""
+    return [pk for pk, renditions in ReviewPhoto.objects.values_list("pk", "renditions") if not renditions]
 
 
 def renditions_srcset(renditions: dict | None, fmt: str) -> str:

@@ -1,10 +1,14 @@
-"""WebP/AVIF renditions of product pictures: made once per picture, after its upload, by a task."""
+"""WebP/AVIF renditions of product pictures and review photos: made once per picture, after its upload, by a
+task."""
 
 from django.core.files.storage import default_storage
 
 from apps.catalog import caching
 from apps.catalog.images import renditions_encode, renditions_store
-from apps.catalog.models import ProductImage
+from apps.catalog.models import ProductImage, ReviewPhoto
+
+# Review photos are shown as 88 CSS px squares: 1–3x.
+REVIEW_PHOTO_WIDTHS = (160, 320)
 
 
 def product_image_renditions_make(*, image_id: int) -> dict:
@@ -25,4 +29,18 @@ def product_image_renditions_make(*, image_id: int) -> dict:
     if not recorded:
         return {}
     caching.product_changed(image.product_id, home=image.position == 0)
+    return renditions
+
+
+def review_photo_renditions_make(*, photo_id: int) -> dict:
+    """As ``product_image_renditions_make``, for one review photo (square, REVIEW_PHOTO_WIDTHS)."""
+    photo = ReviewPhoto.objects.select_related("review").filter(pk=photo_id).first()
+    if photo is None or not photo.image:
+        return {}
+    original = photo.image.name
+    with default_storage.open(original) as source:
+        renditions = renditions_store(original, renditions_encode(source, widths=REVIEW_PHOTO_WIDTHS))
+    if not ReviewPhoto.objects.filter(pk=photo_id, image=original).update(renditions=renditions):
+        return {}
+    caching.product_changed(photo.review.product_id, listing=False)
     return renditions

@@ -11,7 +11,7 @@ from PIL import Image, features
 from apps.catalog import selectors, services
 from apps.catalog.images import RENDITION_WIDTHS
 from apps.catalog.models import ProductImage
-from apps.catalog.tests.factories import ProductFactory, image_upload
+from apps.catalog.tests.factories import ProductFactory, UserFactory, image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +236,23 @@ def test_a_list_below_the_fold_loads_every_card_lazily():
 
     assert 'loading="lazy"' in html
     assert "fetchpriority" not in html
+
+
+def test_review_photos_get_small_renditions_after_the_review_is_written(
+    bought, client, django_capture_on_commit_callbacks
+):
+    """A review's photo gets square renditions 160 and 320 wide once the review commits; the review list then
+    offers them for its 88 px squares."""
+    product, buyer = ProductFactory(), UserFactory()
+    bought(buyer, product, 7)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review = services.review_create(
+            user=buyer, product=product, order_line_id=7, rating=5, text="좋아요", photos=[image_upload()]
+        )
+
+    photo = review.photos.get()
+    assert [width for width, _name in photo.renditions["webp"]] == [160, 320]
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert 'sizes="88px"' in html
+    assert photo.renditions["webp"][0][1] in html
