@@ -23,6 +23,7 @@ run: setup
 	@$(MANAGE) database_ensure
 	@echo "==> 마이그레이션"; $(MANAGE) migrate --noinput
 	@echo "==> 데모 데이터"; $(MANAGE) demo --banner
+	@echo "==> 사진 변환 (WebP/AVIF, 없는 것만)"; $(MANAGE) image_renditions && $(MANAGE) cover_renditions
 	@# The media server (nginx-rtmp: RTMP 1935, HLS 8080) and the demo broadcast's ffmpeg test pattern.
 	@bash -c '. docker/dev/lib.sh && apt_ensure nginx libnginx-mod-rtmp ffmpeg'
 	@procs="web media demo-stream"; \
@@ -52,6 +53,7 @@ migrate: setup
 
 demo: setup
 	$(MANAGE) demo --banner
+	$(MANAGE) image_renditions && $(MANAGE) cover_renditions
 
 clean:
 	rm -rf var/staticfiles var/screenshots .pytest_cache

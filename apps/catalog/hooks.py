@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable
 # (user, product_id) -> ids of that user's order lines of that product that are delivered or confirmed.
 ReviewableOrderLinesProvider = Callable[..., Iterable[int]]
 # (product_id) -> broadcasts that presented the product, as dicts the template reads (url, title, image_url,
-# is_live, starts_at).
+# image_renditions, is_live, starts_at).
 ProductBroadcastsProvider = Callable[..., list[dict]]
-# (user_id) -> a seller's broadcasts on air, coming up and replays, as dicts (url, title, image_url, is_live,
-# is_scheduled, starts_at).
+# (user_id) -> a seller's broadcasts on air, coming up and replays, as dicts (url, title, image_url,
+# image_renditions, is_live, is_scheduled, starts_at).
 SellerBroadcastsProvider = Callable[..., list[dict]]
-# () -> broadcasts live now, as dicts (url, title, image_url, seller, viewer_count).
+# () -> broadcasts live now, as dicts (url, title, image_url, image_renditions, seller, viewer_count).
 LiveNowProvider = Callable[[], list[dict]]
 # (option_ids) -> those of the options that some order line names (they are retired, never deleted).
 OrderedOptionsProvider = Callable[..., Iterable[int]]

@@ -1,4 +1,5 @@
-"""Pillow work: thumbnails made at upload, and the generated pictures of the demo catalog."""
+"""Pillow work: thumbnails made at upload, the WebP/AVIF renditions made after it, and the generated pictures
+of the demo catalog."""
 
 import colorsys
 import contextlib
@@ -8,12 +9,21 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
+from django.core.files.storage import default_storage
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps, features
 
 THUMBNAIL_SIZE = (480, 480)
 MAX_IMAGE_SIDE = 1600
 JPEG_QUALITY = 84
 DEMO_IMAGE_SIZE = 800
+# Square widths pages pick from with srcset: gallery thumbnails and live/order cards (64–96 CSS px at 1–2x),
+# grid cards (up to about 280 CSS px at 2x) and the product gallery (the phone's width at 2–3x, half a desktop).
+RENDITION_WIDTHS = (160, 320, 480, 640, 800, 1200)
+# Format name → Pillow's encoder options. AVIF only where this Pillow has the encoder (Pillow ≥ 11.3 wheels do).
+RENDITION_FORMATS = {
+    "avif": {"format": "AVIF", "quality": 55, "speed": 7},
+    "webp": {"format": "WEBP", "quality": 80, "method": 4},
+}
 BOLD_WEIGHT = 700
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "pretendard" / "woff2-dynamic-subset"
 
@@ -42,6 +52,59 @@ def image_normalise(source) -> ContentFile | None:
         image = ImageOps.exif_transpose(image)
         image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
         return ContentFile(_jpeg(image))
+
+
+def rendition_formats() -> list[str]:
+    """The rendition formats this Pillow can write, best first."""
+    return [name for name in RENDITION_FORMATS if name != "avif" or features.check("avif")]
+
+
+def renditions_encode(
+    source, *, widths=RENDITION_WIDTHS, square: bool = True
+) -> list[tuple[str, int, bytes]]:
+    """Copies of an image file in each of ``rendition_formats()``, in each of ``widths`` narrower than the
+    picture plus the picture's own width when it is narrower than the largest: [(format, width, bytes), …].
+    ``square`` centre-crops to the shorter side first; otherwise the aspect is kept. Never upscales, so a
+    width listed in a srcset is a true one."""
+    source.seek(0)
+    with Image.open(source) as opened:
+        image = ImageOps.exif_transpose(opened)
+        image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    if square:
+        side = min(image.size)
+        image = ImageOps.fit(image, (side, side), method=Image.Resampling.LANCZOS)
+    full_width, full_height = image.size
+    made = []
+    chosen = [width for width in widths if width < full_width]
+    if full_width <= max(widths):
+        chosen.append(full_width)
+    for width in chosen:
+        height = max(1, round(full_height * width / full_width))
+        resized = image if width == full_width else image.resize((width, height), Image.Resampling.LANCZOS)
+        for name in rendition_formats():
+            buffer = io.BytesIO()
+            resized.save(buffer, **RENDITION_FORMATS[name])
+            made.append((name, width, buffer.getvalue()))
+    return made
+
+
+def rendition_name(original: str, *, fmt: str, width: int) -> str:
+    """Where a rendition lives: beside the original, named after it (its extension kept in the name, so
+    ``a.png`` and ``a.jpg`` never share one): ``products/2026/12/a.jpg`` → ``products/2026/12/a_jpg.320w.webp``."""
+    folder, _slash, base = original.rpartition("/")
+    stem = base.replace(".", "_")
+    return f"{folder}/{stem}.{width}w.{fmt}" if folder else f"{stem}.{width}w.{fmt}"
+
+
+def renditions_store(original: str, made: list[tuple[str, int, bytes]]) -> dict[str, list]:
+    """Save encoded renditions of the file ``original`` in the default storage under ``rendition_name``;
+    returns {format: [[width, stored name], …]}. The same names each time: a rerun replaces its own files."""
+    stored: dict[str, list] = {}
+    for fmt, width, data in made:
+        name = rendition_name(original, fmt=fmt, width=width)
+        default_storage.delete(name)
+        stored.setdefault(fmt, []).append([width, default_storage.save(name, ContentFile(data))])
+    return stored
 
 
 @functools.cache

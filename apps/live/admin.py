@@ -4,6 +4,7 @@ services, so a broadcast changed here behaves exactly as one changed by its sell
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from apps.live import tasks
 from apps.live.models import (
     Broadcast,
     BroadcastAlarm,
@@ -79,6 +80,7 @@ class BroadcastAdmin(admin.ModelAdmin):
     def save_model(self, request, obj: Broadcast, form, change: bool) -> None:
         # A new broadcast gets its stream key and public name from the service, as in the studio.
         broadcasts.broadcast_save(broadcast=obj)
+        tasks.broadcast_cover_renditions_schedule(obj)
 
     @admin.action(description=_("선택한 방송 종료"))
     def end_broadcasts(self, request, queryset) -> None:

@@ -357,6 +357,7 @@ def _seller_broadcasts_build(user_id: int) -> list[dict]:
             "url": broadcast.get_absolute_url(),
             "title": broadcast.title,
             "image_url": cover_url(broadcast),
+            "image_renditions": broadcast.cover_renditions,
             "is_live": broadcast.is_live,
             "is_scheduled": broadcast.status == Broadcast.Status.SCHEDULED,
             "starts_at": broadcast.started_at or broadcast.scheduled_at,
@@ -372,6 +373,7 @@ def _live_now_build() -> list[dict]:
             "url": broadcast.get_absolute_url(),
             "title": broadcast.title,
             "image_url": cover_url(broadcast),
+            "image_renditions": broadcast.cover_renditions,
             "seller": broadcast.seller.name or broadcast.seller.username,
             "viewer_count": viewer_count(broadcast_id=broadcast.pk),
         }
@@ -392,6 +394,7 @@ def _product_broadcasts_build(product_id: int) -> list[dict]:
             "url": broadcast.get_absolute_url(),
             "title": broadcast.title,
             "image_url": cover_url(broadcast),
+            "image_renditions": broadcast.cover_renditions,
             "is_live": broadcast.is_live,
             "starts_at": broadcast.started_at or broadcast.scheduled_at,
         }

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import transaction
 
 from apps.live.models import Broadcast
-from apps.live.services import broadcasts
+from apps.live.services import broadcasts, covers
 
 
 @shared_task(acks_late=True)
@@ -29,3 +29,15 @@ def broadcast_grace_check_schedule(broadcast: Broadcast) -> None:
         lambda: broadcast_grace_check.apply_async(args=[broadcast.pk], countdown=math.ceil(left) + 1),
         robust=True,
     )
+
+
+@shared_task(acks_late=True)
+def broadcast_cover_renditions_make(broadcast_id: int) -> None:
+    """After a cover upload: its WebP/AVIF renditions (Pillow, off the request)."""
+    covers.broadcast_cover_renditions_make(broadcast_id=broadcast_id)
+
+
+def broadcast_cover_renditions_schedule(broadcast: Broadcast) -> None:
+    """After the commit, ask for the renditions of a broadcast's cover when it has one and they are not made."""
+    if broadcast.cover and not broadcast.cover_renditions:
+        transaction.on_commit(lambda: broadcast_cover_renditions_make.delay(broadcast.pk), robust=True)

@@ -217,6 +217,11 @@
     media.setAttribute("aria-hidden", "true");
     const img = el("img");
     img.src = data.image_url || "";
+    if (data.image_srcset) {
+      img.srcset = data.image_srcset;
+      img.sizes = "96px";
+    }
+    img.width = img.height = 96;
     img.alt = "";
     media.append(img);
     if (data.sold_out) media.append(el("span", "pin-card__soldout", "품절"));

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,11 @@ from apps.catalog.models import (
     Review,
     ReviewPhoto,
     Wishlist,
+)
+from apps.catalog.selectors import pictures
+from apps.catalog.selectors.pictures import (  # noqa: F401
+    product_image_ids_without_renditions,
+    review_photo_ids_without_renditions,
 )
 from apps.catalog.selectors.shopper import (  # noqa: F401  (re-exported: the API reads them from here)
     option_get,
@@ -135,17 +140,16 @@ class ProductCard:
     sold_out: bool
     rating: float
     review_count: int
-
-
-def _main_thumbnail() -> Subquery:
-    return Subquery(
-        ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id").values("thumbnail")[:1]
-    )
+    # The main picture's WebP/AVIF renditions ({} until made): ``{% picture %}`` builds the srcset from them.
+    image_renditions: dict = dataclasses.field(default_factory=dict)
 
 
 def products_visible() -> QuerySet[Product]:
-    """Products shoppers may see (판매중 and 품절, not 숨김), each with its main thumbnail's file name."""
-    return Product.objects.exclude(status=Product.Status.HIDDEN).annotate(main_thumbnail=_main_thumbnail())
+    """Products shoppers may see (판매중 and 품절, not 숨김), each with its main thumbnail's file name and the
+    main picture's renditions."""
+    return Product.objects.exclude(status=Product.Status.HIDDEN).annotate(
+        main_thumbnail=pictures.main_thumbnail(), main_renditions=pictures.main_renditions()
+    )
 
 
 def product_cards(products: Iterable[Product]) -> list[ProductCard]:
@@ -162,6 +166,7 @@ def product_cards(products: Iterable[Product]) -> list[ProductCard]:
             sold_out=product.status == Product.Status.SOLD_OUT,
             rating=float(product.rating_avg),
             review_count=product.review_count,
+            image_renditions=getattr(product, "main_renditions", None) or {},
         )
         for product in products
     ]
@@ -455,7 +460,7 @@ def seller_products(*, seller, query: str = "", state: str = "") -> QuerySet[Pro
     products = (
         Product.objects.filter(seller=seller)
         .select_related("category")
-        .annotate(main_thumbnail=_main_thumbnail())
+        .annotate(main_thumbnail=pictures.main_thumbnail(), main_renditions=pictures.main_renditions())
         .prefetch_related(Prefetch("options", queryset=options_on_sale()))
         .order_by("-created_at", "-id")
     )

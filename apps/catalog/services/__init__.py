@@ -20,6 +20,7 @@ from apps.catalog.services.products import (
     product_save,
     product_status_set,
 )
+from apps.catalog.services.renditions import product_image_renditions_make, review_photo_renditions_make
 from apps.catalog.services.reviews import REVIEW_PHOTOS_MAX, review_create, review_delete, review_update
 from apps.catalog.services.seller_products import (
     OptionInput,
@@ -83,6 +84,7 @@ __all__ = [
     "product_create",
     "product_image_add",
     "product_image_delete",
+    "product_image_renditions_make",
     "product_image_save",
     "product_pages_changed",
     "product_sales_record",
@@ -95,6 +97,7 @@ __all__ = [
     "restock_alerts_notify",
     "review_create",
     "review_delete",
+    "review_photo_renditions_make",
     "review_update",
     "seller_image_delete",
     "seller_image_make_main",

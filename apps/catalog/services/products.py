@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from apps.catalog import caching
+from apps.catalog import caching, tasks
 from apps.catalog.images import image_normalise, thumbnail_make
 from apps.catalog.models import (
     Category,
@@ -117,19 +117,24 @@ def product_image_add(
 
 @transaction.atomic
 def product_image_save(*, image: ProductImage) -> ProductImage:
-    """Save a product image; a new or replaced picture gets its thumbnail made here (Pillow)."""
+    """Save a product image; a new or replaced picture gets its thumbnail made here (Pillow) and its WebP/AVIF
+    renditions asked of a task once this commits (pages show the thumbnail or the original until then)."""
     old_name = ""
     if image.pk:
         old_name = ProductImage.objects.filter(pk=image.pk).values_list("image", flat=True).first() or ""
-    if image.image and (image.image.name != old_name or not image.thumbnail):
+    replaced = bool(image.image) and (image.image.name != old_name or not image.thumbnail)
+    if replaced:
         upload = image.image.file
         smaller = image_normalise(upload)
         if smaller is not None:
             image.image.save(_stem(image.image.name) + ".jpg", smaller, save=False)
             upload = image.image.file
         image.thumbnail.save(_stem(image.image.name) + "_thumb.jpg", thumbnail_make(upload), save=False)
+        image.renditions = {}
     image.full_clean()
     image.save()
+    if replaced:
+        transaction.on_commit(lambda: tasks.product_image_renditions_make.delay(image.pk), robust=True)
     caching.product_changed(image.product_id, home=image.position == 0)
     return image
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 
-from apps.catalog import caching, hooks
+from apps.catalog import caching, hooks, tasks
 from apps.catalog.models import (
     Product,
     Review,
@@ -62,6 +62,9 @@ def review_create(
         review_photo = ReviewPhoto(review=review, image=photo, position=position)
         review_photo.full_clean()
         review_photo.save()
+        transaction.on_commit(
+            lambda photo_id=review_photo.pk: tasks.review_photo_renditions_make.delay(photo_id), robust=True
+        )
     _product_rating_refresh(product_id=product.pk)
     return review
 

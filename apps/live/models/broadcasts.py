@@ -41,6 +41,9 @@ class Broadcast(models.Model):
     )
     description = models.TextField(_("방송 소개"), blank=True)
     cover = models.ImageField(_("대표 이미지"), upload_to="broadcasts/covers/%Y/%m/", blank=True)
+    # WebP/AVIF copies of the cover in a few widths ({"avif": [[width, file name], …], …}), made once after the
+    # upload by a task (``services.covers``); {} until then, when pages show the cover itself.
+    cover_renditions = models.JSONField(_("대표 이미지 변환본"), default=dict, blank=True, editable=False)
     scheduled_at = models.DateTimeField(_("방송 예정 시각"), db_index=True)
     status = models.CharField(
         _("상태"), max_length=12, choices=Status.choices, default=Status.SCHEDULED, db_index=True

@@ -19,6 +19,7 @@ from apps.catalog.selectors import (
     product_stock,
     products_visible,
 )
+from apps.catalog.selectors.pictures import renditions_srcset
 from apps.live.models import (
     Broadcast,
     BroadcastModerator,
@@ -202,6 +203,8 @@ def item_card_payload(*, item: BroadcastProduct) -> dict | None:
         "brand": card.brand,
         "url": card.url,
         "image_url": card.image_url,
+        # WebP (every browser the site supports decodes it): the pinned card's <img> picks its width.
+        "image_srcset": renditions_srcset(card.image_renditions, "webp"),
         "list_price": card.list_price,
         "price": price,
         "is_live_price": item.live_price is not None,

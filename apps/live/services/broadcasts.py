@@ -112,7 +112,13 @@ def broadcast_create(
 
 @transaction.atomic
 def broadcast_save(*, broadcast: Broadcast) -> Broadcast:
-    """Save what staff or the seller edited (title, category, schedule, cover); keys and status stay."""
+    """Save what staff or the seller edited (title, category, schedule, cover); keys and status stay.
+
+    A new or removed cover forgets the old one's renditions: the caller asks for the new ones after the commit
+    (``apps.live.tasks.broadcast_cover_renditions_schedule``)."""
+    stored_cover = Broadcast.objects.filter(pk=broadcast.pk).values_list("cover", flat=True).first() or ""
+    if broadcast.cover.name != stored_cover:
+        broadcast.cover_renditions = {}
     if not broadcast.stream_key:
         broadcast.stream_key = _stream_key_new()
         broadcast.stream_key_changed_at = timezone.now()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from apps.accounts.bans import ban_message
 from apps.accounts.selectors import member_ban_active
-from apps.live import hooks, selectors
+from apps.live import hooks, selectors, tasks
 from apps.live.forms import BroadcastForm, ProductAddForm
 from apps.live.media.server import KEYFRAME_INTERVAL_SECONDS
 from apps.live.room import console
@@ -36,6 +36,7 @@ def studio_index(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            tasks.broadcast_cover_renditions_schedule(broadcast)
             messages.success(request, "방송을 예약했어요. 상품을 추가하고 송출을 준비하세요.")
             return redirect("live:studio", pk=broadcast.pk)
     return render(
