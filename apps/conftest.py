@@ -103,6 +103,14 @@ def axe_violations(page) -> list[str]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         # Through the DevTools protocol, so the page's Content-Security-Policy (no inline script) does not apply.
         page.evaluate("() => {" + AXE_SOURCE.read_text() + "\n}")
+    # A card still fading in (or a pulsing badge caught mid-pulse) is measured at its half-transparent colours:
+    # judge the page as it settles, with endless animations at rest.
+    page.evaluate(
+        """() => document.getAnimations().forEach((animation) => {
+            const endless = animation.effect && animation.effect.getComputedTiming().iterations === Infinity;
+            endless ? animation.cancel() : animation.finish();
+        })"""
+    )
     results = page.evaluate(
         """async ([tags, exclude]) => window.axe.run(
             {include: [document], exclude: exclude.map((selector) => [selector])},
