@@ -5,7 +5,8 @@
     .venv/bin/python bench/lighthouse.py --root ../other-checkout    # another build, same Lighthouse
 
 Loads the demo data (``manage.py demo``) into its own SQLite database, collects the static files, starts uvicorn
-with production settings (``bench.settings``: DEBUG off, hashed and compressed static files) and runs
+with production settings (``bench/lighthouse_settings.py``: DEBUG off, hashed and compressed static files,
+the uploaded pictures served as nginx would) and runs
 Lighthouse 12 (npm devDependency, on Node) with Debian's Chromium, mobile with simulated throttling, ``--runs``
 times per page: the main page, a category, a product, the live list, the live room, checkout (the demo
 shopper, logged in: a session cookie sent with ``--extra-headers``), the seller center dashboard and the host's
@@ -93,7 +94,10 @@ print("DISCOVERED " + json.dumps({
 def _env(root: Path) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
     env |= {
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        # A checkout from before this bench has no settings of its own: its pictures then go unserved.
+        "DJANGO_SETTINGS_MODULE": "bench.lighthouse_settings"
+        if (root / "bench" / "lighthouse_settings.py").exists()
+        else "bench.settings",
         "DATABASE_URL": f"sqlite:///{root / 'var' / 'bench' / 'lighthouse.sqlite3'}",
         "SECRET_KEY": "bench-only-secret-key-9f8e7d6c5b4a39281726354453627180",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
