@@ -55,7 +55,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body style="margin:0">
 <div data-player data-kind="live" data-src="{src}"><video playsinline muted autoplay width="640" height="360"></video></div>
 <script id="live-player-config" type="application/json">{config}</script>
-<script src="/static/vendor/hls/hls.min.js"></script>
+<script src="/static/vendor/hls/hls.light.min.js"></script>
 <script src="/static/js/live-player.js"></script>
 </body></html>"""
 

@@ -25,7 +25,7 @@ RENDITION_FORMATS = {
     "webp": {"format": "WEBP", "quality": 80, "method": 4},
 }
 BOLD_WEIGHT = 700
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "pretendard" / "woff2-dynamic-subset"
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "pretendard"
 
 
 def _jpeg(image: Image.Image, *, quality: int = JPEG_QUALITY) -> bytes:
@@ -109,9 +109,9 @@ def renditions_store(original: str, made: list[tuple[str, int, bytes]]) -> dict[
 
 @functools.cache
 def _fonts(size: int) -> list[ImageFont.FreeTypeFont]:
-    # Pretendard ships as a dynamic subset (one file per block of glyphs); the demo draws with whichever
-    # file holds the glyph. Missing files (no npm set-up yet) just mean pictures without a letter.
-    fonts = [ImageFont.truetype(str(path), size) for path in sorted(FONT_DIR.glob("*.woff2"))]
+    # Pretendard is cut in two files (docker/font_subset.py: KS X 1001, then the other syllables); the demo
+    # draws with whichever file holds the glyph. Missing files (no npm set-up yet) just mean pictures without a letter.
+    fonts = [ImageFont.truetype(str(path), size) for path in sorted(FONT_DIR.glob("pretendard-*.woff2"))]
     for font in fonts:
         # A FreeType built without variable-font support draws the default weight instead.
         with contextlib.suppress(OSError):

@@ -110,6 +110,11 @@ class CheckoutForm(forms.Form):
         return cleaned
 
     @property
+    def new_address_chosen(self) -> bool:
+        """Whether the page opens on the new-address fields: no saved address is chosen (as checkout.js decides)."""
+        return str(self["address"].value() or "") not in self.addresses
+
+    @property
     def chosen_address(self):
         return self.addresses.get(self.cleaned_data.get("address") or "")
 

@@ -34,8 +34,8 @@ if [ "$(cat "$VENV/.pyproject-hash" 2>/dev/null)" != "$py_hash" ]; then
   echo "$py_hash" > "$VENV/.pyproject-hash"
 fi
 
-# The stamp covers this script too, so a change to what is copied re-runs the copy.
-js_hash=$(cat package-lock.json "$0" | sha256sum | cut -c1-16)
+# The stamp covers this script and the font cutter too, so a change to what is copied re-runs the copy.
+js_hash=$(cat package-lock.json "$0" docker/font_subset.py | sha256sum | cut -c1-16)
 if [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$js_hash" ] || [ ! -d static/vendor/htmx ]; then
   step "프런트엔드 라이브러리 설치 (npm ci → static/vendor/)"
   npm ci --no-audit --no-fund --loglevel=error
@@ -43,11 +43,13 @@ if [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$js_hash" ] || [ ! -d stat
   mkdir -p static/vendor/htmx static/vendor/hls static/vendor/stomp static/vendor/chartjs static/vendor/pretendard
   cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
   # Source maps ship beside the bundles that name them: collectstatic's manifest storage follows the reference.
-  cp node_modules/hls.js/dist/hls.min.js node_modules/hls.js/dist/hls.min.js.map static/vendor/hls/
+  # The light build (no subtitles, alternate audio or DRM, which no broadcast has), only on pages that play video.
+  cp node_modules/hls.js/dist/hls.light.min.js node_modules/hls.js/dist/hls.light.min.js.map static/vendor/hls/
   cp node_modules/@stomp/stompjs/bundles/stomp.umd.min.js static/vendor/stomp/
   cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/chartjs/
-  cp node_modules/pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css static/vendor/pretendard/
-  cp -r node_modules/pretendard/dist/web/variable/woff2-dynamic-subset static/vendor/pretendard/
+  step "Pretendard 웹폰트 만들기 (KS X 1001 + 라틴, 굵기 400–800)"
+  "$VENV/bin/python" docker/font_subset.py node_modules/pretendard/dist/web/variable/woff2/PretendardVariable.woff2 \
+    static/vendor/pretendard
   echo "$js_hash" > node_modules/.lock-hash
 fi
 mkdir -p var/staticfiles var/media var/sessions

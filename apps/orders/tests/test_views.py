@@ -1,5 +1,7 @@
 """Checkout and order pages: placing through the form, my orders, access, cancel, confirm, admin desk."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -60,6 +62,36 @@ def test_checkout_with_a_new_address_saves_it_when_asked(client, shopper, option
 
     assert Order.objects.get(user=shopper).recipient == "박받는"
     assert shopper.addresses.get().postcode == "04524"
+
+
+def _new_address_fields(html: str) -> str:
+    return re.search(r"<div class=\"new-address\" data-new-address[^>]*>", html).group(0)
+
+
+def test_checkout_renders_the_new_address_fields_hidden_when_an_address_is_saved(client, shopper, option):
+    """With a default address chosen, the new-address fields come hidden from the server (nothing moves when
+    checkout.js runs); a shopper without an address gets them shown."""
+    carts.cart_item_add(user=shopper, option_id=option.pk, quantity=1)
+    client.force_login(shopper)
+    assert " hidden" not in _new_address_fields(client.get(reverse("orders:checkout")).content.decode())
+
+    ShippingAddressFactory(user=shopper, is_default=True)
+    html = client.get(reverse("orders:checkout")).content.decode()
+
+    assert _new_address_fields(html).endswith(" hidden>")
+    assert 'value="new" checked' not in html
+
+
+def test_checkout_shows_the_new_address_fields_when_new_is_posted_back(client, shopper, option):
+    """A new address posted with an error comes back with its fields shown, though an address is saved."""
+    ShippingAddressFactory(user=shopper, is_default=True)
+    carts.cart_item_add(user=shopper, option_id=option.pk, quantity=1)
+    client.force_login(shopper)
+
+    response = client.post(reverse("orders:checkout"), {"address": "new", "agree": "on"})
+
+    assert response.status_code == 200
+    assert " hidden" not in _new_address_fields(response.content.decode())
 
 
 def test_checkout_needs_login(client):

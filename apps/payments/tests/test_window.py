@@ -164,15 +164,14 @@ def test_configured_webhook_url_also_gets_it(webhook_receiver):
 def test_sdk_stand_in_and_font_are_served(pg_sandbox):
     """/sandbox/iamport.js defines IMP.init and IMP.request_pay; Pretendard comes from the sandbox itself."""
     sdk = requests.get(f"{pg_sandbox.url}sandbox/iamport.js", timeout=5)
-    font_css = requests.get(
-        f"{pg_sandbox.url}sandbox/static/vendor/pretendard/pretendardvariable-dynamic-subset.css", timeout=5
-    )
+    font = requests.get(f"{pg_sandbox.url}sandbox/static/vendor/pretendard/pretendard-core.woff2", timeout=5)
     outside = requests.get(f"{pg_sandbox.url}sandbox/static/css/tokens.css", timeout=5)
 
     assert sdk.headers["Content-Type"].startswith("text/javascript")
     assert "request_pay" in sdk.text
     assert "init" in sdk.text
-    assert font_css.status_code == 200
+    assert font.status_code == 200
+    assert font.headers["Content-Type"] == "font/woff2"
     assert outside.status_code == 404
 
 
