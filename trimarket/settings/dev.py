@@ -4,3 +4,10 @@ from trimarket.settings.base import *  # noqa: F403
 from trimarket.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+
+# Without tracker.delivery credentials, parcels are tracked through the local fake `make run` starts
+# (`manage.py delivery_tracker_fake`, Procfile `tracker`), so a demo shipment's timeline fills and ends 배송완료.
+if not env("DELIVERY_TRACKER_CLIENT_ID", default=""):
+    DELIVERY_TRACKER_URL = env("DELIVERY_TRACKER_URL", default="http://127.0.0.1:8091/graphql")
+    DELIVERY_TRACKER_CLIENT_ID = "fake-client"
+    DELIVERY_TRACKER_CLIENT_SECRET = "fake-secret"
