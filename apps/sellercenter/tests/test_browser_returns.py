@@ -110,7 +110,7 @@ def test_a_shopper_withdraws_a_request_after_confirming(page, screenshot, live_s
     page.get_by_test_id("return-withdraw").click()
     page.wait_for_load_state()
 
-    assert asked and asked[0].startswith("반품 신청을 철회할까요?")
+    assert asked[:1] == ["반품 신청을 철회할까요? 철회한 뒤에도 기간 안에는 다시 신청할 수 있어요."]
     assert "신청 철회" in page.get_by_test_id("return-status").inner_text()
     assert page.get_by_test_id("return-withdraw").count() == 0
     assert ReturnRequest.objects.get(pk=request.pk).status == ReturnRequest.Status.WITHDRAWN
