@@ -28,6 +28,7 @@ run: setup
 	@bash -c '. docker/dev/lib.sh && apt_ensure nginx libnginx-mod-rtmp ffmpeg'
 	@procs="web media demo-stream"; \
 	if [[ -z "$${PORTONE_IMP_KEY:-}" ]]; then procs="$$procs pg"; fi; \
+	if [[ -z "$${DELIVERY_TRACKER_CLIENT_ID:-}" ]]; then procs="$$procs tracker"; fi; \
 	if [[ -n "$${REDIS_URL:-}" ]]; then procs="$$procs worker beat"; fi; \
 	exec $(VENV)/bin/honcho -f docker/dev/Procfile -d . start $$procs
 

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.masking import mask_phone
+from apps.orders.admin_refunds import RefundAccountActionForm, refund_account_for
 from apps.orders.models import (
     Cart,
     CartItem,
@@ -114,6 +115,8 @@ def _advance(to_status: str, label: str):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
+    # A 가상계좌 order's cancel or refund needs the buyer's refund account, typed beside the action.
+    action_form = RefundAccountActionForm
     list_display = (
         "merchant_uid", "created_at", "user", "orderer_name", "total_amount", "status", "paid_at",
     )  # fmt: skip
@@ -235,24 +238,47 @@ class OrderAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, f"{order.merchant_uid}: {' '.join(error.messages)}", messages.WARNING
                 )
+            except ValueError as error:
+                self.message_user(request, f"{order.merchant_uid}: {error}", messages.WARNING)
         if count:
             self.message_user(request, f"{count}건 {done}", messages.SUCCESS)
 
+    def _refund_account(self, request) -> tuple[dict | None, bool]:
+        """The refund account typed beside the action; (None, False) after telling staff what is wrong."""
+        account, error = RefundAccountActionForm(request.POST).refund_account_given()
+        if error:
+            self.message_user(request, error, messages.ERROR)
+            return None, False
+        return account, True
+
     @admin.action(description=_("선택한 주문 취소 (배송 전, 결제 취소 포함)"))
     def cancel_orders(self, request, queryset):
+        account, ok = self._refund_account(request)
+        if not ok:
+            return
         self._each(
             request,
             queryset,
-            lambda order: cancels.order_cancel(order=order, actor=request.user.username, by_staff=True),
+            lambda order: cancels.order_cancel(
+                order=order,
+                actor=request.user.username,
+                by_staff=True,
+                refund_account=refund_account_for(order, account),
+            ),
             "취소했어요 (결제된 주문은 PG 취소 후 반영돼요).",
         )
 
     @admin.action(description=_("선택한 주문 전액 환불 (PG 취소)"))
     def refund_orders(self, request, queryset):
+        account, ok = self._refund_account(request)
+        if not ok:
+            return
         self._each(
             request,
             queryset,
-            lambda order: cancels.order_refund_request(order=order, actor=request.user.username),
+            lambda order: cancels.order_refund_request(
+                order=order, actor=request.user.username, refund_account=refund_account_for(order, account)
+            ),
             "환불을 요청했어요 (PG 취소 후 반영돼요).",
         )
 
@@ -299,6 +325,7 @@ class OrderLineAdmin(admin.ModelAdmin):
         "status",
     )
     actions = ("refund_lines",)
+    action_form = RefundAccountActionForm
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -309,17 +336,26 @@ class OrderLineAdmin(admin.ModelAdmin):
     @admin.action(description=_("선택한 주문 상품 환불 (PG 부분 취소)"))
     def refund_lines(self, request, queryset):
         by_order: dict[int, list[int]] = {}
+        account, error = RefundAccountActionForm(request.POST).refund_account_given()
+        if error:
+            self.message_user(request, error, messages.ERROR)
+            return
         for line in queryset:
             by_order.setdefault(line.order_id, []).append(line.pk)
         for order in Order.objects.filter(pk__in=by_order):
             try:
                 cancels.order_refund_request(
-                    order=order, actor=request.user.username, line_ids=by_order[order.pk]
+                    order=order,
+                    actor=request.user.username,
+                    line_ids=by_order[order.pk],
+                    refund_account=refund_account_for(order, account),
                 )
             except ValidationError as error:
                 self.message_user(
                     request, f"{order.merchant_uid}: {' '.join(error.messages)}", messages.WARNING
                 )
+            except ValueError as error:
+                self.message_user(request, f"{order.merchant_uid}: {error}", messages.WARNING)
             else:
                 self.message_user(request, f"{order.merchant_uid}: 환불을 요청했어요.", messages.SUCCESS)
 

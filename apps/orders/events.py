@@ -14,8 +14,8 @@ Published (payload: ``order_id``, ``merchant_uid``, ``user_id``, ``from_status``
   ``added_at``): an option went into a cart; reports counts these in its broadcast reports.
 
 - ``order.return_requested``, ``order.return_approved``, ``order.return_refused`` (``reason``),
-  ``order.return_sent_back``, ``order.return_collected``, ``order.return_refunded``, ``order.exchange_shipped``
-  (``return_id``): the steps of a return or exchange (``services.returns``).
+  ``order.return_sent_back``, ``order.return_collected``, ``order.return_refunded``, ``order.exchange_shipped``,
+  ``order.return_withdrawn`` (``return_id``): the steps of a return or exchange (``services.returns``).
 
 Subscribed: every status event mails the shopper; ``order.paid``, ``order.cancelled`` and ``order.refunded``
 bring the catalog's sales figures in line (outside the payment's transaction); ``account.withdrawn`` empties
@@ -77,8 +77,9 @@ def sales_sync_on_payment_or_refund(*, event: str, payload: dict) -> None:
 @subscribe("order.return_sent_back")
 @subscribe("order.return_collected")
 @subscribe("order.exchange_shipped")
+@subscribe("order.return_withdrawn")
 def return_step_mail(*, event: str, payload: dict) -> None:
-    """Each step of a return or exchange mails the shopper (a new request, the seller too). The refund's own
+    """Each step of a return or exchange mails the shopper (a new or withdrawn request, the seller too). The refund's own
     ``order.refunded`` mail tells the shopper the money is back."""
     notifications_returns.return_mail_send(return_id=payload["return_id"], event=event)
 

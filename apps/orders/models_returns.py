@@ -33,6 +33,7 @@ class ReturnRequest(models.Model):
         REFUNDED = "refunded", _("환불 완료")
         EXCHANGE_SHIPPED = "exchange_shipped", _("교환 상품 발송")
         REFUSED = "refused", _("거부")
+        WITHDRAWN = "withdrawn", _("신청 철회")
 
     shipment = models.ForeignKey(
         "orders.Shipment", on_delete=models.CASCADE, related_name="returns", verbose_name=_("배송")

@@ -1,4 +1,4 @@
-"""Return and exchange mails: every step to the shopper, a new request to the seller too (sent by the
+"""Return and exchange mails: every step to the shopper, a new or withdrawn request to the seller too (sent by the
 subscribers in ``apps.orders.events``, after the step's transaction committed)."""
 
 from django.conf import settings
@@ -12,15 +12,23 @@ SUBJECTS = {
     "order.return_requested": "%(kind)s 신청을 받았어요",
     "order.return_approved": "%(kind)s 신청이 승인되었어요",
     "order.return_refused": "%(kind)s 신청이 거절되었어요",
+    "order.return_withdrawn": "%(kind)s 신청을 철회했어요",
     "order.return_sent_back": "반송 송장이 등록되었어요",
     "order.return_collected": "상품 회수가 완료되었어요",
     "order.return_refunded": "반품 환불이 완료되었어요",
     "order.exchange_shipped": "교환 상품이 출발했어요",
 }
 
+# The seller hears of a request when it arrives and when the shopper takes it back before an answer.
+SELLER_EVENTS = {
+    "order.return_requested": "새 %(kind)s 요청이 있어요",
+    "order.return_withdrawn": "고객이 %(kind)s 요청을 철회했어요",
+}
+
 
 def return_mail_send(*, return_id: int, event: str) -> int:
-    """Mail the shopper about ``event`` (and the seller for a new request); returns how many mails went."""
+    """Mail the shopper about ``event`` (and the seller for a new or withdrawn request); returns how many
+    mails went."""
     request = (
         ReturnRequest.objects.select_related("shipment__order__user", "shipment__seller", "exchange_option")
         .prefetch_related("lines__line")
@@ -41,10 +49,10 @@ def return_mail_send(*, return_id: int, event: str) -> int:
         )
         send_mail(f"[TriMarket] {subject} ({order.merchant_uid})", body, None, [email])
         sent += 1
-    if event == "order.return_requested" and request.shipment.seller.email:
+    if event in SELLER_EVENTS and request.shipment.seller.email:
         url = site + reverse("sellercenter:return-detail", args=[request.pk])
         body = render_to_string("orders/email/return.txt", {**context, "url": url, "to_seller": True})
-        subject = f"새 {request.get_kind_display()} 요청이 있어요"
+        subject = SELLER_EVENTS[event] % {"kind": request.get_kind_display()}
         send_mail(
             f"[TriMarket] {subject} ({order.merchant_uid})", body, None, [request.shipment.seller.email]
         )

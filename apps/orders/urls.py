@@ -25,4 +25,9 @@ urlpatterns = [
         views_returns.return_tracking,
         name="return-tracking",
     ),
+    path(
+        "orders/<str:merchant_uid>/returns/<int:return_id>/withdraw/",
+        views_returns.return_withdraw,
+        name="return-withdraw",
+    ),
 ]

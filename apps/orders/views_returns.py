@@ -1,10 +1,10 @@
 """The shopper's returns and exchanges (반품·교환): the request form of a delivered parcel, and the way back's
-tracking number. Writes through ``services.returns``; the request's status shows on the order page."""
+tracking number, and withdrawing a request the seller has not answered. Writes through ``services.returns``; the request's status shows on the order page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -76,4 +76,20 @@ def return_tracking(request: HttpRequest, merchant_uid: str, return_id: int) -> 
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "반송 송장번호를 등록했어요.")
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def return_withdraw(request: HttpRequest, merchant_uid: str, return_id: int) -> HttpResponse:
+    order = selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
+    return_request = return_selectors.return_get_for_user(user=request.user, return_id=return_id)
+    if return_request.shipment.order_id != order.pk:
+        raise Http404
+    try:
+        returns.return_withdraw(request=return_request, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{return_request.get_kind_display()} 신청을 철회했어요.")
     return redirect(order)

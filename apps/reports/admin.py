@@ -5,7 +5,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.reports.exports import STATEMENT_HEADERS, csv_row, statement_cells
+from apps.core.csv_cells import csv_row
+from apps.reports.exports import STATEMENT_HEADERS, statement_cells
 from apps.reports.models import (
     BroadcastReport,
     BroadcastReportPin,

@@ -1,32 +1,9 @@
-"""CSV cells and the seller statement's CSV columns, shared by the staff dashboard and the seller center."""
-
-from collections.abc import Iterable
-from decimal import Decimal
+"""The seller statement's CSV columns, shared by the staff dashboard and the seller center (cells are guarded by
+``apps.core.csv_cells``)."""
 
 from django.utils import timezone
 
 from apps.reports.models import SellerStatement
-
-# OWASP's CSV injection list: a cell starting with one of these is a formula (or becomes one) in Excel,
-# LibreOffice and Google Sheets, so a seller's broadcast title could run in a staff member's spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """A cell as a spreadsheet should show it: text that would start a formula gets OWASP's leading ``'``.
-
-    Numbers stay numbers, negative ones too (a refund-only day's net is -3000, not text); so the money
-    columns must reach the writer as ``int``/``Decimal``, never pre-formatted.
-    """
-    if value is None or isinstance(value, int | float | Decimal):
-        return value
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_row(values: Iterable) -> list:
-    return [csv_cell(value) for value in values]
-
 
 STATEMENT_HEADERS = [
     "구매확정일",

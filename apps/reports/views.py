@@ -17,8 +17,9 @@ from django.views.decorators.http import require_safe
 from django_prometheus.exports import ExportToDjangoView
 
 from apps.accounts.models import User
+from apps.core.csv_cells import csv_row
 from apps.orders.selectors.returns import returns_waiting_count
-from apps.reports.exports import STATEMENT_HEADERS, csv_row, statement_cells
+from apps.reports.exports import STATEMENT_HEADERS, statement_cells
 from apps.reports.selectors.broadcasts import broadcast_performance
 from apps.reports.selectors.dashboard import (
     SalesRow,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from apps.catalog.models import Category
+from apps.core.csv_cells import FORMULA_STARTS, csv_cell
 
 COLUMNS = {
     "product_id": "상품번호",
@@ -46,8 +47,6 @@ SHOWN_STATUSES = {
     "sold_out": False,
     "hidden": True,
 }
-# Excel runs a cell starting with one of these as a formula: exported text gets a leading apostrophe.
-FORMULA_START = ("=", "+", "-", "@")
 NUMBER_NOISE = re.compile(r"[\s,원개]")
 
 
@@ -87,14 +86,14 @@ def csv_dataset(text: str) -> tablib.Dataset:
 
 def cell_text(value) -> str:
     text = "" if value is None else str(value).strip()
-    if text.startswith("'") and text[1:2] in FORMULA_START:
+    # The apostrophe ``csv_cell`` put before a formula start on export comes off on the way back in.
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS:
         return text[1:]
     return text
 
 
 def cell_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return csv_cell("" if value is None else str(value))
 
 
 def cell_number(row: dict, column: str, errors: dict) -> int | None:

@@ -175,6 +175,12 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "/orders/{return_order}/returns/{return_request}/tracking/",
         "login 3xx 404 404 404 404",
     ),
+    # The owner withdraws the request (back to the order page); nobody else learns it exists.
+    "orders/<str:merchant_uid>/returns/<int:return_id>/withdraw/": (
+        "POST",
+        "/orders/{return_order}/returns/{return_request}/withdraw/",
+        "login 3xx 404 404 404 404",
+    ),
     "restock-alerts/<int:option_id>/": ("POST", "/restock-alerts/{option}/", "login 3xx 3xx 3xx 3xx 3xx"),
     # --- cart, checkout, orders, payments --------------------------------------------------------------
     "cart/": ("GET", "/cart/", "200 200 200 200 200 200"),
@@ -440,6 +446,11 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         "POST",
         "/api/v1/orders/{return_order}/returns/{return_request}/tracking/",
         "401 400 404 404 404 404",
+    ),
+    "api/v1/orders/<str:merchant_uid>/returns/<int:return_id>/withdraw/": (
+        "POST",
+        "/api/v1/orders/{return_order}/returns/{return_request}/withdraw/",
+        "401 200 404 404 404 404",
     ),
     "api/v1/payments/prepare/": ("POST", "/api/v1/payments/prepare/", "401 400 400 400 400 400"),
     "api/v1/payments/verify/": ("POST", "/api/v1/payments/verify/", "401 400 400 400 400 400"),

@@ -1,7 +1,8 @@
 """Returns and exchanges (반품·교환) over the API: the same service as the order page's request form.
 
 A shopper lists an order's requests, asks for a return or an exchange of a delivered parcel's lines, and types
-the way back's tracking number once the seller has approved. Photos come as multipart ``photos`` files."""
+the way back's tracking number once the seller has approved, or withdraws a request the seller has not yet
+answered. Photos come as multipart ``photos`` files."""
 
 import json
 
@@ -216,4 +217,29 @@ class OrderReturnTrackingView(APIView):
             actor=request.user.username,
             user=request.user,
         )
+        return _one(asked)
+
+
+class OrderReturnWithdrawView(APIView):
+    """Withdraw (신청 철회) a request the seller has not answered yet; its units may be asked back again."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses=ReturnSerializer,
+        examples=[
+            OpenApiExample(
+                "철회됨",
+                value={**RETURN_EXAMPLE, "status": "withdrawn", "status_label": "신청 철회"},
+                response_only=True,
+            )
+        ],
+    )
+    def post(self, request, merchant_uid: str, return_id: int):
+        order = selectors.order_get_for_user(user=request.user, merchant_uid=merchant_uid)
+        asked = return_selectors.return_get_for_user(user=request.user, return_id=return_id)
+        if asked.shipment.order_id != order.pk:
+            raise Http404
+        returns.return_withdraw(request=asked, user=request.user)
         return _one(asked)

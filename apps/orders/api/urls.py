@@ -21,4 +21,9 @@ urlpatterns = [
         returns.OrderReturnTrackingView.as_view(),
         name="api-v1-order-return-tracking",
     ),
+    path(
+        "orders/<str:merchant_uid>/returns/<int:return_id>/withdraw/",
+        returns.OrderReturnWithdrawView.as_view(),
+        name="api-v1-order-return-withdraw",
+    ),
 ]

@@ -25,8 +25,13 @@ SELLER_TABS = (
     ("refunding", "환불 진행 중", (ReturnRequest.Status.REFUNDING,)),
     (
         "done",
-        "완료·거부",
-        (ReturnRequest.Status.REFUNDED, ReturnRequest.Status.EXCHANGE_SHIPPED, ReturnRequest.Status.REFUSED),
+        "완료·거부·철회",
+        (
+            ReturnRequest.Status.REFUNDED,
+            ReturnRequest.Status.EXCHANGE_SHIPPED,
+            ReturnRequest.Status.REFUSED,
+            ReturnRequest.Status.WITHDRAWN,
+        ),
     ),
 )
 # Waiting on staff or a seller: staff's queue and dashboard count.

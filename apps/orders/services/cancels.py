@@ -189,8 +189,11 @@ def order_refund_request(
     line_ids: Iterable[int] | None = None,
     reason: str = "",
     restock: bool = False,
+    refund_account: dict | None = None,
 ) -> Order:
-    """Staff: refund a paid order (any status after payment), whole or some lines, through payments."""
+    """Staff: refund a paid order (any status after payment), whole or some lines, through payments.
+
+    ``refund_account`` ({bank, account, holder}) is where a 가상계좌 deposit goes back, as in ``order_cancel``."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if not order.paid_at or order.status in (Order.Status.CANCELLED, Order.Status.REFUNDED):
         raise OrderStateError(_("환불할 결제가 없는 주문이에요 (%(uid)s).") % {"uid": order.merchant_uid})
@@ -203,6 +206,7 @@ def order_refund_request(
         final_status=Order.Status.CANCELLED if before_shipping else Order.Status.REFUNDED,
         restock=restock or before_shipping,
         cancel_reason=Order.CancelReason.STAFF,
+        refund_account=refund_account,
     )
 
 

@@ -11,9 +11,12 @@ Who pays the way back: 단순 변심 the shopper, ``ORDERS_RETURN_SHIPPING_FEE``
 there and back) deducted from the refund, and the outbound fee of a parcel the return empties is not given
 back; 불량, 오배송, 파손 the seller (the refund follows the ordinary rules, the parcel's fee back with its last line).
 
+While the seller has not answered (요청), the shopper may withdraw the request (신청 철회): it closes, and its
+units may be asked back again.
+
 Every step is logged in the order's history and published as ``order.return_<step>`` (``return_id``), which
-mails the shopper (and the seller for a new request). A request still open keeps the order from being
-confirmed (by the shopper or the auto-confirm job).
+mails the shopper (and the seller for a new or withdrawn request). A request still open keeps the order from
+being confirmed (by the shopper or the auto-confirm job).
 """
 
 from collections.abc import Iterable
@@ -52,6 +55,7 @@ RETURNABLE_ORDER_STATUSES = (Order.Status.SHIPPING, Order.Status.DELIVERED, Orde
 RETURN_REQUESTED = "order.return_requested"
 RETURN_APPROVED = "order.return_approved"
 RETURN_REFUSED = "order.return_refused"
+RETURN_WITHDRAWN = "order.return_withdrawn"
 RETURN_SENT_BACK = "order.return_sent_back"
 RETURN_COLLECTED = "order.return_collected"
 RETURN_REFUNDED = "order.return_refunded"
@@ -244,6 +248,25 @@ def return_refuse(*, request: ReturnRequest, seller_id: int | None, reason: str,
     request.save(update_fields=["status", "refuse_reason", "answered_by", "answered_at", "closed_at"])
     order_note_add(order=order, note=f"{request.get_kind_display()} 거부: {reason}", actor=actor)
     publish(RETURN_REFUSED, _payload(order, request, reason=reason))
+    return request
+
+
+@transaction.atomic
+def return_withdraw(*, request: ReturnRequest, user) -> ReturnRequest:
+    """The shopper withdraws their own request before the seller answers; it closes (no longer open), so the
+    units may be asked back again and the order may be confirmed. Another member's request is refused."""
+    order, request = _locked(request, None, *ReturnRequest.Status.values)
+    if order.user_id != user.pk:
+        raise OrderStateError(_("다른 회원의 반품·교환이에요."))
+    if request.status != ReturnRequest.Status.REQUESTED:
+        raise OrderStateError(
+            _("판매자가 이미 처리한 신청(%(status)s)은 철회할 수 없어요. 고객센터로 문의해 주세요.")
+            % {"status": request.get_status_display()}
+        )
+    request.status, request.closed_at = ReturnRequest.Status.WITHDRAWN, timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    order_note_add(order=order, note=f"{request.get_kind_display()} 신청 철회", actor=user.username)
+    publish(RETURN_WITHDRAWN, _payload(order, request))
     return request
 
 

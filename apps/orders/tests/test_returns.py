@@ -16,7 +16,7 @@ from apps.catalog.tests.factories import ProductFactory, ProductOptionFactory
 from apps.core.sealed import unseal_json
 from apps.live.tests.factories import SellerFactory
 from apps.orders import services as order_services
-from apps.orders.models import Order, OrderLine, ReturnRequest, Shipment
+from apps.orders.models import Order, OrderLine, OrderStatusChange, ReturnRequest, Shipment
 from apps.orders.services import returns
 from apps.orders.services.confirmations import orders_auto_confirm
 from apps.orders.services.statuses import OrderStateError
@@ -365,3 +365,64 @@ def test_a_deposit_return_needs_the_refund_account_and_sends_it_with_the_refund(
     # The outbox row carries it sealed: staff reading the row see no account number.
     assert "12345678901" not in refund_event.payload["refund_account"]
     assert unseal_json(refund_event.payload["refund_account"]) == account
+
+
+def test_a_withdrawn_request_frees_confirmation_and_its_units_and_tells_the_seller(
+    shop, django_capture_on_commit_callbacks
+):
+    """Withdrawn before an answer: the order may be confirmed, the units asked again, the seller is mailed."""
+    seller, ivory, _charcoal = shop
+    order = _paid_delivered({ivory.pk: 2})
+    line = order.lines.get()
+    request = _ask(order, {line: 2}, reason="defective")
+    with pytest.raises(OrderStateError, match="수량을 넘었어요"):
+        _ask(order, {line: 1}, reason="defective")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        returns.return_withdraw(request=request, user=order.user)
+
+    request.refresh_from_db()
+    assert (request.status, request.is_open) == (ReturnRequest.Status.WITHDRAWN, False)
+    assert request.closed_at is not None
+    history = OrderStatusChange.objects.filter(order=order).values_list("note", "actor")
+    assert ("반품 신청 철회", order.user.username) in history
+    assert seller.seller.email in {address for message in mail.outbox for address in message.to}
+    assert any("철회" in message.subject for message in mail.outbox)
+    again = _ask(order, {line: 2}, reason="defective")
+    returns.return_withdraw(request=again, user=order.user)
+    confirmed = order_services.order_confirm(order=Order.objects.get(pk=order.pk), user=order.user)
+    assert confirmed.status == Order.Status.CONFIRMED
+
+
+def test_only_the_owner_withdraws_and_only_before_the_seller_answers(shop):
+    """Another member cannot; after approval the shopper hears in Korean that it is too late."""
+    seller, ivory, _charcoal = shop
+    order = _paid_delivered({ivory.pk: 1})
+    request = _ask(order, {order.lines.get(): 1}, reason="defective")
+    with pytest.raises(OrderStateError, match="다른 회원"):
+        returns.return_withdraw(request=request, user=UserFactory())
+    returns.return_approve(request=request, seller_id=seller.seller.pk, actor=seller.username)
+
+    with pytest.raises(OrderStateError, match="철회할 수 없어요"):
+        returns.return_withdraw(request=request, user=order.user)
+    assert ReturnRequest.objects.get(pk=request.pk).status == ReturnRequest.Status.APPROVED
+
+
+def test_the_order_page_offers_withdrawal_with_a_confirm_and_posts_it(shop, client):
+    """The 신청 철회 button asks first; after it the request reads 신청 철회 and 구매 확정 is offered again."""
+    _seller, ivory, _charcoal = shop
+    order = _paid_delivered({ivory.pk: 1})
+    request = _ask(order, {order.lines.get(): 1}, reason="defective")
+    client.force_login(order.user)
+
+    page = client.get(f"/orders/{order.merchant_uid}/").content.decode()
+    response = client.post(f"/orders/{order.merchant_uid}/returns/{request.pk}/withdraw/")
+    after = client.get(f"/orders/{order.merchant_uid}/").content.decode()
+
+    assert 'data-testid="return-withdraw" data-confirm="반품 신청을 철회할까요?' in page
+    assert response.status_code == 302
+    assert ReturnRequest.objects.get(pk=request.pk).status == ReturnRequest.Status.WITHDRAWN
+    assert "반품 · 신청 철회" in after
+    assert 'data-testid="return-withdraw"' not in after
+    assert "반품 신청을 철회했어요." in after

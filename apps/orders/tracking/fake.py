@@ -6,6 +6,10 @@ their field name in the query as the real service would resolve them; anything e
 GraphQL error, as are unknown carriers (``NOT_FOUND`` "Carrier not found") and parcels the carrier does not
 know (``NOT_FOUND``). ``scan()`` adds a carrier scan and POSTs ``{carrierId, trackingNumber}`` to every
 callback registered for that parcel and not yet expired, as the service does.
+
+For the demo (``manage.py delivery_tracker_fake``, started by ``make run``) it runs with ``journey``: any
+parcel the shop asks about or registers is accepted, and ``advance()`` moves each one a scan further along
+``JOURNEY`` until it is delivered, so a demo shipment's timeline fills by itself and ends 배송완료.
 """
 
 import datetime
@@ -29,6 +33,15 @@ STATUS_NAMES = {
     "UNKNOWN": "알수없음",
 }
 
+# The scans of a demo parcel, one per ``advance()``: (status, location).
+JOURNEY = (
+    ("INFORMATION_RECEIVED", "판매자 발송지"),
+    ("AT_PICKUP", "성수 집배점"),
+    ("IN_TRANSIT", "곤지암 Hub"),
+    ("OUT_FOR_DELIVERY", "받는 분 담당 집배점"),
+    ("DELIVERED", "받는 분 주소지"),
+)
+
 
 @dataclass
 class Parcel:
@@ -37,7 +50,10 @@ class Parcel:
 
 
 class FakeDeliveryTracker:
-    def __init__(self, *, client_id: str = "fake-client", client_secret: str = "fake-secret"):
+    def __init__(
+        self, *, client_id: str = "fake-client", client_secret: str = "fake-secret", journey: bool = False
+    ):
+        self.journey = journey
         self.authorization = f"TRACKQL-API-KEY {client_id}:{client_secret}"
         self.client_id, self.client_secret = client_id, client_secret
         self.parcels: dict[tuple[str, str], Parcel] = {}
@@ -47,7 +63,7 @@ class FakeDeliveryTracker:
         self._server: ThreadingHTTPServer | None = None
 
     # --- driving it from a test ---------------------------------------------------------------------
-    def start(self) -> "FakeDeliveryTracker":
+    def start(self, *, host: str = "127.0.0.1", port: int = 0) -> "FakeDeliveryTracker":
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -65,7 +81,7 @@ class FakeDeliveryTracker:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer((host, port), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
@@ -131,6 +147,18 @@ class FakeDeliveryTracker:
                 code = 0
             self.callbacks_sent.append((url, body, code))
 
+    def advance(self) -> int:
+        """One more ``JOURNEY`` scan for every parcel not yet at its end; returns how many moved."""
+        with self._lock:
+            moving = [(key, len(parcel.events)) for key, parcel in self.parcels.items()]
+        moved = 0
+        for (carrier_id, number), done in moving:
+            if done < len(JOURNEY):
+                status, location = JOURNEY[done]
+                self.scan(carrier_id, number, status, location=location)
+                moved += 1
+        return moved
+
     # --- the GraphQL endpoint -----------------------------------------------------------------------
     def _answer(self, authorization: str, raw: bytes) -> tuple[int, dict]:
         if authorization != self.authorization:
@@ -152,6 +180,8 @@ class FakeDeliveryTracker:
         if carrier_id not in CARRIERS:
             return _error("Carrier not found", "NOT_FOUND", field="track")
         with self._lock:
+            if self.journey:
+                self.parcels.setdefault((carrier_id, tracking_number), Parcel())
             parcel = self.parcels.get((carrier_id, tracking_number))
             events = list(parcel.events) if parcel else None
         if events is None:

@@ -279,6 +279,41 @@ def test_refunding_a_deposit_sends_the_buyers_refund_account_to_the_pg(
     assert not any("6789012" in payload for payload in payloads)
 
 
+def test_staff_refund_a_deposit_from_admin_with_the_account_typed_beside_the_action(
+    client, admin_client, portone, pg_sandbox, live_server, shopper
+):
+    """Admin 전액 환불 of a 가상계좌 order: refused without (or with a malformed) account, sent to the PG with it."""
+    order = order_make(user=shopper, quantity=2)
+    result = _vbank_issue(client, pg_sandbox, live_server, order)
+    pg_sandbox.vbank_deposit(result["imp_uid"])
+    action = {"action": "refund_orders", "_selected_action": [order.pk]}
+
+    missing = admin_client.post("/admin/orders/order/", action, follow=True).content.decode()
+    malformed = admin_client.post(
+        "/admin/orders/order/",
+        {**action, "refund_bank": "4", "refund_account": "123-45-6789012", "refund_holder": "김환불"},
+        follow=True,
+    ).content.decode()
+    assert "환불 계좌의 은행 코드" in missing
+    assert "은행 코드는 숫자 3자리" in malformed
+    assert pg_sandbox.ledger.cancel_requests == []
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
+
+    admin_client.post(
+        "/admin/orders/order/",
+        {**action, "refund_bank": "004", "refund_account": "123-45-6789012", "refund_holder": "김환불"},
+    )
+
+    sent = pg_sandbox.ledger.cancel_requests[-1]
+    assert (sent["refund_bank"], sent["refund_account"], sent["refund_holder"]) == (
+        "004",
+        "123456789012",
+        "김환불",
+    )
+    assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
+    assert Refund.objects.get(order=order).status == Refund.Status.DONE
+
+
 def test_a_partial_cancel_sends_the_amount_and_the_checksum(
     client, portone, pg_sandbox, live_server, shopper
 ):

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.core.csv_cells import csv_cell
 from apps.core.metrics import CHAT_MESSAGES, LIVE_VIEWERS, ORDERS_PLACED
 from apps.live.tests.factories import BroadcastFactory
-from apps.reports.exports import csv_cell
 from apps.reports.models import BroadcastReport, JobRun, Settlement, UserStatisticsDay
 from apps.reports.registry import Period
 from apps.reports.services import job_run

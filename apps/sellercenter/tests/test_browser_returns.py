@@ -76,3 +76,42 @@ def test_a_shopper_asks_for_a_return_and_the_seller_sees_it(page, screenshot, li
     page.wait_for_load_state()
     assert "판매자 부담" in page.content()
     screenshot(page, "returns-seller-detail")
+
+
+def test_a_shopper_withdraws_a_request_after_confirming(page, screenshot, live_server):
+    """신청 철회 asks first, then the request reads 신청 철회 and the button is gone."""
+    seller = SellerFactory(username="shop_withdraw")
+    ivory = ProductOptionFactory(product=ProductFactory(seller=seller.seller, name="울 머플러"), stock=5)
+    shopper = UserFactory(username="withdrawer", name="김철회")
+    order = order_make(user=shopper, items={ivory.pk: 1})
+    order = order_services.order_mark_paid_demo(order=order, imp_uid=f"imp_browser_{order.pk}")
+    for step in (Order.Status.PREPARING, Order.Status.SHIPPING, Order.Status.DELIVERED):
+        order = order_services.order_status_advance(
+            order=order, to_status=step, actor="staff", tracking_number="601234567892"
+        )
+    Shipment.objects.filter(order=order).update(delivered_at=timezone.now() - timedelta(days=1))
+    request = returns.return_request(
+        shipment=order.shipments.get(),
+        user=shopper,
+        kind="return",
+        reason="changed_mind",
+        quantities={order.lines.get().pk: 1},
+    )
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    _log_in(page, shopper, live_server.url)
+    page.goto(order.get_absolute_url())
+    screenshot(page, "returns-withdraw-button")
+    page.on("dialog", answer)
+    page.get_by_test_id("return-withdraw").click()
+    page.wait_for_load_state()
+
+    assert asked[:1] == ["반품 신청을 철회할까요? 철회한 뒤에도 기간 안에는 다시 신청할 수 있어요."]
+    assert "신청 철회" in page.get_by_test_id("return-status").inner_text()
+    assert page.get_by_test_id("return-withdraw").count() == 0
+    assert ReturnRequest.objects.get(pk=request.pk).status == ReturnRequest.Status.WITHDRAWN
+    screenshot(page, "returns-withdrawn")

@@ -207,6 +207,21 @@ def test_the_export_lists_only_this_shops_parcels_to_send(client, sellers):
     assert options[seller_b].product.name not in response.content.decode("utf-8-sig")
 
 
+def test_a_shoppers_formula_reaches_the_shipments_csv_as_text(client, sellers):
+    """The shared CSV guard: a delivery note or address that starts a formula (tab too) gets a leading '."""
+    seller_a, _seller_b, options = sellers
+    order = _paid(order_make(items={options[seller_a].pk: 1}))
+    Order.objects.filter(pk=order.pk).update(
+        delivery_request='=HYPERLINK("http://evil.example","문 앞")', detail_address="\t+1 101호"
+    )
+
+    response = _client(client, seller_a).get(reverse("sellercenter:orders-export"))
+
+    row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1]
+    assert row[7] == '\'=HYPERLINK("http://evil.example","문 앞")'
+    assert row[6] == "'\t+1 101호"
+
+
 def test_cancel_request_approve_records_the_refund(
     client, sellers, portone, pg_sandbox, django_capture_on_commit_callbacks
 ):

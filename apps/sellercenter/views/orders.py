@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.core.csv_cells import csv_cell
 from apps.core.masking import mask_phone
 from apps.orders import selectors as order_selectors
 from apps.orders import services as order_services
@@ -29,11 +30,6 @@ EXPORT_COLUMNS = (
     "주문번호", "결제일", "받는 분", "받는 분 연락처", "우편번호", "주소", "상세 주소", "배송 요청사항", "상품",
     "택배사", "송장번호",
 )  # fmt: skip
-
-
-def _cell(text: str) -> str:
-    """A shopper's text as a CSV cell Excel shows, never runs (a leading =, +, - or @ is a formula there)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _context(request: HttpRequest, **extra) -> dict:
@@ -274,14 +270,14 @@ def orders_export(request: HttpRequest) -> HttpResponse:
             [
                 order.merchant_uid,
                 timezone.localtime(order.paid_at).strftime("%Y-%m-%d %H:%M"),
-                _cell(order.recipient),
+                csv_cell(order.recipient),
                 # A file travels (mail, shared drives): the whole number is on the parcel's page, not here.
                 mask_phone(order.recipient_phone),
                 order.postcode,
-                _cell(order.road_address),
-                _cell(order.detail_address),
-                _cell(order.delivery_request),
-                _cell(items),
+                csv_cell(order.road_address),
+                csv_cell(order.detail_address),
+                csv_cell(order.delivery_request),
+                csv_cell(items),
                 shipment.carrier_name,
                 shipment.tracking_number,
             ]

@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from apps.core.csv_cells import csv_row
 from apps.payments.statements import LineKind
-from apps.reports.exports import STATEMENT_HEADERS, csv_row, statement_cells, statement_kind_label
+from apps.reports.exports import STATEMENT_HEADERS, statement_cells, statement_kind_label
 from apps.reports.models import SellerStatement
 from apps.reports.selectors.statements import (
     seller_statement_get_for_seller,

@@ -200,3 +200,47 @@ def test_another_members_order_and_return_are_404_and_nothing_is_asked(shop):
     for response in (listed, asked, tracking):
         api_error(response)
     assert ReturnRequest.objects.count() == 1
+
+
+def test_the_shopper_withdraws_a_request_over_the_api_and_a_stranger_gets_404(shop):
+    """POST …/withdraw/ closes an unanswered request; another member's call is a 404 and changes nothing."""
+    _seller, ivory, _ = shop
+    order = _paid_delivered(ivory)
+    made = returns.return_request(
+        shipment=order.shipments.get(),
+        user=order.user,
+        kind="return",
+        reason="defective",
+        quantities={order.lines.get().pk: 1},
+    )
+    url = f"/api/v1/orders/{order.merchant_uid}/returns/{made.pk}/withdraw/"
+
+    stranger = api_client_for(UserFactory()).post(url)
+    assert stranger.status_code == 404
+    api_error(stranger)
+    assert ReturnRequest.objects.get(pk=made.pk).status == ReturnRequest.Status.REQUESTED
+
+    withdrawn = api_client_for(order.user).post(url)
+    assert withdrawn.status_code == 200, withdrawn.json()
+    assert (withdrawn.json()["status"], withdrawn.json()["status_label"]) == ("withdrawn", "신청 철회")
+
+
+def test_withdrawing_after_the_seller_approved_is_refused_in_korean(shop):
+    seller, ivory, _ = shop
+    order = _paid_delivered(ivory)
+    made = returns.return_request(
+        shipment=order.shipments.get(),
+        user=order.user,
+        kind="return",
+        reason="defective",
+        quantities={order.lines.get().pk: 1},
+    )
+    returns.return_approve(request=made, seller_id=seller.seller.pk, actor=seller.username)
+
+    refused = api_client_for(order.user).post(
+        f"/api/v1/orders/{order.merchant_uid}/returns/{made.pk}/withdraw/"
+    )
+
+    assert refused.status_code == 400
+    assert "철회할 수 없어요" in api_error(refused)["message"]
+    assert ReturnRequest.objects.get(pk=made.pk).status == ReturnRequest.Status.APPROVED
