@@ -4,6 +4,10 @@ django-constance's ``config_updated`` signal, which knows the key and the values
 ``ActorMiddleware`` (after authentication) names the request's user for the request's duration; a service
 acting for someone outside a request (a restore, a command) wraps its write in ``acting_as(user)``. A
 context variable, so two requests served at once on different threads never see each other's member.
+
+The variable holds a function that gives the user, never the request's lazy user itself: asgiref copies
+context variables into every ``async_to_sync`` call and inspects each value, which would load a lazy user
+from the database inside the event loop (``SynchronousOnlyOperation``).
 """
 
 import contextlib
@@ -15,7 +19,8 @@ _actor: contextvars.ContextVar = contextvars.ContextVar("trimarket_actor", defau
 
 def current_actor():
     """The member acting now (a logged-in user), or None (anonymous, a task, a command)."""
-    user = _actor.get()
+    actor = _actor.get()
+    user = actor() if actor is not None else None
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return user
@@ -23,7 +28,7 @@ def current_actor():
 
 @contextlib.contextmanager
 def acting_as(user) -> Iterator[None]:
-    token = _actor.set(user)
+    token = _actor.set(lambda: user)
     try:
         yield
     finally:
@@ -37,5 +42,8 @@ class ActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with acting_as(getattr(request, "user", None)):
+        token = _actor.set(lambda: getattr(request, "user", None))
+        try:
             return self.get_response(request)
+        finally:
+            _actor.reset(token)

@@ -17,6 +17,19 @@ def test_healthz_reports_every_part_up_on_mariadb_and_redis(client):
 
 
 @pytest.mark.django_db
+def test_healthz_is_up_for_a_logged_in_member_too(client):
+    """A member's session (a user not loaded yet) does not break the channel layer's round trip."""
+    from apps.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["checks"]["channel_layer"]["ok"] is True
+
+
+@pytest.mark.django_db
 def test_healthz_answers_503_naming_the_cache_when_redis_is_unreachable(client):
     """A cache that cannot be reached turns /healthz into a 503 that says which part is down."""
     unreachable = {
