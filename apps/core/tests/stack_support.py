@@ -20,7 +20,8 @@ from django.conf import settings
 from apps.realtime import stomp
 
 STACK = Path(settings.BASE_DIR) / "docker" / "dev" / "stack.sh"
-LOG_DIR = Path(settings.BASE_DIR) / "var" / "stack" / "log"
+STACK_DIR = Path(settings.BASE_DIR) / "var" / "stack"
+LOG_DIR = STACK_DIR / "log"
 NET = "10.77.0"
 GATEWAY_HOST = f"{NET}.10"
 GATEWAY = f"http://{GATEWAY_HOST}"
@@ -64,9 +65,9 @@ def wait_for(predicate, *, timeout: float, what: str):
         time.sleep(0.25)
 
 
-def query(sql: str, *args) -> list[tuple]:
-    """Rows of ``sql`` on the stack's primary."""
-    connection = MySQLdb.connect(**DB, connect_timeout=5)
+def query(sql: str, *args, replica: bool = False) -> list[tuple]:
+    """Rows of ``sql`` on the stack's primary (or its replica)."""
+    connection = MySQLdb.connect(**(DB | {"host": f"{NET}.21"} if replica else DB), connect_timeout=5)
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, args)

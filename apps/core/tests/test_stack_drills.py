@@ -13,6 +13,7 @@ import os
 import subprocess
 import time
 import urllib.parse
+from pathlib import Path
 
 import pytest
 import redis
@@ -25,6 +26,7 @@ from apps.core.tests.stack_support import (
     GATEWAY_HOST,
     PG,
     REDIS_URL,
+    STACK_DIR,
     WEB1,
     WEB2,
     Viewer,
@@ -35,6 +37,9 @@ from apps.core.tests.stack_support import (
     until,
     wait_for,
 )
+from apps.live.models import ChatMessage
+from apps.orders.models import Order
+from apps.payments.models import PaymentAttempt
 
 REDIS_CUT_SECONDS = 30
 DELIVERY = {
@@ -239,3 +244,136 @@ def test_the_worker_killed_mid_job_does_it_once_after_it_restarts(seed):
     assert store.get(key) == b"2"
     state = f"SELECT state FROM {EventDelivery._meta.db_table} WHERE id = %s"
     assert query(state, seed["delivery_id"]) == [(EventDelivery.State.DONE,)]
+
+
+def test_the_replica_stopped_reads_fall_back_to_the_primary(seed):
+    """The replica killed: pages and a checkout go on (reads on the primary); started again, it catches up."""
+    stack("stop", "mariadb-replica")
+    try:
+        for _ in range(3):
+            page = requests.get(f"{GATEWAY}/p/{seed['product_id']}/", timeout=30)
+            assert page.status_code == 200, logs()
+        merchant_uid = _checkout(seed, seed["tokens"][1])
+    finally:
+        stack("start", "mariadb-replica")
+    orders = f"SELECT status FROM {Order._meta.db_table} WHERE merchant_uid = %s"
+    wait_for(
+        lambda: query(orders, merchant_uid, replica=True) == [(Order.Status.PAID,)],
+        timeout=60,
+        what="the replica to catch up with the order paid while it was down",
+    )
+
+
+def test_redis_cut_off_for_30_seconds_the_site_answers_or_says_so_and_comes_back(seed):
+    """Redis's link down for 30 s: every page through the gateway answers (200, or 503 with Retry-After),
+    none hangs or fails blankly; the chat accepts only what it keeps; afterwards pages, chat and checkout are
+    back, and every acknowledged message reaches every viewer."""
+    answers: list[tuple[str, int, str]] = []
+    outcomes: dict[str, str] = {}
+    pages = ("/", f"/p/{seed['product_id']}/", "/api/v1/products/")
+
+    def browse() -> None:
+        for path in pages:
+            try:
+                response = requests.get(f"{GATEWAY}{path}", timeout=REDIS_CUT_SECONDS)
+                answers.append((path, response.status_code, response.headers.get("Retry-After", "")))
+            except requests.RequestException as exc:
+                answers.append((path, 0, type(exc).__name__))
+
+    async def drill() -> list[Viewer]:
+        viewers = _room(seed, viewers=3)
+        seller = Viewer(seed["broadcast_id"], seed["seller_token"], subscribe=False)
+        for viewer in (*viewers, seller):
+            viewer.start()
+            await asyncio.wait_for(viewer.connected.wait(), 20)
+        outcomes["before-cut"] = await seller.say("before-cut")
+        await asyncio.to_thread(stack, "cut", "redis")
+        cut_at = time.monotonic()
+        n = 0
+        while time.monotonic() - cut_at < REDIS_CUT_SECONDS:
+            await asyncio.to_thread(browse)
+            outcomes[f"during-cut-{n}"] = await viewers[0].say(f"during-cut-{n}")
+            n += 1
+        await asyncio.to_thread(stack, "mend", "redis")
+        await asyncio.to_thread(
+            wait_for,
+            lambda: requests.get(f"{GATEWAY}/", timeout=10).status_code == 200,
+            timeout=60,
+            what="the site to answer 200 again",
+        )
+        outcomes["after-cut"] = await seller.say("after-cut")
+        accepted = {text for text, outcome in outcomes.items() if outcome == "receipt"}
+        await until(lambda: all(accepted <= v.texts for v in viewers), timeout=60)
+        for viewer in (*viewers, seller):
+            await viewer.stop()
+        return viewers
+
+    try:
+        viewers = asyncio.run(drill())
+    finally:
+        stack("mend", "redis")
+    accepted = {text for text, outcome in outcomes.items() if outcome == "receipt"}
+    LEDGER["chat"] |= accepted
+    assert answers, "pages were asked for during the cut"
+    assert {status for _, status, _ in answers} <= {200, 503}, (answers, logs())
+    assert all(retry for _, status, retry in answers if status == 503), answers
+    assert {"before-cut", "after-cut"} <= accepted, outcomes
+    assert set(outcomes.values()) <= {"receipt", "error:unavailable", "unanswered"}, outcomes
+    kept = {
+        text
+        for (text,) in query(
+            f"SELECT text FROM {ChatMessage._meta.db_table} WHERE broadcast_id = %s", seed["broadcast_id"]
+        )
+    }
+    refused = {text for text, outcome in outcomes.items() if outcome.startswith("error")}
+    assert not refused & kept, f"refused yet kept: {refused & kept}"
+    for viewer in viewers:
+        assert accepted <= viewer.texts, (outcomes, sorted(viewer.texts), logs())
+    _checkout(seed, seed["tokens"][2])
+    print(answers, outcomes)
+
+
+def test_nothing_accepted_was_lost(seed):
+    """Every order the drills saw paid is paid in the database, with its paid payment; every acknowledged chat
+    message is kept."""
+    assert LEDGER["paid_orders"], LEDGER
+    assert LEDGER["chat"], LEDGER
+    for merchant_uid in LEDGER["paid_orders"]:
+        rows = query(
+            f"SELECT o.status, p.status FROM {Order._meta.db_table} o "
+            f"JOIN {PaymentAttempt._meta.db_table} p ON p.order_id = o.id WHERE o.merchant_uid = %s "
+            "AND p.status = %s",
+            merchant_uid,
+            PaymentAttempt.Status.PAID,
+        )
+        assert rows == [(Order.Status.PAID, PaymentAttempt.Status.PAID)], (merchant_uid, rows)
+    kept = {
+        text
+        for (text,) in query(
+            f"SELECT text FROM {ChatMessage._meta.db_table} WHERE broadcast_id = %s", seed["broadcast_id"]
+        )
+    }
+    assert LEDGER["chat"] <= kept, LEDGER["chat"] - kept
+
+
+def test_down_leaves_nothing_behind(seed):
+    """`stack.sh down`: no namespace, veth, bridge, /etc/netns file, process or var/stack directory is left."""
+    if os.environ.get("STACK_REUSE") == "1":
+        pytest.skip("STACK_REUSE keeps the stack up")
+    stack("down", timeout=60)
+    assert not [ns for ns in _lines(["ip", "netns", "list"]) if ns.startswith("tmstack-")]
+    assert not [link for link in _lines(["ip", "-o", "link"]) if "tms-" in link or "tmstack0" in link]
+    assert not list(Path("/etc/netns").glob("tmstack-*"))
+    assert not STACK_DIR.exists()
+    leftovers = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(STACK_DIR).encode() in cmdline.read_bytes():
+                leftovers.append(cmdline.parent.name)
+        except OSError:
+            continue
+    assert not leftovers, leftovers
+
+
+def _lines(command: list[str]) -> list[str]:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()
