@@ -96,8 +96,11 @@ in_ns() {
 launch() {
   local host=$1
   shift
-  in_ns "$host" setsid "$@" </dev/null >>"$LOG/$host.log" 2>&1 &
-  echo $! >"$RUN/$host.pid"
+  # From a subshell, so it is no job of this shell (wait_all waits for jobs).
+  (
+    in_ns "$host" setsid "$@" </dev/null >>"$LOG/$host.log" 2>&1 &
+    echo $! >"$RUN/$host.pid"
+  )
 }
 
 # --- Network ---------------------------------------------------------------------------------------------------
@@ -145,7 +148,7 @@ mariadb_start() {
   launch "$host" mariadbd --no-defaults --user=root --datadir="$data" --socket="$RUN/$host.sock" \
     --pid-file="$RUN/$host.mariadb.pid" --port=3306 --bind-address=0.0.0.0 --skip-name-resolve \
     --server-id=$id --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    --transaction-isolation=READ-COMMITTED --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=2 \
+    --transaction-isolation=READ-COMMITTED --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=0 \
     --sync-binlog=0 --innodb-doublewrite=0 "${extra[@]}"
   wait_for "$host" 60 mariadb-admin --no-defaults --socket="$RUN/$host.sock" ping
 }
@@ -267,27 +270,43 @@ up() {
   step "네트워크: 브리지 $BRIDGE ($OUTSIDE/24), 호스트마다 네임스페이스 하나"
   net_up
   step "MariaDB 주 서버·복제본, Redis, PG 샌드박스"
-  mariadb_start mariadb
-  mariadb_start mariadb-replica
+  # Independent of each other: started together, each waited for.
+  host_start mariadb &
+  host_start mariadb-replica &
+  host_start redis &
+  host_start pg &
+  wait_all
   mariadb_first_boot
-  host_start redis
-  host_start pg
-  step "마이그레이션 (compose의 migrate), 정적 파일"
-  in_ns web1 "$PY/python" manage.py migrate --noinput >>"$LOG/migrate.log" 2>&1 || {
-    tail -20 "$LOG/migrate.log" >&2
-    exit 1
-  }
+  step "마이그레이션 (compose의 migrate), 정적 파일; media와 worker는 기다리지 않고 시작 (compose와 같음)"
+  host_start media
+  host_start worker
   # The gateway image carries the collected files (hashed names, the manifest the serving settings read).
   if [[ ! -f var/staticfiles/staticfiles.json ]] ||
     [[ -n "$(find static templates -newer var/staticfiles/staticfiles.json -print -quit)" ]]; then
-    in_ns web1 "$PY/python" manage.py collectstatic --noinput >>"$LOG/collectstatic.log" 2>&1
+    in_ns web1 "$PY/python" manage.py collectstatic --noinput >>"$LOG/collectstatic.log" 2>&1 &
   fi
+  if ! in_ns web1 "$PY/python" manage.py migrate --noinput >>"$LOG/migrate.log" 2>&1; then
+    tail -20 "$LOG/migrate.log" >&2
+    exit 1
+  fi
+  wait_all
   chmod -R a+rX var/staticfiles "$DIR/media"
-  step "web1, web2, worker, beat, media, gateway"
-  for host in media web1 web2 worker beat gateway; do host_start "$host"; done
-  for host in web1 web2 media gateway; do wait_for "$host" 90 host_healthy "$host"; done
-  wait_for "replication" 30 replicating
+  step "web1, web2, beat, gateway ($((SECONDS))s)"
+  for host in web1 web2 beat gateway; do host_start "$host"; done
+  for host in web1 web2 media gateway; do wait_for "$host" 120 host_healthy "$host"; done
+  wait_for "replication" 60 replicating
+  note "스택이 떴습니다 (${SECONDS}s): http://${ADDRESS[gateway]}/"
   status
+}
+
+# Wait for every background job of this shell; fail if any failed.
+wait_all() {
+  local failed=0
+  for job in $(jobs -p); do wait "$job" || failed=1; done
+  [[ $failed -eq 0 ]] || {
+    echo "!! 스택의 호스트가 뜨지 않았습니다: $LOG" >&2
+    exit 1
+  }
 }
 
 down() {

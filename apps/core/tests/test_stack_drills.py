@@ -64,7 +64,8 @@ def _netns_unavailable() -> str:
     return ""
 
 
-pytestmark = [pytest.mark.stack]
+# The first test also waits for the stack to boot (minutes on a loaded machine).
+pytestmark = [pytest.mark.stack, pytest.mark.timeout(600)]
 
 # What the stack accepted during the drills; the last test finds all of it in the stack's database.
 LEDGER: dict[str, set] = {"paid_orders": set(), "chat": set()}
@@ -79,7 +80,7 @@ def seed():
     reuse = os.environ.get("STACK_REUSE") == "1"
     try:
         if not reuse:
-            stack("up")
+            stack("up", timeout=540)
         out = stack("run", "web1", "python", "-m", "apps.core.tests.stack_seed", timeout=120)
         yield json.loads(out.strip().splitlines()[-1])
     finally:
