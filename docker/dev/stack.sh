@@ -277,9 +277,12 @@ up() {
   host_start pg &
   wait_all
   mariadb_first_boot
-  step "마이그레이션 (compose의 migrate), 정적 파일; media와 worker는 기다리지 않고 시작 (compose와 같음)"
+  step "마이그레이션 (compose의 migrate), 정적 파일; media, worker, web1, web2 시작"
   host_start media
   host_start worker
+  # web1 and web2 load meanwhile; no request reaches them before the gateway starts, after the migration.
+  host_start web1
+  host_start web2
   # The gateway image carries the collected files (hashed names, the manifest the serving settings read).
   if [[ ! -f var/staticfiles/staticfiles.json ]] ||
     [[ -n "$(find static templates -newer var/staticfiles/staticfiles.json -print -quit)" ]]; then
@@ -291,8 +294,8 @@ up() {
   fi
   wait_all
   chmod -R a+rX var/staticfiles "$DIR/media"
-  step "web1, web2, beat, gateway ($((SECONDS))s)"
-  for host in web1 web2 beat gateway; do host_start "$host"; done
+  step "beat, gateway ($((SECONDS))s)"
+  for host in beat gateway; do host_start "$host"; done
   for host in web1 web2 media gateway; do wait_for "$host" 120 host_healthy "$host"; done
   wait_for "replication" 60 replicating
   note "스택이 떴습니다 (${SECONDS}s): http://${ADDRESS[gateway]}/"

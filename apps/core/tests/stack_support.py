@@ -83,8 +83,9 @@ def accepted_websockets(host: str) -> int:
 
 
 class Viewer:
-    """A viewer's STOMP client through the gateway, behaving as the page's stompjs: on a closed socket it
-    connects again, subscribes again and takes the room's replay, keeping each chat message once by its id."""
+    """A viewer's STOMP client through the gateway, behaving as the page (static/js/live-chat.js): on a closed
+    socket it connects again and subscribes again from the last message it has (``since-id``), taking the
+    room's replay of what it missed and keeping each chat message once by its id."""
 
     def __init__(self, broadcast_id: int, token: str, *, subscribe: bool = True) -> None:
         self.url = f"ws://{NET}.10/ws/live/{broadcast_id}/"
@@ -141,8 +142,10 @@ class Viewer:
                     continue
                 if frame.command == "CONNECTED":
                     if self.subscribe:
-                        destination = f"/topic/live.{self.broadcast_id}.chat"
-                        subscribe = stomp.Frame("SUBSCRIBE", {"id": "chat", "destination": destination})
+                        headers = {"id": "chat", "destination": f"/topic/live.{self.broadcast_id}.chat"}
+                        if self.messages:  # as the page: a reconnect asks for what came after the last one
+                            headers["since-id"] = str(max(self.messages))
+                        subscribe = stomp.Frame("SUBSCRIBE", headers)
                         await socket_.send(stomp.serialize(subscribe))
                     self.socket = socket_
                     self.connections += 1
