@@ -10,6 +10,7 @@ checks that the site answers, comes back, and loses nothing it accepted: the led
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import time
 import urllib.parse
@@ -55,6 +56,8 @@ def _netns_unavailable() -> str:
     """Why this machine cannot make network namespaces, or "" when it can."""
     if os.geteuid() != 0:
         return "network namespaces need root (ip netns add)"
+    if shutil.which("ip") is None:
+        return "iproute2's ip is not installed (make test installs it)"
     probe = subprocess.run(
         ["ip", "netns", "add", "tmstack-probe"], capture_output=True, text=True, check=False
     )
