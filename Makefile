@@ -40,6 +40,9 @@ test: setup
 	@bash -c '. docker/dev/lib.sh && apt_ensure nginx libnginx-mod-rtmp ffmpeg'
 	@# The stack validators of apps/reports/tests/test_stack.py: `docker-compose config` and `nginx -t`.
 	@bash -c '. docker/dev/lib.sh && apt_ensure docker-compose nginx'
+	@# The stack drills (apps/core/tests/test_stack_drills.py): docker/dev/stack.sh runs the compose topology in
+	@# network namespaces with its own MariaDB, Redis and nginx (it also installs these itself when run alone).
+	@bash -c '. docker/dev/lib.sh && apt_ensure iproute2 mariadb-server mariadb-client redis-server redis-tools nginx libnginx-mod-rtmp curl gettext-base'
 	@echo "==> ruff"; $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 	@echo "==> pytest"; $(VENV)/bin/pytest $(PYTEST_ARGS)
 

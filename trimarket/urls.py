@@ -15,6 +15,8 @@ admin.site.index_title = "쇼핑몰 운영"
 # Each module says which of its pages a crawler should know; the project lists them in one /sitemap.xml.
 SITEMAPS = {"products": ProductSitemap, "categories": CategorySitemap, "broadcasts": BroadcastSitemap}
 handler404 = "apps.core.views.page_not_found"
+# 503 with Retry-After while Redis is cut off (apps/core/outage.py), else Django's 500.
+handler500 = "apps.core.outage.server_error"
 
 urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -89,7 +89,8 @@ class StompConnection(AsyncConsumer):
         raise NotImplementedError
 
     async def on_subscribe(self, sub_id: str, topic: str) -> None:
-        """Send what a new subscriber of ``topic`` gets first (``message`` / ``messages``)."""
+        """Send what a new subscriber of ``topic`` gets first (``message`` / ``messages``); its SUBSCRIBE frame,
+        for headers such as where a reconnecting client left off, is ``self.subscribe_frame``."""
 
     async def on_send(self, frame: stomp.Frame) -> None:
         """A SEND: act on it, or ``refuse`` it (the connection stays open), or ``fatal`` (it closes)."""
@@ -217,6 +218,7 @@ class StompConnection(AsyncConsumer):
             return
         self.subscriptions[sub_id] = topic
         self.by_topic[topic] = (*self.by_topic[topic], sub_id)
+        self.subscribe_frame = frame
         await self.on_subscribe(sub_id, topic)
 
     async def _unsubscribe(self, frame: stomp.Frame) -> None:

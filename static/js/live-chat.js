@@ -43,7 +43,11 @@
 
   // ---- Chat ------------------------------------------------------------------------------------------------
 
+  // The newest message shown: a reconnect asks the room for those after it (SUBSCRIBE's since-id).
+  let lastId = 0;
+
   function addMessage(m) {
+    lastId = Math.max(lastId, m.id);
     if (list.querySelector(`[data-id="${m.id}"]`)) return;
     const item = el("li", "room__msg" + (m.seller ? " room__msg--seller" : ""));
     item.dataset.id = m.id;
@@ -395,9 +399,10 @@
 
   client.onConnect = () => {
     $("[data-room-conn]").textContent = "";
-    list.replaceChildren();
+    // A reconnect keeps what is shown and gets only what was sent while away; a first connect gets the last 50.
+    if (!lastId) list.replaceChildren();
     client.subscribe(`/topic/live.${id}.events`, onEvent);
-    client.subscribe(`/topic/live.${id}.chat`, onChat);
+    client.subscribe(`/topic/live.${id}.chat`, onChat, lastId ? { "since-id": String(lastId) } : {});
     if (input && root.dataset.status !== "ended" && !me.banned) { input.disabled = false; sendButton.disabled = false; }
     root.dataset.connected = "1";
   };

@@ -3,7 +3,9 @@
 Thin, like a view: the protocol, the transport and the fan-out are ``apps.realtime``'s; this maps the room's
 destinations to the room's services and reads (through ``database_sync_to_async``):
 
-- SUBSCRIBE ``/topic/live.<id>.chat``: the last 50 messages, then every new one;
+- SUBSCRIBE ``/topic/live.<id>.chat``: the last 50 messages, then every new one; with a ``since-id`` header (the
+  last message a reconnecting page shows) the messages after that one instead (up to ``RESUME_SIZE``), so a
+  viewer whose socket dropped misses none;
 - SUBSCRIBE ``/topic/live.<id>.events``: a ``welcome`` (who you are, the pinned card, …), then room events;
 - SEND ``/app/live.<id>.chat`` (text/plain, or JSON ``{"text"}``): a message, or a chat-command order
   (``#A1 2``, ``apps.live.room.commands``), answered on the events topic to that member alone;
@@ -50,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 MODERATE_ACTIONS = ("delete", "mute", "unmute", "slow_mode", "banned_words", "announce", "coupon")
 SEND_KINDS = ("chat", "like", "moderate")
+RESUME_HEADER = "since-id"
 
 
 class LiveRoomConsumer(StompConnection):
@@ -100,7 +103,13 @@ class LiveRoomConsumer(StompConnection):
 
     async def on_subscribe(self, sub_id: str, topic: str) -> None:
         if topic == CHAT:
-            history = await database_sync_to_async(room_selectors.chat_history)(broadcast_id=self.room_id)
+            after = _resume_point(self.subscribe_frame)
+            if after:
+                history = await database_sync_to_async(room_selectors.chat_messages_after)(
+                    broadcast_id=self.room_id, after_id=after
+                )
+            else:
+                history = await database_sync_to_async(room_selectors.chat_history)(broadcast_id=self.room_id)
             self.messages(sub_id, topic, [(payload, f"chat-{payload['id']}") for payload in history])
         else:
             welcome = await database_sync_to_async(room_selectors.room_welcome)(broadcast_id=self.room_id)
@@ -144,6 +153,13 @@ class LiveRoomConsumer(StompConnection):
 
 
 # ---- Helpers (sync ones run through database_sync_to_async) -----------------------------------------------
+
+
+def _resume_point(frame: stomp.Frame) -> int:
+    """The chat message a reconnecting page shows last (SUBSCRIBE's ``since-id``), or 0: none, or not an id
+    (then it gets the last messages, as a new viewer does)."""
+    value = frame.get(RESUME_HEADER)
+    return int(value) if value.isdigit() and 0 < int(value) < 2**63 else 0
 
 
 def _text_of(frame: stomp.Frame) -> str:

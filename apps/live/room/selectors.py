@@ -57,6 +57,21 @@ def chat_history(*, broadcast_id: int, limit: int = HISTORY_SIZE) -> list[dict]:
     return [message_payload(message) for message in reversed(messages)]
 
 
+# A page that reconnects names the last message it shows; it gets at most this many of those sent after it.
+RESUME_SIZE = 500
+
+
+def chat_messages_after(*, broadcast_id: int, after_id: int, limit: int = RESUME_SIZE) -> list[dict]:
+    """The last ``limit`` messages not deleted with an id above ``after_id``, oldest first: what a viewer whose
+    socket dropped (a web host gone, a phone changing networks) missed while it was away."""
+    messages = list(
+        ChatMessage.objects.filter(
+            broadcast_id=broadcast_id, deleted_at__isnull=True, pk__gt=after_id
+        ).order_by("-id")[:limit]
+    )
+    return [message_payload(message) for message in reversed(messages)]
+
+
 def chat_messages_since(*, broadcast_id: int, after_id: int, since: float, limit: int = 200) -> list[dict]:
     """Messages not deleted with an id above ``after_id`` (0: none) or sent at or after ``since`` (unix time),
     oldest first: what a room whose Redis subscription broke may have missed."""

@@ -36,9 +36,10 @@ def server_command(kind: str, port: int) -> list[str]:
 
 
 class Server:
-    def __init__(self, kind: str = "uvicorn", env: dict | None = None) -> None:
+    def __init__(self, kind: str = "uvicorn", env: dict | None = None, port: int = 0) -> None:
+        """``port``: the one a server that stopped had (its pages reconnect to it); a free one by default."""
         self.kind = kind
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {
             **os.environ,

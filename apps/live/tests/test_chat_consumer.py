@@ -43,6 +43,43 @@ def run(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
+def test_a_reconnecting_viewer_gets_every_message_after_the_one_it_shows_last(broadcast):
+    """SUBSCRIBE with ``since-id``: the messages after that one, more than the 50 a new viewer gets."""
+    author = UserFactory()
+    made = [
+        ChatMessage.objects.create(broadcast=broadcast, user=author, display_name="고객", text=f"m{n}")
+        for n in range(70)
+    ]
+    destination = f"/topic/live.{broadcast.pk}.chat"
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        back = StompTestClient(broadcast.pk)
+        await back.connect()
+        headers = {"id": "chat", "destination": destination, "since-id": str(made[4].pk)}
+        await back.send_frame(stomp.Frame("SUBSCRIBE", headers))
+        resumed = [
+            json.loads((await back.expect(lambda f: f.command == "MESSAGE")).body)["text"] for _ in range(65)
+        ]
+        assert await back.nothing_more(lambda f: f.command == "MESSAGE")
+        await back.close()
+        odd = StompTestClient(broadcast.pk)
+        await odd.connect()
+        await odd.send_frame(
+            stomp.Frame("SUBSCRIBE", {"id": "chat", "destination": destination, "since-id": "x"})
+        )
+        fresh = [
+            json.loads((await odd.expect(lambda f: f.command == "MESSAGE")).body)["text"] for _ in range(50)
+        ]
+        await odd.close()
+        return resumed, fresh
+
+    resumed, fresh = run(scenario())
+    assert resumed == [f"m{n}" for n in range(5, 70)]
+    assert fresh == [f"m{n}" for n in range(20, 70)], (
+        "a since-id that is no id: the last 50, as for a newcomer"
+    )
+
+
 def test_connect_negotiates_and_history_follows_subscribe(broadcast):
     """CONNECTED says 1.2 and the heart-beats; SUBSCRIBE to chat is followed by the last messages, oldest first."""
     author = UserFactory()
