@@ -21,6 +21,8 @@ if (BASE_DIR / ".env").exists():
 
 SECRET_KEY = env("SECRET_KEY", default="dev-insecure-trimarket-key-change-me-in-production-0123456789")
 DEBUG = env.bool("DEBUG", default=False)
+# The release serving (the image's tag in compose, the stack's rollout VERSION): /healthz names it.
+TRIMARKET_VERSION = env("TRIMARKET_VERSION", default="dev")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
