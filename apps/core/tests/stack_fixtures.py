@@ -5,6 +5,7 @@ test_stack_drills.py and test_stack_rollout.py both ask for ``seed``; the suite 
 
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -19,6 +20,8 @@ def netns_unavailable() -> str:
     """Why this machine cannot make network namespaces, or "" when it can."""
     if os.geteuid() != 0:
         return "network namespaces need root (ip netns add)"
+    if shutil.which("ip") is None:
+        return "iproute2's ip is not installed (make test installs it)"
     probe = subprocess.run(
         ["ip", "netns", "add", f"{STACK_NAME}-probe"], capture_output=True, text=True, check=False
     )
