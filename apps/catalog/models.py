@@ -125,7 +125,7 @@ class ProductImage(models.Model):
     # Square WebP/AVIF copies in several widths, made once after the upload by a task
     # (``services.product_image_renditions_make``): {"avif": [[width, file name], …], "webp": […]}.
     # Empty until they are made: pages then show the thumbnail or the original.
-    renditions = models.JSONField(_("변환 이미지"), default=dict, blank=True, editable=False)
+    renditions = models.JSONField(_("변환 이미지"), default=dict, db_default={}, blank=True, editable=False)
     alt = models.CharField(_("대체 텍스트"), max_length=120, blank=True)
     position = models.PositiveSmallIntegerField(_("순서"), default=0)
 
@@ -231,7 +231,7 @@ class ReviewPhoto(models.Model):
     image = models.ImageField(_("사진"), upload_to="reviews/%Y/%m/")
     position = models.PositiveSmallIntegerField(_("순서"), default=0)
     # Small square WebP/AVIF copies for the review list, as ``ProductImage.renditions``; {} until made.
-    renditions = models.JSONField(_("변환 이미지"), default=dict, blank=True, editable=False)
+    renditions = models.JSONField(_("변환 이미지"), default=dict, db_default={}, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("리뷰 사진")

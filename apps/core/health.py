@@ -80,4 +80,9 @@ def health_report() -> dict:
     """Run every check; ``down`` names the parts that failed."""
     checks = {name: _timed(check) for name, check in CHECKS.items()}
     down = [name for name, result in checks.items() if not result["ok"]]
-    return {"status": "down" if down else "ok", "down": down, "checks": checks}
+    return {
+        "status": "down" if down else "ok",
+        "down": down,
+        "version": settings.TRIMARKET_VERSION,
+        "checks": checks,
+    }

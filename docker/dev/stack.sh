@@ -8,6 +8,9 @@
 #   stack.sh stop HOST     kill one host's processes (a drill); stack.sh start HOST starts it again
 #   stack.sh cut HOST      take its link down (it keeps running, unreachable); stack.sh mend HOST brings it up
 #   stack.sh run HOST CMD… run a command in the host's namespace with its environment (e.g. manage.py)
+#   stack.sh rollout [VERSION [HOST…]]  a rolling deploy that drops nothing: web1 then web2 taken out of the gateway,
+#                          drained, stopped gracefully, started as VERSION (TRIMARKET_VERSION), healthy, put back;
+#                          then the worker (warm shutdown) and beat (its schedule saved on the way out)
 # Hosts: gateway web1 web2 worker beat media mariadb mariadb-replica redis pg (the PG sandbox stands for
 # PortOne, as `make run` without PortOne keys). STACK_SUBNET (a /24, default 10.77.0.0/24) picks the addresses.
 set -euo pipefail
@@ -17,9 +20,10 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 SUBNET=${STACK_SUBNET:-10.77.0.0/24}
 NET=${SUBNET%.*}
-BRIDGE=tmstack0
-PREFIX=tmstack
-DIR=$ROOT/var/stack
+PREFIX=${STACK_NAME:-tmstack}
+BRIDGE=${PREFIX}0
+VETH=${STACK_VETH:-tms}
+DIR=${STACK_DIR:-$ROOT/var/stack}
 RUN=$DIR/run
 LOG=$DIR/log
 PY=$ROOT/.venv/bin
@@ -27,6 +31,10 @@ DB_PASSWORD=stack-db-pw
 # A job whose worker died goes back to the queue after this long (production: an hour). Short, so the
 # worker-kill drill sees the job done again within the suite's time.
 VISIBILITY_TIMEOUT=${STACK_CELERY_VISIBILITY_TIMEOUT:-8}
+# How long uvicorn, told to stop, waits for its requests in flight (the k8s web Deployment's figure).
+GRACEFUL_SECONDS=${STACK_GRACEFUL_SECONDS:-30}
+# After the gateway took a web host out: time for the requests its old workers hold to reach the host.
+DRAIN_SECONDS=${STACK_DRAIN_SECONDS:-1}
 
 HOSTS=(mariadb mariadb-replica redis pg media web1 web2 worker beat gateway)
 declare -A ADDRESS=(
@@ -38,7 +46,7 @@ OUTSIDE=$NET.1
 
 ns_of() { echo "$PREFIX-$1"; }
 # Interface names are at most 15 characters.
-veth_of() { echo "tms-${1:0:10}"; }
+veth_of() { echo "$VETH-${1:0:10}"; }
 
 known_host() {
   [[ -n "${ADDRESS[$1]:-}" ]] || {
@@ -77,6 +85,7 @@ PORTONE_WEBHOOK_ALLOWED_IPS=${ADDRESS[pg]}
 CELERY_VISIBILITY_TIMEOUT=$VISIBILITY_TIMEOUT
 CELERY_UNACKED_RESTORE_INTERVAL=1
 CELERY_UNACKED_RESTORE_THROTTLE=1
+TRIMARKET_VERSION=$(cat "$RUN/$host.version" 2>/dev/null || git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo dev)
 ENV
   [[ "$host" == media ]] && echo "LIVE_MEDIA_SERVER_HOST=0.0.0.0"
   return 0
@@ -185,12 +194,17 @@ replicating() {
 }
 
 gateway_render() {
+  # Hosts named in $RUN/out-of-rotation get no new requests or sockets (`down`): a rollout's host being replaced.
+  local out=()
+  [[ -f "$RUN/out-of-rotation" ]] && mapfile -t out <"$RUN/out-of-rotation"
+  local drop=() host
+  for host in "${out[@]}"; do drop+=(-e "s|^\(\s*server $host:8000\) |\1 down |"); done
   # As the gateway image does: nginx's entrypoint substitutes ${TLS_TERMINATOR_ADDRESS}; the image's paths
   # (/srv/static from the build, /srv/media the `media` volume) are this machine's directories.
   TLS_TERMINATOR_ADDRESS=$OUTSIDE envsubst '${TLS_TERMINATOR_ADDRESS}' <docker/nginx/nginx.conf |
     sed -e "s|^pid /tmp/nginx.pid;|pid $RUN/gateway.nginx.pid;|" \
       -e "s|alias /srv/static/;|alias $ROOT/var/staticfiles/;|" \
-      -e "s|alias /srv/media/;|alias $DIR/media/;|" >"$RUN/gateway.conf"
+      -e "s|alias /srv/media/;|alias $DIR/media/;|" "${drop[@]}" >"$RUN/gateway.conf"
 }
 
 host_start() {
@@ -212,7 +226,8 @@ host_start() {
       ;;
     web1 | web2)
       launch "$host" "$PY/uvicorn" trimarket.asgi:application --host 0.0.0.0 --port 8000 --proxy-headers \
-        --forwarded-allow-ips "${ADDRESS[gateway]}" --ws websockets-sansio --lifespan off
+        --forwarded-allow-ips "${ADDRESS[gateway]}" --ws websockets-sansio --lifespan off \
+        --timeout-graceful-shutdown "$GRACEFUL_SECONDS"
       ;;
     worker)
       launch worker "$PY/celery" -A trimarket worker --loglevel=INFO --pool=threads --concurrency=8 -n worker@worker
@@ -260,6 +275,81 @@ host_stop() {
     done
   fi
   rm -f "$RUN/$host.sock"
+}
+
+# host_stop_gracefully HOST: SIGTERM, as compose/k8s stop a container: uvicorn finishes its requests in flight
+# and closes its WebSockets (1012, service restart); Celery's worker finishes its running jobs (warm shutdown);
+# beat saves its schedule's last runs. Killed only if still there past the grace.
+host_stop_gracefully() {
+  local host=$1 ns pids
+  ns=$(ns_of "$host")
+  # The pid file names the launching shell; the host's own processes are the ones in its namespace.
+  mapfile -t pids < <(ip netns pids "$ns")
+  if [[ ${#pids[@]} -gt 0 ]] && kill -TERM "${pids[@]}" 2>/dev/null; then
+    for _ in $(seq 1 "$(((GRACEFUL_SECONDS + 10) * 5))"); do
+      [[ -z "$(ip netns pids "$ns")" ]] && break
+      sleep 0.2
+    done
+  fi
+  host_stop "$host"
+}
+
+gateway_workers() { pgrep -P "$(cat "$RUN/gateway.nginx.pid")" | sort; }
+gateway_reloaded() { comm -13 <(echo "$1") <(gateway_workers) | grep -q .; }
+
+# The gateway's config rendered again and taken by nginx; returns once new workers serve it. The old workers
+# finish the requests they hold and exit (a WebSocket they carry stays until its web host closes it).
+gateway_reload() {
+  local before
+  before=$(gateway_workers)
+  gateway_render
+  ip netns exec "$(ns_of gateway)" nginx -c "$RUN/gateway.conf" -s reload
+  wait_for "gateway reload" 30 gateway_reloaded "$before"
+}
+
+# A rolling deploy of VERSION: the schema first (the release's migrations are expand-only, so the code still
+# serving works with it: docs/deployment.md), then one web host at a time, out of the gateway's rotation
+# before it stops and back only once its /healthz answers; then the worker and beat.
+rollout() {
+  local version=${1:-$(git rev-parse --short HEAD)-$(date +%s)} started=$SECONDS host
+  shift || true
+  local hosts=(web1 web2 worker beat)
+  [[ $# -eq 0 ]] || hosts=("$@")
+  if [[ " ${hosts[*]} " == *" web"* ]]; then
+    step "마이그레이션 ($version)"
+    if ! in_ns web1 env METRICS_PORT=0 "$PY/python" manage.py migrate --noinput >>"$LOG/migrate.log" 2>&1; then
+      tail -20 "$LOG/migrate.log" >&2
+      exit 1
+    fi
+  fi
+  for host in "${hosts[@]}"; do
+    case $host in
+      web1 | web2)
+        step "$host: 게이트웨이에서 빼고, 요청을 마치게 하고, $version 으로 교체 ($((SECONDS - started))s)"
+        echo "$host" >"$RUN/out-of-rotation"
+        gateway_reload
+        sleep "$DRAIN_SECONDS"
+        host_stop_gracefully "$host"
+        echo "$version" >"$RUN/$host.version"
+        host_start "$host"
+        wait_for "$host" 180 host_healthy "$host"
+        rm -f "$RUN/out-of-rotation"
+        gateway_reload
+        ;;
+      worker | beat)
+        step "$host: 하던 일을 마치고 내려가 $version 으로 교체 ($((SECONDS - started))s)"
+        host_stop_gracefully "$host"
+        echo "$version" >"$RUN/$host.version"
+        host_start "$host"
+        ;;
+      *)
+        echo "!! rollout replaces web1 web2 worker beat, not '$host'" >&2
+        exit 2
+        ;;
+    esac
+  done
+  if [[ " ${hosts[*]} " == *" worker "* ]]; then wait_for worker 180 host_healthy worker; fi
+  note "배포를 마쳤습니다: $version, ${hosts[*]} ($((SECONDS - started))s)"
 }
 
 up() {
@@ -362,6 +452,7 @@ case $command in
     known_host "$1"
     ip -n "$(ns_of "$1")" link set eth0 up
     ;;
+  rollout) rollout "$@" ;;
   run)
     known_host "$1"
     host=$1
@@ -370,7 +461,7 @@ case $command in
     in_ns "$host" env METRICS_PORT=0 "$@"
     ;;
   *)
-    echo "usage: stack.sh up|down|status|stop HOST|start HOST|cut HOST|mend HOST|run HOST CMD…" >&2
+    echo "usage: stack.sh up|down|status|stop HOST|start HOST|cut HOST|mend HOST|run HOST CMD…|rollout [VERSION]" >&2
     exit 2
     ;;
 esac

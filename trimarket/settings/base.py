@@ -25,6 +25,8 @@ DEBUG = env.bool("DEBUG", default=False)
 # The default is a fixed development key (base64 of "trimarket-dev-field-key-not-prod"); prod refuses it.
 DEV_FIELD_ENCRYPTION_KEY = "dHJpbWFya2V0LWRldi1maWVsZC1rZXktbm90LXByb2Q="
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[DEV_FIELD_ENCRYPTION_KEY])
+# The release serving (the image's tag in compose, the stack's rollout VERSION): /healthz names it.
+TRIMARKET_VERSION = env("TRIMARKET_VERSION", default="dev")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

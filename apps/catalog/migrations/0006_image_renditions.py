@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='productimage',
             name='renditions',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='변환 이미지'),
+            field=models.JSONField(blank=True, db_default={}, default=dict, editable=False, verbose_name='변환 이미지'),
         ),
         migrations.AddField(
             model_name='reviewphoto',
             name='renditions',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='변환 이미지'),
+            field=models.JSONField(blank=True, db_default={}, default=dict, editable=False, verbose_name='변환 이미지'),
         ),
     ]

@@ -47,6 +47,16 @@ def main() -> None:
         attempts=1,
         next_attempt_at=timezone.now() + timedelta(hours=1),
     )
+    # The rollout drill's job: running while the worker is replaced.
+    deployer = UserFactory(name="배포 중 찜하는 고객")
+    steady = {"user_id": deployer.pk, "product_id": option.product_id}
+    rollout_delivery = EventDelivery.objects.create(
+        event="drill.wish",
+        handler=f"{drill_handlers.__name__}.steady_wish",
+        payload=steady,
+        attempts=1,
+        next_attempt_at=timezone.now() + timedelta(hours=1),
+    )
     print(
         json.dumps(
             {
@@ -58,6 +68,9 @@ def main() -> None:
                 "delivery_id": delivery.pk,
                 "wish": payload,
                 "attempts_key": drill_handlers.attempts_key(payload),
+                "rollout_delivery_id": rollout_delivery.pk,
+                "rollout_wish": steady,
+                "runs_key": drill_handlers.runs_key(steady),
             }
         )
     )

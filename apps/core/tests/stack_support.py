@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -20,9 +21,11 @@ from django.conf import settings
 from apps.realtime import stomp
 
 STACK = Path(settings.BASE_DIR) / "docker" / "dev" / "stack.sh"
-STACK_DIR = Path(settings.BASE_DIR) / "var" / "stack"
+# stack.sh's own variables: a second stack (STACK_SUBNET, STACK_NAME, STACK_DIR) is drilled the same way.
+STACK_DIR = Path(os.environ.get("STACK_DIR") or Path(settings.BASE_DIR) / "var" / "stack")
+STACK_NAME = os.environ.get("STACK_NAME", "tmstack")
 LOG_DIR = STACK_DIR / "log"
-NET = "10.77.0"
+NET = os.environ.get("STACK_SUBNET", "10.77.0.0/24").rsplit(".", 1)[0]
 GATEWAY_HOST = f"{NET}.10"
 GATEWAY = f"http://{GATEWAY_HOST}"
 WEB1, WEB2 = f"http://{NET}.11:8000", f"http://{NET}.12:8000"

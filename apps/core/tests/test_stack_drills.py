@@ -1,6 +1,7 @@
 """Drills on the whole stack: every compose host a real process in its own network namespace (stack.sh).
 
-The stack boots once for the module and goes down at its end, failed or not. Shoppers and viewers reach it
+The stack boots once for the session (stack_fixtures.seed, shared with test_stack_rollout.py) and goes down
+at its end, failed or not. Shoppers and viewers reach it
 through the gateway only (docker/nginx/nginx.conf, running for real), as the public would. Each drill breaks
 one host (web1 killed mid-chat, the worker killed mid-job, Redis cut off for 30 s, the replica stopped) and
 checks that the site answers, comes back, and loses nothing it accepted: the ledger of what was accepted
@@ -8,9 +9,7 @@ checks that the site answers, comes back, and loses nothing it accepted: the led
 """
 
 import asyncio
-import json
 import os
-import shutil
 import subprocess
 import time
 import urllib.parse
@@ -28,6 +27,7 @@ from apps.core.tests.stack_support import (
     PG,
     REDIS_URL,
     STACK_DIR,
+    STACK_NAME,
     WEB1,
     WEB2,
     Viewer,
@@ -52,43 +52,11 @@ DELIVERY = {
 }
 
 
-def _netns_unavailable() -> str:
-    """Why this machine cannot make network namespaces, or "" when it can."""
-    if os.geteuid() != 0:
-        return "network namespaces need root (ip netns add)"
-    if shutil.which("ip") is None:
-        return "iproute2's ip is not installed (make test installs it)"
-    probe = subprocess.run(
-        ["ip", "netns", "add", "tmstack-probe"], capture_output=True, text=True, check=False
-    )
-    if probe.returncode != 0:
-        return f"cannot make a network namespace here: {probe.stderr.strip()}"
-    subprocess.run(["ip", "netns", "del", "tmstack-probe"], check=False)
-    return ""
-
-
 # The first test also waits for the stack to boot (minutes on a loaded machine).
 pytestmark = [pytest.mark.stack, pytest.mark.timeout(600)]
 
 # What the stack accepted during the drills; the last test finds all of it in the stack's database.
 LEDGER: dict[str, set] = {"paid_orders": set(), "chat": set()}
-
-
-@pytest.fixture(scope="module")
-def seed():
-    """The stack, booted for this module and taken down after it; what stack_seed made in it."""
-    if reason := _netns_unavailable():
-        pytest.skip(reason)
-    # STACK_REUSE=1: drill a stack already up (`stack.sh up`), and leave it up.
-    reuse = os.environ.get("STACK_REUSE") == "1"
-    try:
-        if not reuse:
-            stack("up", timeout=540)
-        out = stack("run", "web1", "python", "-m", "apps.core.tests.stack_seed", timeout=120)
-        yield json.loads(out.strip().splitlines()[-1])
-    finally:
-        if not reuse:
-            stack("down", timeout=60)
 
 
 def _healthy(host: str) -> bool:
@@ -365,9 +333,12 @@ def test_down_leaves_nothing_behind(seed):
     if os.environ.get("STACK_REUSE") == "1":
         pytest.skip("STACK_REUSE keeps the stack up")
     stack("down", timeout=60)
-    assert not [ns for ns in _lines(["ip", "netns", "list"]) if ns.startswith("tmstack-")]
-    assert not [link for link in _lines(["ip", "-o", "link"]) if "tms-" in link or "tmstack0" in link]
-    assert not list(Path("/etc/netns").glob("tmstack-*"))
+    veth = os.environ.get("STACK_VETH", "tms")
+    assert not [ns for ns in _lines(["ip", "netns", "list"]) if ns.startswith(f"{STACK_NAME}-")]
+    assert not [
+        link for link in _lines(["ip", "-o", "link"]) if f"{veth}-" in link or f"{STACK_NAME}0" in link
+    ]
+    assert not list(Path("/etc/netns").glob(f"{STACK_NAME}-*"))
     assert not STACK_DIR.exists()
     leftovers = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):

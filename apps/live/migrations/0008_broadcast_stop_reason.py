@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='broadcast',
             name='stop_reason',
-            field=models.TextField(blank=True, editable=False, verbose_name='운영자 중지 사유'),
+            field=models.TextField(blank=True, db_default='', editable=False, verbose_name='운영자 중지 사유'),
         ),
         migrations.AddField(
             model_name='broadcast',

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='broadcast',
             name='cover_renditions',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='대표 이미지 변환본'),
+            field=models.JSONField(blank=True, db_default={}, default=dict, editable=False, verbose_name='대표 이미지 변환본'),
         ),
     ]

@@ -43,7 +43,9 @@ class Broadcast(models.Model):
     cover = models.ImageField(_("대표 이미지"), upload_to="broadcasts/covers/%Y/%m/", blank=True)
     # WebP/AVIF copies of the cover in a few widths ({"avif": [[width, file name], …], …}), made once after the
     # upload by a task (``services.covers``); {} until then, when pages show the cover itself.
-    cover_renditions = models.JSONField(_("대표 이미지 변환본"), default=dict, blank=True, editable=False)
+    cover_renditions = models.JSONField(
+        _("대표 이미지 변환본"), default=dict, db_default={}, blank=True, editable=False
+    )
     scheduled_at = models.DateTimeField(_("방송 예정 시각"), db_index=True)
     status = models.CharField(
         _("상태"), max_length=12, choices=Status.choices, default=Status.SCHEDULED, db_index=True
@@ -78,7 +80,7 @@ class Broadcast(models.Model):
         _("좋아요"), default=0, editable=False, help_text=_("방송 중 시청자가 누른 하트의 합계")
     )
     # Set only when staff stopped the broadcast from the live monitor: the seller reads it in the studio.
-    stop_reason = models.TextField(_("운영자 중지 사유"), blank=True, editable=False)
+    stop_reason = models.TextField(_("운영자 중지 사유"), blank=True, db_default="", editable=False)
     stopped_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("중지한 운영자"),
