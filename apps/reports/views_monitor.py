@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.live import selectors as live_selectors
 from apps.live import services as live_services
@@ -18,7 +18,7 @@ from apps.reports.views import staff_required
 POLL_SECONDS = 5
 
 
-@require_GET
+@require_safe
 @never_cache
 @staff_required
 def monitor(request):
@@ -37,7 +37,7 @@ def monitor(request):
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 @staff_required
 def monitor_figures(request):

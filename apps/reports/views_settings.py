@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.reports.settings_history import (
     runtime_setting_history,
@@ -17,7 +17,7 @@ from apps.reports.settings_history import (
 from apps.reports.views import staff_required
 
 
-@require_GET
+@require_safe
 @never_cache
 @staff_required
 def settings_history(request):

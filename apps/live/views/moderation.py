@@ -16,7 +16,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts import selectors as account_selectors
 from apps.core import ratelimit
@@ -89,7 +89,7 @@ def staff_required(view: Callable) -> Callable:
 
 
 @staff_required
-@require_GET
+@require_safe
 @never_cache
 def staff_reports(request):
     """The staff queue: waiting reports oldest first (``?tab=done``: handled ones; ``?tab=log``: every act)."""
