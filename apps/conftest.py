@@ -62,9 +62,13 @@ def pytest_sessionstart(session) -> None:
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Each test starts with an empty cache; only this run's keys go (another suite may share the Redis)."""
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
     cache.delete_pattern("*")
+    # A transactional test flushes the tables and content types come back under new ids; the process-wide
+    # cache would still hand out the old ones (an admin log entry then breaks its foreign key).
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture(scope="module")
