@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from apps.catalog.services import renditions
+# The concept module itself, not the services package (whose other modules dispatch these tasks).
+import apps.catalog.services.renditions as renditions
 
 
 @shared_task(acks_late=True)
