@@ -146,11 +146,13 @@ def screenshot():
         paths = []
         violations = []
         for label, size in VIEWPORTS.items():
+            # A click that navigates returns before the next document has a body: wait for it to load.
+            page.wait_for_load_state("load")
             page.set_viewport_size(size)
             # Lazy images load only near the viewport: walk down the page so the full-page shot shows them.
             page.evaluate(
                 """async () => {
-                    for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
+                    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
                         window.scrollTo(0, y);
                         await new Promise((resolve) => setTimeout(resolve, 50));
                     }

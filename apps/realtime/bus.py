@@ -24,6 +24,17 @@ import threading
 from collections.abc import AsyncIterator
 from typing import Protocol
 
+# A subscription's connection: how long Redis may take to accept it and to confirm the SUBSCRIBE.
+CONNECT_TIMEOUT_SECONDS = 5.0
+CONFIRM_TIMEOUT_SECONDS = 5.0
+# An idle subscription PINGs this often, so a link that died silently surfaces as a break.
+HEALTH_CHECK_SECONDS = 15
+READ_TIMEOUT_SECONDS = 5.0
+PUBLISH_TIMEOUT_SECONDS = 2.0
+PUBLISH_RETRIES = 2
+# Reads that came back empty within one second beyond which the connection is taken for broken.
+EMPTY_READS_PER_SECOND = 50
+
 
 class Subscription(Protocol):
     async def open(self) -> None: ...
@@ -53,8 +64,19 @@ class RedisBus:
         """The process's synchronous client, for publishers running in threads."""
         if self._client is None:
             import redis
+            from redis.backoff import ExponentialBackoff
+            from redis.retry import Retry
 
-            self._client = redis.Redis.from_url(self.url)
+            # A pooled connection Redis dropped (a restart, a cut that healed) fails its next command: that one
+            # is tried again on a fresh connection, briefly, since the publisher's thread waits meanwhile.
+            self._client = redis.Redis.from_url(
+                self.url,
+                socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                socket_timeout=PUBLISH_TIMEOUT_SECONDS,
+                health_check_interval=HEALTH_CHECK_SECONDS,
+                retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), PUBLISH_RETRIES),
+                retry_on_error=[redis.ConnectionError, redis.TimeoutError],
+            )
         return self._client
 
     def publish(self, channel: str, event: dict) -> None:
@@ -66,7 +88,13 @@ class RedisBus:
 
 class RedisSubscription:
     """A subscription on a connection of its own that never retries by itself: a broken subscription must
-    surface in the room, so the events it missed are caught up."""
+    surface in the room, so the events it missed are caught up.
+
+    ``open`` returns once Redis has confirmed the SUBSCRIBE: every PUBLISH after that reaches it, so a viewer's
+    history read after the room opened cannot miss a message published in between. ``events`` reads with a
+    timeout rather than blocking forever, and treats a connection that keeps answering nothing without waiting
+    (seen after a network cut healed: the client's reader spun and grew by the second) as broken.
+    """
 
     def __init__(self, url: str, channel: str) -> None:
         self.url = url
@@ -79,15 +107,38 @@ class RedisSubscription:
         from redis.asyncio.retry import Retry
         from redis.backoff import NoBackoff
 
-        self.connection = redis.asyncio.Redis.from_url(self.url, retry=Retry(NoBackoff(), 0))
-        self.pubsub = self.connection.pubsub(ignore_subscribe_messages=True)
+        self.connection = redis.asyncio.Redis.from_url(
+            self.url,
+            retry=Retry(NoBackoff(), 0),
+            socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            socket_keepalive=True,
+            health_check_interval=HEALTH_CHECK_SECONDS,
+        )
+        self.pubsub = self.connection.pubsub()
         await self.pubsub.subscribe(self.channel)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CONFIRM_TIMEOUT_SECONDS
+        while (left := deadline - loop.time()) > 0:
+            message = await self.pubsub.get_message(timeout=left)
+            if message is not None and message.get("type") == "subscribe":
+                return
+        raise ConnectionError("Redis did not confirm the subscription")
 
     async def events(self) -> AsyncIterator[dict]:
-        async for message in self.pubsub.listen():
-            if message.get("type") == "message":
+        loop = asyncio.get_running_loop()
+        window_started, empty = loop.time(), 0
+        while True:
+            message = await self.pubsub.get_message(timeout=READ_TIMEOUT_SECONDS)
+            if message is not None and message.get("type") == "message":
                 yield json.loads(message["data"])
-        raise ConnectionError("the Redis subscription ended")
+                continue
+            # Nothing (a read that timed out, a health check's answer): normal now and then, never in a burst.
+            now = loop.time()
+            if now - window_started >= 1.0:
+                window_started, empty = now, 0
+            empty += 1
+            if empty > EMPTY_READS_PER_SECOND:
+                raise ConnectionError("the Redis subscription answers nothing without waiting")
 
     async def close(self) -> None:
         pubsub, connection, self.pubsub, self.connection = self.pubsub, self.connection, None, None

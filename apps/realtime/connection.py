@@ -116,6 +116,9 @@ class StompConnection(AsyncConsumer):
         # than the heart-beat's one-second precision is worth.
         self.wrote = False
         self.pending: list[str] = []
+        # While a SUBSCRIBE's first messages (a chat's history) are read, the room's frames wait here: the
+        # client gets what came before, then what came after, and never resumes from past a message it lacks.
+        self.held: list[tuple[str, bytes | None]] | None = None
         self.sending = False
         self.closing = False
         self.room: rooms.Room | None = None
@@ -219,7 +222,16 @@ class StompConnection(AsyncConsumer):
         self.subscriptions[sub_id] = topic
         self.by_topic[topic] = (*self.by_topic[topic], sub_id)
         self.subscribe_frame = frame
-        await self.on_subscribe(sub_id, topic)
+        if self.held is not None:
+            await self.on_subscribe(sub_id, topic)
+            return
+        self.held = []
+        try:
+            await self.on_subscribe(sub_id, topic)
+        finally:
+            held, self.held = self.held, None
+            for text, wire in held:
+                self.deliver(text, wire)
 
     async def _unsubscribe(self, frame: stomp.Frame) -> None:
         topic = self.subscriptions.pop(frame.get("id"), None)
@@ -241,6 +253,12 @@ class StompConnection(AsyncConsumer):
         every client of every message, so the direct path (uvicorn: the encoded frame straight to the socket) is
         written out here rather than through helpers."""
         if self.closing:
+            return
+        if self.held is not None:
+            if len(self.held) >= MAX_PENDING_FRAMES:
+                self._drop(CLOSE_TOO_SLOW)
+                return
+            self.held.append((text, wire))
             return
         transport = self.transport
         if transport is not None:
@@ -267,7 +285,12 @@ class StompConnection(AsyncConsumer):
         self._send_now(text)
 
     def write(self, text: str) -> None:
-        self.deliver(text)
+        """This connection's own frame (CONNECTED, a subscription's first messages, a RECEIPT): never held."""
+        held, self.held = self.held, None
+        try:
+            self.deliver(text)
+        finally:
+            self.held = held
 
     def message(self, sub_id: str, topic: str, payload: dict, message_id: str) -> None:
         """One MESSAGE to one of this client's subscriptions."""

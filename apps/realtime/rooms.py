@@ -58,6 +58,11 @@ RESUBSCRIBE_MAX_SECONDS = 5.0
 # Events committed this long before the subscription broke are looked for again once it is back: their
 # PUBLISH may have failed (or found no subscriber) while the server still acknowledged them.
 CATCH_UP_MARGIN_SECONDS = 5.0
+# Every SWEEP_SECONDS the room reads the replayable events committed in the last SWEEP_WINDOW_SECONDS and fans
+# out those it has not: an event whose PUBLISH failed after its commit (a broken pooled connection, Redis
+# briefly away) reaches every open room all the same, though its subscription never broke.
+SWEEP_SECONDS = 5.0
+SWEEP_WINDOW_SECONDS = 20.0
 # How many of the last replayable events the room remembers having fanned out (a catch-up never repeats them).
 RECENT_EVENTS = 1000
 # How long stop() waits for the room's tasks to finish after cancelling them.
@@ -107,6 +112,8 @@ class RoomSpec:
     ticker: Callable[[Room], Ticker] | None = None
     # (room id, since unix time, after seq) → the replayable events a broken subscription may have missed.
     catch_up: Callable[..., Awaitable[list[dict]]] | None = None
+    # (room id, since unix time) → the replayable events committed since then (the room's sweep).
+    recent: Callable[..., Awaitable[list[dict]]] | None = None
     # Called with the room id when a viewer joins or leaves this process's room (metrics).
     joined: Callable[[int], None] | None = None
     left: Callable[[int], None] | None = None
@@ -144,6 +151,7 @@ class Room:
         self.by_presence: dict[str, set[Viewer]] = {}
         self.subscription = None
         self.broken_since: float | None = None
+        self.started_at = 0.0
         self.last_seq = 0
         self.recent_seqs: set[int] = set()
         self._recent_order: deque[int] = deque()
@@ -158,6 +166,7 @@ class Room:
         self._destinations = {topic: spec.destination(room_id, topic) for topic in spec.topics}
 
     async def start(self) -> None:
+        self.started_at = time.time()
         try:
             await self._subscribe()
         except Exception:
@@ -168,6 +177,8 @@ class Room:
         self._tasks.append(asyncio.create_task(self._listen()))
         self._tasks.append(asyncio.create_task(self._tick()))
         self._tasks.append(asyncio.create_task(self._pulse()))
+        if self.spec.recent is not None:
+            self._tasks.append(asyncio.create_task(self._sweep()))
 
     async def stop(self) -> None:
         if self._batch_timer is not None:
@@ -337,6 +348,30 @@ class Room:
             return 0
         events = await self.spec.catch_up(self.room_id, since=since, after_seq=self.last_seq)
         return sum(self._on_event(event) for event in events)
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            try:
+                await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("room %s: sweep failed", self.room_id)
+
+    async def sweep(self) -> int:
+        """Fan out the replayable events of the last SWEEP_WINDOW_SECONDS this room has not; how many."""
+        # What was committed before the room opened, its viewers read on subscribing.
+        since = max(time.time() - SWEEP_WINDOW_SECONDS, self.started_at)
+        events = [event for event in await self.spec.recent(self.room_id, since=since) if "seq" in event]
+        if len(self._recent_order) >= RECENT_EVENTS and self.recent_seqs:
+            # Older than what the room remembers: it cannot tell whether they went out, and they almost surely did.
+            oldest = min(self.recent_seqs)
+            events = [event for event in events if event["seq"] > oldest]
+        swept = sum(self._on_event(event) for event in events)
+        if swept:
+            logger.warning("room %s: %d kept events had not arrived on the bus; swept in", self.room_id, swept)
+        return swept
 
     # ---- Ticker and pulse ---------------------------------------------------------------------------------
 

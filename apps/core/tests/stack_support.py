@@ -48,13 +48,17 @@ def stack(*args: str, timeout: float = 240) -> str:
 
 
 def logs(lines: int = 15) -> str:
-    """The last lines of every host's log (what a failing drill prints)."""
+    """The last lines of every host's log, and each web host's last traceback (what a failing drill prints)."""
     if not LOG_DIR.is_dir():
         return ""
-    return "\n".join(
-        f"--- {path.name}\n" + "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-        for path in sorted(LOG_DIR.glob("*.log"))
-    )
+    tails = []
+    for path in sorted(LOG_DIR.glob("*.log")):
+        text = path.read_text(errors="replace")
+        tail = "\n".join(text.splitlines()[-lines:])
+        if path.name.startswith("web") and (start := text.rfind("Traceback (most recent call last)")) >= 0:
+            tail = "\n".join(text[start:].splitlines()[:80]) + "\n[…]\n" + tail
+        tails.append(f"--- {path.name}\n{tail}")
+    return "\n".join(tails)
 
 
 def wait_for(predicate, *, timeout: float, what: str):

@@ -117,7 +117,7 @@ def test_a_shopper_checks_out_and_pays_through_the_gateway(seed):
         assert shown.status_code == 200, shown.text
         assert shown.json()["status"] == "paid"
     page = requests.get(f"{GATEWAY}/p/{seed['product_id']}/", timeout=30)
-    assert page.status_code == 200
+    assert page.status_code == 200, logs()
     assert requests.get(f"{GATEWAY}/static/does-not-exist.css", timeout=30).status_code == 404
 
 

@@ -21,6 +21,8 @@ from apps.realtime.presence import presence_for
 
 CHAT = "chat"
 EVENTS = "events"
+# Beyond what a room's sweep window holds at the busiest chat the room is built for.
+SWEEP_LIMIT = 1000
 
 
 def _destination(broadcast_id: int, topic: str) -> str:
@@ -58,6 +60,18 @@ async def _catch_up(broadcast_id: int, *, since: float, after_seq: int) -> list[
     return await database_sync_to_async(_missed)(broadcast_id, since, after_seq)
 
 
+async def _recent(broadcast_id: int, *, since: float) -> list[dict]:
+    """The chat messages committed since ``since`` (unix time): the room's sweep fans out any it has not."""
+    return await database_sync_to_async(_recent_messages)(broadcast_id, since)
+
+
+def _recent_messages(broadcast_id: int, since: float) -> list[dict]:
+    messages = room_selectors.chat_messages_since(
+        broadcast_id=broadcast_id, after_id=0, since=since, limit=SWEEP_LIMIT
+    )
+    return [publish.room_event(topic=CHAT, payload=payload) for payload in messages]
+
+
 def _joined(broadcast_id: int) -> None:
     LIVE_VIEWERS.labels(broadcast=str(broadcast_id)).inc()
 
@@ -78,6 +92,7 @@ LIVE_ROOM = rooms.register(
         tallies=(LIKES,),
         ticker=LiveTicker,
         catch_up=_catch_up,
+        recent=_recent,
         joined=_joined,
         left=_left,
     )

@@ -155,3 +155,32 @@ def test_server_heartbeats_follow_the_negotiated_schedule(monkeypatch):
 
     rooms.rooms_reset()
     asyncio.run(scenario())
+
+
+class SlowHistoryConnection(EchoConnection):
+    """A subscription whose first messages take a while to read; a message is published meanwhile."""
+
+    async def on_subscribe(self, sub_id: str, topic: str) -> None:
+        body = rooms.message_body({"type": "echo", "text": "live"})
+        ECHO_BUS.publish("echo:1", {"topic": "echo", "body": body, "message_id": "live"})
+        await asyncio.sleep(0.2)
+        self.message(sub_id, topic, {"type": "history"}, "history")
+
+
+def test_what_arrives_while_a_subscription_reads_its_history_comes_after_the_history():
+    """A message published while a reconnecting page's history is read reaches it after that history: the
+    page never holds a newer message than one it still lacks (it resumes from its newest)."""
+
+    async def scenario() -> list[str]:
+        client = Client()
+        client.communicator = WebsocketCommunicator(
+            SlowHistoryConnection.as_asgi(), "/echo/1/", subprotocols=["v12.stomp"]
+        )
+        await client.open()
+        await client.send("SUBSCRIBE", {"id": "s", "destination": "/topic/echo.1"})
+        order = [(await client.frame()).headers["message-id"], (await client.frame()).headers["message-id"]]
+        await client.communicator.disconnect()
+        return order
+
+    rooms.rooms_reset()
+    assert asyncio.run(scenario()) == ["history", "live"]

@@ -3,6 +3,7 @@
 import asyncio
 import dataclasses
 import threading
+import time
 
 from apps.realtime import bus, rooms, stomp
 from apps.realtime.presence import LocalPresence, Presence
@@ -37,7 +38,9 @@ class RecordingTicker:
         self.seen.append(presence)
 
 
-def make_spec(local_bus: bus.LocalBus, *, coalesce=(0.0, 0), catch_up=None, name="test") -> rooms.RoomSpec:
+def make_spec(
+    local_bus: bus.LocalBus, *, coalesce=(0.0, 0), catch_up=None, recent=None, name="test"
+) -> rooms.RoomSpec:
     return rooms.RoomSpec(
         name=name,
         topics=("chat", "events"),
@@ -49,6 +52,7 @@ def make_spec(local_bus: bus.LocalBus, *, coalesce=(0.0, 0), catch_up=None, name
         tallies=("likes",),
         ticker=RecordingTicker,
         catch_up=catch_up,
+        recent=recent,
     )
 
 
@@ -310,3 +314,35 @@ def test_an_event_addressed_to_one_presence_key_reaches_only_that_persons_connec
     assert tab.frames()[0].headers["destination"] == "/topic/test.7.events"
     assert neighbour.deliveries == []
     assert gone.deliveries == []
+
+
+def test_a_kept_message_whose_publish_failed_is_swept_in_once_and_nothing_else_is_repeated():
+    """A message committed after the room opened whose PUBLISH never happened reaches the viewers at the next
+    sweep; what they already got live is not sent again, nor what was committed before the room opened."""
+    local_bus = bus.LocalBus()
+    viewer = FakeViewer("u:1", chat=("s",))
+    committed: list[tuple[float, dict]] = []
+
+    async def recent(room_id: int, *, since: float) -> list[dict]:
+        return [found for at, found in committed if at >= since]
+
+    spec = make_spec(local_bus, recent=recent)
+
+    async def scenario():
+        committed.append((time.time() - 1, event("before the room", seq=1)))
+        room = await rooms.room_join(spec, 4, viewer)
+        committed.append((time.time(), event("live", seq=2)))
+        local_bus.publish("test:room:4", event("live", seq=2))
+        committed.append((time.time(), event("publish failed", seq=3)))
+        await settle()
+        first = await room.sweep()
+        again = await room.sweep()
+        await settle()
+        await rooms.room_leave(spec, 4, viewer)
+        return first, again
+
+    rooms.rooms_reset()
+    first, again = asyncio.run(scenario())
+
+    assert (first, again) == (1, 0)
+    assert [frame.headers["message-id"] for frame in viewer.frames()] == ["live", "publish failed"]
