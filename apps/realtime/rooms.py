@@ -370,7 +370,9 @@ class Room:
             events = [event for event in events if event["seq"] > oldest]
         swept = sum(self._on_event(event) for event in events)
         if swept:
-            logger.warning("room %s: %d kept events had not arrived on the bus; swept in", self.room_id, swept)
+            logger.warning(
+                "room %s: %d kept events had not arrived on the bus; swept in", self.room_id, swept
+            )
         return swept
 
     # ---- Ticker and pulse ---------------------------------------------------------------------------------
