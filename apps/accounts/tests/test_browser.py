@@ -115,6 +115,7 @@ def test_find_id_and_password_reset_pages(page, screenshot):
     UserFactory(username="lostuser9", name="분실고객", email="lost@example.com")
     page.goto("/accounts/login/")
     page.get_by_role("link", name="아이디 찾기").click()
+    page.wait_for_url("**/accounts/find-id/")
     screenshot(page, "accounts-find-id")
     page.get_by_label("이름").fill("분실고객")
     page.get_by_label("이메일").fill("lost@example.com")
