@@ -21,8 +21,8 @@ from apps.realtime.presence import presence_for
 
 CHAT = "chat"
 EVENTS = "events"
-# Beyond what a room's sweep window holds at the busiest chat the room is built for.
-SWEEP_LIMIT = 1000
+# The last messages a room's sweep looks at: more than its window holds at the chat rate rooms are built for.
+SWEEP_LIMIT = 500
 
 
 def _destination(broadcast_id: int, topic: str) -> str:
@@ -66,9 +66,7 @@ async def _recent(broadcast_id: int, *, since: float) -> list[dict]:
 
 
 def _recent_messages(broadcast_id: int, since: float) -> list[dict]:
-    messages = room_selectors.chat_messages_since(
-        broadcast_id=broadcast_id, after_id=0, since=since, limit=SWEEP_LIMIT
-    )
+    messages = room_selectors.chat_messages_recent(broadcast_id=broadcast_id, since=since, limit=SWEEP_LIMIT)
     return [publish.room_event(topic=CHAT, payload=payload) for payload in messages]
 
 

@@ -82,6 +82,15 @@ def chat_messages_since(*, broadcast_id: int, after_id: int, since: float, limit
     return [message_payload(message) for message in messages.order_by("id")[:limit]]
 
 
+def chat_messages_recent(*, broadcast_id: int, since: float, limit: int) -> list[dict]:
+    """Of the last ``limit`` messages not deleted, those sent at or after ``since`` (unix time), oldest first:
+    what a room's sweep compares with what it fanned out. Read newest first along the room's id index and
+    filtered here, so a long show's history is never scanned for it."""
+    messages = ChatMessage.objects.filter(broadcast_id=broadcast_id, deleted_at__isnull=True).order_by("-id")
+    after = datetime.datetime.fromtimestamp(since, tz=datetime.UTC)
+    return [message_payload(message) for message in reversed(messages[:limit]) if message.created_at >= after]
+
+
 def chat_deleted_since(*, broadcast_id: int, since: float, limit: int = 200) -> list[int]:
     """Ids of the messages deleted at or after ``since`` (unix time), oldest deletion first: what a page that
     missed the ``deleted`` events (its room's subscription broke, its socket reconnected) still shows."""

@@ -58,3 +58,24 @@ def test_the_welcome_lists_messages_deleted_lately_for_a_reconnecting_page_to_ta
     room_services.chat_message_delete(broadcast=broadcast, message_id=message.pk, actor=broadcast.seller)
     welcome = room_selectors.room_welcome(broadcast_id=broadcast.pk)
     assert (welcome["type"], welcome["deleted"]) == ("welcome", [message.pk])
+
+
+def test_a_rooms_sweep_reads_the_messages_of_its_window_as_replayable_events():
+    """The sweep sees the kept messages sent in its window, oldest first, each with its id as ``seq`` (so the
+    room skips those it already fanned out); older or deleted messages are not in it."""
+    broadcast = make_live(BroadcastFactory())
+    viewer = UserFactory()
+    old = room_services.chat_message_post(broadcast_id=broadcast.pk, user=viewer, text="오래된 말")
+    ChatMessage.objects.filter(pk=old.pk).update(created_at=old.created_at.replace(year=2020))
+    since = time.time() - 1
+    kept = [
+        room_services.chat_message_post(broadcast_id=broadcast.pk, user=viewer, text=f"남은 말 {n}")
+        for n in range(3)
+    ]
+    gone = room_services.chat_message_post(broadcast_id=broadcast.pk, user=viewer, text="지운 말")
+    room_services.chat_message_delete(broadcast=broadcast, message_id=gone.pk, actor=broadcast.seller)
+
+    events = hub._recent_messages(broadcast.pk, since)
+
+    assert [event["seq"] for event in events] == [message.pk for message in kept]
+    assert [json.loads(event["body"])["text"] for event in events] == ["남은 말 0", "남은 말 1", "남은 말 2"]
