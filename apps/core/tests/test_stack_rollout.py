@@ -220,7 +220,11 @@ def test_a_rolling_deploy_drops_no_request_viewer_message_or_job(seed):
 
     # Every kept message reached every viewer, live or in its resume (SUBSCRIBE since-id).
     lost = {id_: sorted(ids) for id_, ids in missed.items() if ids}
-    assert not lost, (f"{len(lost)} viewers missed kept messages", sorted(set().union(*lost.values())), logs())
+    assert not lost, (
+        f"{len(lost)} viewers missed kept messages",
+        sorted(set().union(*lost.values())),
+        logs(),
+    )
     # Each viewer holds each kept message once (by id), so as many as were kept.
     assert all(
         sum(m["text"].startswith("deploy-") for m in v.messages.values()) == len(kept) for v in viewers
