@@ -67,8 +67,9 @@ class RedisBus:
             from redis.backoff import ExponentialBackoff
             from redis.retry import Retry
 
-            # A pooled connection Redis dropped (a restart, a cut that healed) fails its next command: that one
-            # is tried again on a fresh connection, briefly, since the publisher's thread waits meanwhile.
+            # A pooled connection a network cut left dead (no FIN: the pool takes it for healthy) fails its next
+            # command after the message committed: that one is tried again on a fresh connection, briefly, since
+            # the publisher's thread waits meanwhile.
             self._client = redis.Redis.from_url(
                 self.url,
                 socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,

@@ -222,9 +222,6 @@ class StompConnection(AsyncConsumer):
         self.subscriptions[sub_id] = topic
         self.by_topic[topic] = (*self.by_topic[topic], sub_id)
         self.subscribe_frame = frame
-        if self.held is not None:
-            await self.on_subscribe(sub_id, topic)
-            return
         self.held = []
         try:
             await self.on_subscribe(sub_id, topic)

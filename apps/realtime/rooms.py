@@ -175,10 +175,13 @@ class Room:
             logger.warning("room %s: bus subscription failed; retrying", self.room_id)
             self.broken_since = time.time()
         self._tasks.append(asyncio.create_task(self._listen()))
-        self._tasks.append(asyncio.create_task(self._tick()))
+        self._tasks.append(
+            asyncio.create_task(self._every(TICK_SECONDS, self.tick, "tick", wait_first=False))
+        )
         self._tasks.append(asyncio.create_task(self._pulse()))
         if self.spec.recent is not None:
-            self._tasks.append(asyncio.create_task(self._sweep()))
+            sweeping = self._every(SWEEP_SECONDS, self.sweep, "sweep", wait_first=True)
+            self._tasks.append(asyncio.create_task(sweeping))
 
     async def stop(self) -> None:
         if self._batch_timer is not None:
@@ -349,16 +352,6 @@ class Room:
         events = await self.spec.catch_up(self.room_id, since=since, after_seq=self.last_seq)
         return sum(self._on_event(event) for event in events)
 
-    async def _sweep(self) -> None:
-        while True:
-            await asyncio.sleep(SWEEP_SECONDS)
-            try:
-                await self.sweep()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("room %s: sweep failed", self.room_id)
-
     async def sweep(self) -> int:
         """Fan out the replayable events of the last SWEEP_WINDOW_SECONDS this room has not; how many."""
         # What was committed before the room opened, its viewers read on subscribing.
@@ -385,15 +378,20 @@ class Room:
             for viewer in list(self.viewers):
                 viewer.pulse(now)
 
-    async def _tick(self) -> None:
+    async def _every(
+        self, seconds: float, step: Callable[[], Awaitable], what: str, *, wait_first: bool
+    ) -> None:
+        """Run ``step`` every ``seconds`` for the room's life; a failed step is logged and the next one runs."""
+        if wait_first:
+            await asyncio.sleep(seconds)
         while True:
             try:
-                await self.tick()
+                await step()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("room %s: tick failed", self.room_id)
-            await asyncio.sleep(TICK_SECONDS)
+                logger.exception("room %s: %s failed", self.room_id, what)
+            await asyncio.sleep(seconds)
 
     async def tick(self) -> None:
         """Refresh presence and tallies in the shared store, then let the spec's ticker act on them."""
