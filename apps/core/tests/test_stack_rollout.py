@@ -10,6 +10,7 @@ kept, the running job done once, no scheduled job sent twice across beat's resta
 
 import asyncio
 import collections
+import functools
 import os
 import re
 import threading
@@ -53,13 +54,21 @@ pytestmark = [pytest.mark.stack, pytest.mark.timeout(900)]
 
 class Shoppers:
     """CLIENTS threads browsing the main and product pages and the catalog API and adding to the cart through
-    the gateway until stopped; every answer's status counted, every 5xx or failed connection kept."""
+    the gateway until stopped; every answer's status counted, every 5xx or failed connection kept.
+
+    Each reload of the gateway (two per web host) has its old nginx workers close their idle keep-alive
+    connections, and a request already on its way on one of them meets a reset: HTTP lets either side close an
+    idle connection at any time (RFC 9112 §9.3.1), and a browser resends a request whose reused connection
+    closed before any answer (Chromium's HttpNetworkTransaction::ShouldResendRequest, for every method). The
+    shoppers do the same, once, and count it; a fresh connection that fails, or a resend that fails, is a
+    failure."""
 
     def __init__(self, seed: dict) -> None:
         self.seed = seed
         self.stopping = threading.Event()
         self.statuses: collections.Counter = collections.Counter()
         self.failures: list[str] = []
+        self.resent = 0
         self.threads = [threading.Thread(target=self._loop, args=(n,)) for n in range(CLIENTS)]
 
     def __enter__(self) -> "Shoppers":
@@ -81,24 +90,42 @@ class Shoppers:
         token = self.seed["tokens"][n % len(self.seed["tokens"])]
         gets = ("/", f"/p/{self.seed['product_id']}/", "/api/v1/products/")
         turn = 0
+        # Whether the session holds a connection that has answered (one thread, so one pooled connection).
+        reused = False
         while not self.stopping.is_set():
             turn += 1
+            if turn % 5 == 0:
+                send = functools.partial(
+                    session.post,
+                    f"{GATEWAY}/api/v1/cart/items/",
+                    json={"option_id": self.seed["option_id"]},
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=60,
+                )
+            else:
+                send = functools.partial(session.get, f"{GATEWAY}{gets[turn % len(gets)]}", timeout=60)
             try:
-                if turn % 5 == 0:
-                    response = session.post(
-                        f"{GATEWAY}/api/v1/cart/items/",
-                        json={"option_id": self.seed["option_id"]},
-                        headers={"Authorization": f"Bearer {token}"},
-                        timeout=60,
-                    )
-                else:
-                    response = session.get(f"{GATEWAY}{gets[turn % len(gets)]}", timeout=60)
+                try:
+                    response = send()
+                except requests.ConnectionError as exc:
+                    if not (reused and _closed_before_answer(exc)):
+                        raise
+                    self.resent += 1
+                    response = send()
             except requests.RequestException as exc:
                 self.failures.append(f"{type(exc).__name__}: {exc}")
+                reused = False
                 continue
+            reused = True
             self.statuses[response.status_code] += 1
             if response.status_code >= 500:
                 self.failures.append(f"{response.request.method} {response.url} → {response.status_code}")
+
+
+def _closed_before_answer(exc: requests.ConnectionError) -> bool:
+    """The connection was open and closed (reset, or closed with no status line) before the answer began:
+    urllib3's "Connection aborted", as opposed to a connection that could not be made."""
+    return "Connection aborted" in str(exc)
 
 
 def _version(address: str) -> str:
@@ -190,6 +217,7 @@ def test_a_rolling_deploy_drops_no_request_viewer_message_or_job(seed):
     figures |= {
         "requests_served": shoppers.served,
         "requests_failed": len(shoppers.failures),
+        "requests_resent": shoppers.resent,
         "viewers": len(viewers),
         "viewers_reconnected": sum(v.connections > 1 for v in viewers),
         "chat_sent": len(sent),
