@@ -1,14 +1,17 @@
-"""Cut Pretendard's variable font (from npm) into the two web fonts the site serves from static/vendor/pretendard/.
+"""Cut Pretendard's variable font (from npm) into the three web fonts the site serves from static/vendor/pretendard/.
 
     python docker/font_subset.py node_modules/pretendard/dist/web/variable/woff2/PretendardVariable.woff2 \
         static/vendor/pretendard
+    python docker/font_subset.py --write-ui-syllables    # after templates or messages gained new words
 
-- ``pretendard-core.woff2``: Latin, the symbols the pages use, Hangul jamo and the 2,350 syllables of KS X 1001
-  (the set nearly every Korean text stays within); every page preloads it (templates/base.html).
-- ``pretendard-ext.woff2``: the other 8,822 modern syllables (브랜드 names such as 프릳츠); its @font-face
-  covers the Hangul block, so a browser fetches it only for a syllable the core font lacks.
+- ``pretendard-ui.woff2``: Latin, the symbols the pages use, Hangul jamo and the syllables of the site's own words
+  (templates, scripts and messages: ``docker/font_ui_syllables.txt``, kept true by
+  apps/core/tests/test_font_subset.py). The one file a first screen needs (templates/components/fonts.html).
+- ``pretendard-ks.woff2``: the rest of KS X 1001's 2,350 syllables (the set nearly every Korean text stays
+  within: product names, reviews, chat).
+- ``pretendard-ext.woff2``: the other modern syllables (브랜드 names such as 프릳츠).
 
-Both keep the weight axis only from 400 to 800, the weights static/css/tokens.css uses, which is what makes the
+All keep the weight axis only from 400 to 800, the weights static/css/tokens.css uses, which is what makes the
 variable font small; layout features are cut to those the pages use (kerning, tabular figures).
 Run by docker/dev/bootstrap.sh and docker/Dockerfile; needs fonttools and brotli (pyproject.toml).
 """
@@ -16,10 +19,8 @@ Run by docker/dev/bootstrap.sh and docker/Dockerfile; needs fonttools and brotli
 import sys
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-from fontTools.varLib import instancer
-
+ROOT = Path(__file__).resolve().parent.parent
+UI_SYLLABLES = ROOT / "docker" / "font_ui_syllables.txt"
 WEIGHTS = (400, 800)
 HANGUL_SYLLABLES = range(0xAC00, 0xD7A4)
 # Latin-1, general punctuation, ₩ € ™, arrows, shapes and stars, CJK punctuation, compatibility jamo (ㅋㅋ,
@@ -49,7 +50,34 @@ def ks_x_1001_syllables() -> list[int]:
     ]
 
 
-def cut(font: TTFont, codepoints: list[int], output: Path) -> None:
+def site_words() -> list[Path]:
+    """The files whose Korean the site itself shows: templates, scripts, and the apps' messages (not tests)."""
+    files = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("apps/**/*.html"), *ROOT.glob("static/js/**/*.js")]
+    for package in ("apps", "trimarket"):
+        files += [
+            path
+            for path in ROOT.glob(f"{package}/**/*.py")
+            if "tests" not in path.parts and "migrations" not in path.parts
+        ]
+    return sorted(files)
+
+
+def syllables_in(files: list[Path]) -> list[int]:
+    found = {ord(char) for path in files for char in path.read_text(errors="replace")}
+    return sorted(code for code in found if code in HANGUL_SYLLABLES)
+
+
+def ui_syllables() -> list[int]:
+    return [ord(char) for char in UI_SYLLABLES.read_text().split()[0]]
+
+
+def write_ui_syllables() -> None:
+    UI_SYLLABLES.write_text("".join(map(chr, syllables_in(site_words()))) + "\n")
+
+
+def cut(font, codepoints: list[int], output: Path) -> None:
+    from fontTools import subset
+
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = LAYOUT_FEATURES
@@ -63,23 +91,36 @@ def cut(font: TTFont, codepoints: list[int], output: Path) -> None:
 
 
 def main(source: str, directory: str) -> None:
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     limited = instancer.instantiateVariableFont(TTFont(source), {"wght": WEIGHTS})
     limited.flavor = None
     scratch = target / ".pretendard-limited.ttf"
     limited.save(scratch)
-    ks = ks_x_1001_syllables()
-    core = [code for low, high in CORE_RANGES for code in range(low, high + 1)] + ks
-    ks_set = set(ks)
+    ui = ui_syllables()
+    ks = [code for code in ks_x_1001_syllables() if code not in set(ui)]
+    taken = set(ui) | set(ks)
     try:
-        cut(TTFont(scratch), core, target / "pretendard-core.woff2")
         cut(
-            TTFont(scratch), [c for c in HANGUL_SYLLABLES if c not in ks_set], target / "pretendard-ext.woff2"
+            TTFont(scratch),
+            [code for low, high in CORE_RANGES for code in range(low, high + 1)] + ui,
+            target / "pretendard-ui.woff2",
+        )
+        cut(TTFont(scratch), ks, target / "pretendard-ks.woff2")
+        cut(
+            TTFont(scratch),
+            [code for code in HANGUL_SYLLABLES if code not in taken],
+            target / "pretendard-ext.woff2",
         )
     finally:
         scratch.unlink()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    if sys.argv[1:] == ["--write-ui-syllables"]:
+        write_ui_syllables()
+    else:
+        main(*sys.argv[1:3])

@@ -35,7 +35,7 @@ if [ "$(cat "$VENV/.pyproject-hash" 2>/dev/null)" != "$py_hash" ]; then
 fi
 
 # The stamp covers this script and the font cutter too, so a change to what is copied re-runs the copy.
-js_hash=$(cat package-lock.json "$0" docker/font_subset.py | sha256sum | cut -c1-16)
+js_hash=$(cat package-lock.json "$0" docker/font_subset.py docker/font_ui_syllables.txt | sha256sum | cut -c1-16)
 if [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$js_hash" ] || [ ! -d static/vendor/htmx ]; then
   step "프런트엔드 라이브러리 설치 (npm ci → static/vendor/)"
   npm ci --no-audit --no-fund --loglevel=error
@@ -47,7 +47,7 @@ if [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$js_hash" ] || [ ! -d stat
   cp node_modules/hls.js/dist/hls.light.min.js node_modules/hls.js/dist/hls.light.min.js.map static/vendor/hls/
   cp node_modules/@stomp/stompjs/bundles/stomp.umd.min.js static/vendor/stomp/
   cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/chartjs/
-  step "Pretendard 웹폰트 만들기 (KS X 1001 + 라틴, 굵기 400–800)"
+  step "Pretendard 웹폰트 만들기 (사이트 글자 / KS X 1001 / 나머지, 굵기 400–800)"
   "$VENV/bin/python" docker/font_subset.py node_modules/pretendard/dist/web/variable/woff2/PretendardVariable.woff2 \
     static/vendor/pretendard
   echo "$js_hash" > node_modules/.lock-hash

@@ -1,5 +1,6 @@
-// "주소 검색": opens the Kakao (Daum) postcode widget and fills postcode and road address. When the widget's
-// script cannot load, the fields stay typeable and a note says so.
+// "주소 검색": opens the Kakao (Daum) postcode widget and fills postcode and road address. The widget's script
+// loads only when a shopper reaches for the button (most checkouts use a saved address and never need it); when
+// it cannot load, the fields stay typeable and a note says so.
 (function () {
   "use strict";
   const SCRIPT_URLS = [
@@ -29,12 +30,19 @@
     scope.querySelector("[data-postcode='postcode']").focus();
   }
 
-  const ready = loadScript(SCRIPT_URLS);
+  let ready = null;
+  function widgetReady() {
+    if (!ready) ready = loadScript(SCRIPT_URLS);
+    return ready;
+  }
+
   document.querySelectorAll("[data-postcode-scope]").forEach(function (scope) {
     const button = scope.querySelector("[data-postcode-search]");
-    ready.catch(function () { scope.querySelector("[data-postcode-fallback]").hidden = false; });
+    // Pointing at or tabbing to the button starts the load, so a click usually finds the widget there.
+    button.addEventListener("pointerenter", widgetReady, { once: true });
+    button.addEventListener("focus", widgetReady, { once: true });
     button.addEventListener("click", function () {
-      ready.then(function (Postcode) {
+      widgetReady().then(function (Postcode) {
         new Postcode({
           oncomplete: function (data) {
             scope.querySelector("[data-postcode='postcode']").value = data.zonecode;

@@ -11,12 +11,23 @@
     const button = event.target.closest("button[data-confirm]");
     if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
   });
-  // Pretendard's rarer syllables (templates/components/fonts.html) are named only once the core font is in, so
-  // that a page fetches them only for a syllable the core font lacks.
-  if (document.fonts) {
-    document.fonts.load('1em "Pretendard Web"', "가").then(function () {
-      document.documentElement.classList.add("fonts-ext");
-    });
+  // Pretendard (templates/components/fonts.html) never holds up the first screen: its first cut is named once
+  // the first frame is painted, the rest once the page has loaded; a browser that has fetched them before
+  // names both at once (from its cache).
+  const FONTS_KEY = "tm-fonts";
+  const root = document.documentElement;
+  function moreFonts() {
+    root.classList.add("fonts-ui", "fonts-more");
+    try { localStorage.setItem(FONTS_KEY, "1"); } catch (error) { /* storage off: the next page waits again */ }
+  }
+  let fetchedBefore = false;
+  try { fetchedBefore = localStorage.getItem(FONTS_KEY) === "1"; } catch (error) { /* storage off */ }
+  if (fetchedBefore || document.readyState === "complete") {
+    moreFonts();
+  } else {
+    // The second frame's callback runs after the first frame was painted.
+    requestAnimationFrame(function () { requestAnimationFrame(function () { root.classList.add("fonts-ui"); }); });
+    window.addEventListener("load", moreFonts);
   }
   document.querySelectorAll("[data-toasts] .toast").forEach(function (toast) {
     if (!toast.classList.contains("toast--error")) setTimeout(function () { toast.remove(); }, TOAST_LIFETIME_MS);

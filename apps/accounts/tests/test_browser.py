@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from apps.accounts.models import User
 from apps.accounts.tests.factories import UserFactory
@@ -31,12 +32,18 @@ def test_signup_verify_login_and_my_page_journey(page, screenshot):
     """A new shopper signs up with the address widget, verifies by mailed code, logs in and manages their account."""
     UserFactory(username="taken_id")
     policies_default()
+    widget_asked: list[str] = []
     page.route(
         "**/postcode.v2.js",
-        lambda route: route.fulfill(body=FAKE_POSTCODE_WIDGET, content_type="application/javascript"),
+        lambda route: (
+            widget_asked.append(route.request.url),
+            route.fulfill(body=FAKE_POSTCODE_WIDGET, content_type="application/javascript"),
+        ),
     )
     page.goto("/accounts/signup/")
     screenshot(page, "accounts-signup")
+    # Kakao's script is fetched only once the shopper reaches for "주소 검색".
+    assert widget_asked == []
 
     page.get_by_label("아이디").fill("taken_id")
     page.get_by_text("이미 사용 중인 아이디예요").wait_for()
@@ -48,8 +55,9 @@ def test_signup_verify_login_and_my_page_journey(page, screenshot):
     page.get_by_label("이메일").fill("journey@example.com")
     page.get_by_label("휴대폰 번호").fill("010-1010-2020")
     page.get_by_role("button", name="주소 검색").click()
-    assert page.get_by_label("우편번호").input_value() == "06236"
+    expect(page.get_by_label("우편번호")).to_have_value("06236")
     assert page.get_by_label("도로명 주소").input_value() == "서울 강남구 테헤란로 152"
+    assert len(widget_asked) == 1
     page.get_by_label("상세 주소").fill("12층")
     page.get_by_text("이용약관 동의 (필수)").click()
     page.get_by_text("개인정보 수집·이용 동의 (필수)").click()

@@ -34,17 +34,16 @@ def _pages(client) -> dict[str, str]:
     return pages
 
 
-def test_the_frame_preloads_pretendard_and_blocks_on_no_font_stylesheet(client):
-    """The main page preloads the core Pretendard file, declares its faces inline with swap, and links no
-    Pretendard stylesheet."""
+def test_the_frame_declares_pretendard_inline_and_neither_preloads_nor_blocks_on_a_font(client):
+    """The main page declares its Pretendard faces inline with swap and metric-matched fallbacks, and neither
+    preloads a font (measured: a preload puts its bytes ahead of the largest picture) nor links a font
+    stylesheet."""
     html = client.get("/").content.decode()
 
-    assert re.search(
-        r'<link rel="preload" href="[^"]*pretendard-core[^"]*\.woff2" as="font" type="font/woff2" crossorigin>',
-        html,
-    )
+    assert re.search(r'font-family: "Pretendard Web"; [^}]*pretendard-ui[^"]*\.woff2', html)
     assert "font-display: swap" in html
     assert "size-adjust" in html
+    assert 'rel="preload"' not in html
     assert not [href for href in STYLESHEET.findall(html) if "pretendard" in href.lower()]
     assert "dynamic-subset" not in html
 

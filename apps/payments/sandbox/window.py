@@ -81,7 +81,7 @@ RESULT_PAGE = Template("""<!doctype html><html lang="ko"><head><meta charset="ut
 RECEIPT_PAGE = Template("""<!doctype html><html lang="ko"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>카드 매출전표</title>
 <style>
-@font-face{font-family:"Pretendard Web";font-weight:400 800;font-display:swap;src:url(/sandbox/static/vendor/pretendard/pretendard-core.woff2) format("woff2")}
+@font-face{font-family:"Pretendard Web";font-weight:400 800;font-display:swap;src:url(/sandbox/static/vendor/pretendard/pretendard-ui.woff2) format("woff2")}
 body{font-family:"Pretendard Web","Noto Sans KR",sans-serif;max-width:420px;margin:32px auto;
 padding:0 16px;color:#16161a}h1{font-size:20px}table{width:100%;border-collapse:collapse}th,td{padding:10px 0;
 border-bottom:1px solid #e6e6ec;text-align:left;font-size:14px}th{color:#6b6b76;font-weight:500;width:35%}</style>

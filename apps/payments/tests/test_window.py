@@ -164,7 +164,7 @@ def test_configured_webhook_url_also_gets_it(webhook_receiver):
 def test_sdk_stand_in_and_font_are_served(pg_sandbox):
     """/sandbox/iamport.js defines IMP.init and IMP.request_pay; Pretendard comes from the sandbox itself."""
     sdk = requests.get(f"{pg_sandbox.url}sandbox/iamport.js", timeout=5)
-    font = requests.get(f"{pg_sandbox.url}sandbox/static/vendor/pretendard/pretendard-core.woff2", timeout=5)
+    font = requests.get(f"{pg_sandbox.url}sandbox/static/vendor/pretendard/pretendard-ui.woff2", timeout=5)
     outside = requests.get(f"{pg_sandbox.url}sandbox/static/css/tokens.css", timeout=5)
 
     assert sdk.headers["Content-Type"].startswith("text/javascript")
