@@ -6,7 +6,9 @@
 
 Loads the demo data (``manage.py demo``) into its own SQLite database, collects the static files, starts uvicorn
 with production settings (``bench/lighthouse_settings.py``: DEBUG off, hashed and compressed static files,
-the uploaded pictures served as nginx would) and runs
+the uploaded pictures served as nginx would), the media server (nginx-rtmp) with ffmpeg pushing the demo
+broadcast's test pattern (``manage.py media_server`` and ``live_demo_stream``, as `make run`: the live room and
+the host's console play real video) and runs
 Lighthouse 12 (npm devDependency, on Node) with Debian's Chromium, mobile with simulated throttling, ``--runs``
 times per page: the main page, a category, a product, the live list, the live room, checkout (the demo
 shopper, logged in: a session cookie sent with ``--extra-headers``), the seller center dashboard and the host's
@@ -29,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8767
+RTMP_PORT = 19357
+HLS_PORT = 18767
 ATTEMPTS = 3
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # As apps/conftest.py launches it, headless the new way.
@@ -106,6 +110,14 @@ def _env(root: Path) -> dict:
         "SECURE_HSTS_SECONDS": "0",
         "MEDIA_ROOT": str(root / "var" / "bench" / "media"),
         "PYTHONPATH": str(root),
+        # The live room plays the demo stream from the bench's own media server, which calls this server back.
+        "LIVE_CALLBACK_BASE_URL": f"http://127.0.0.1:{PORT}",
+        "LIVE_MEDIA_SERVER_DIR": str(root / "var" / "bench" / "media-server"),
+        "LIVE_RTMP_PORT": str(RTMP_PORT),
+        "LIVE_HLS_PORT": str(HLS_PORT),
+        "RTMP_INGEST_URL": f"rtmp://127.0.0.1:{RTMP_PORT}/live",
+        "HLS_BASE_URL": f"http://127.0.0.1:{HLS_PORT}/hls",
+        "LIVE_MEDIA_SERVER_INTERNAL_URL": f"http://127.0.0.1:{HLS_PORT}",
     }
     return env
 
@@ -207,9 +219,22 @@ def measure(root: Path, *, pages: list[str], runs: int, reuse: bool) -> dict[str
         # The demo orders' events retry against the PG sandbox, which is not running: noise for this bench.
         stderr=(root / "var" / "bench" / "lighthouse" / "server.log").open("w"),
     )
+    # As `make run` does: the media server (nginx-rtmp) and ffmpeg pushing the demo broadcast's test pattern.
+    media_log = (root / "var" / "bench" / "lighthouse" / "media.log").open("w")
+    media = [
+        subprocess.Popen(
+            [str(root / ".venv" / "bin" / "python"), "manage.py", command],
+            cwd=root,
+            env=env,
+            stdout=media_log,
+            stderr=media_log,
+        )
+        for command in ("media_server", "live_demo_stream")
+    ]
     results: dict[str, list[dict]] = {}
     try:
         _wait_until_up()
+        _wait_for_stream(root)
         for name in pages:
             path, cookie = urls[name]
             url = f"http://127.0.0.1:{PORT}{path}"
@@ -227,9 +252,26 @@ def measure(root: Path, *, pages: list[str], runs: int, reuse: bool) -> dict[str
                     flush=True,
                 )
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        for process in (*media, server):
+            process.terminate()
+            process.wait(timeout=15)
+        media_log.close()
     return results
+
+
+def _wait_for_stream(root: Path, deadline_seconds: float = 60) -> None:
+    """Until the demo broadcast's playlist has segments (its page then plays at once)."""
+    deadline = time.time() + deadline_seconds
+    while time.time() < deadline:
+        for playlist in (root / "var" / "bench" / "media-server" / "hls").glob("*/index.m3u8"):
+            if ".ts" in playlist.read_text(errors="replace") or ".m4s" in playlist.read_text(
+                errors="replace"
+            ):
+                return
+        time.sleep(0.5)
+    raise SystemExit(
+        f"the demo stream did not start within {deadline_seconds:.0f} s (var/bench/lighthouse/media.log)"
+    )
 
 
 def report(results: dict[str, list[dict]], *, runs: int) -> bool:
