@@ -5,8 +5,8 @@
     python docker/font_subset.py --write-ui-syllables    # after templates or messages gained new words
 
 - ``pretendard-ui.woff2``: Latin, the symbols the pages use, Hangul jamo and the syllables of the site's own words
-  (templates, scripts and messages: ``docker/font_ui_syllables.txt``, kept true by
-  apps/core/tests/test_font_subset.py). The one file a first screen needs (templates/components/fonts.html).
+  (templates, scripts and messages: ``docker/font_ui_syllables.txt``, kept true by apps/core/tests/test_fonts.py).
+  Pages name it right after their first frame (templates/components/fonts.html).
 - ``pretendard-ks.woff2``: the rest of KS X 1001's 2,350 syllables (the set nearly every Korean text stays
   within: product names, reviews, chat).
 - ``pretendard-ext.woff2``: the other modern syllables (브랜드 names such as 프릳츠).
@@ -101,8 +101,9 @@ def main(source: str, directory: str) -> None:
     scratch = target / ".pretendard-limited.ttf"
     limited.save(scratch)
     ui = ui_syllables()
-    ks = [code for code in ks_x_1001_syllables() if code not in set(ui)]
-    taken = set(ui) | set(ks)
+    in_ui = set(ui)
+    ks = [code for code in ks_x_1001_syllables() if code not in in_ui]
+    taken = in_ui | set(ks)
     try:
         cut(
             TTFont(scratch),
