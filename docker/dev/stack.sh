@@ -149,12 +149,17 @@ mariadb_start() {
     extra=(--read-only=1 --relay-log=replica-relay-bin)
   fi
   local data=$DIR/$host
+  # Each server its own temporary directory: the primary's and the replica's first boots run together, and in
+  # a shared /tmp their bootstraps' temporary tables collide now and then ("Error on delete of
+  # '/tmp/#sql-temptable-…'": installation failed).
+  local tmp=$DIR/$host-tmp
+  mkdir -p "$tmp"
   if [[ ! -d "$data/mysql" ]]; then
     mkdir -p "$data"
-    mariadb-install-db --no-defaults --datadir="$data" --user=root --auth-root-authentication-method=socket \
-      --skip-test-db >>"$LOG/$host.log" 2>&1
+    mariadb-install-db --no-defaults --datadir="$data" --tmpdir="$tmp" --user=root \
+      --auth-root-authentication-method=socket --skip-test-db >>"$LOG/$host.log" 2>&1
   fi
-  launch "$host" mariadbd --no-defaults --user=root --datadir="$data" --socket="$RUN/$host.sock" \
+  launch "$host" mariadbd --no-defaults --user=root --datadir="$data" --tmpdir="$tmp" --socket="$RUN/$host.sock" \
     --pid-file="$RUN/$host.mariadb.pid" --port=3306 --bind-address=0.0.0.0 --skip-name-resolve \
     --server-id=$id --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --transaction-isolation=READ-COMMITTED --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=0 \
