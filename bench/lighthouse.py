@@ -264,9 +264,8 @@ def _wait_for_stream(root: Path, deadline_seconds: float = 60) -> None:
     deadline = time.time() + deadline_seconds
     while time.time() < deadline:
         for playlist in (root / "var" / "bench" / "media-server" / "hls").glob("*/index.m3u8"):
-            if ".ts" in playlist.read_text(errors="replace") or ".m4s" in playlist.read_text(
-                errors="replace"
-            ):
+            text = playlist.read_text(errors="replace")
+            if ".ts" in text or ".m4s" in text:
                 return
         time.sleep(0.5)
     raise SystemExit(
